@@ -1,0 +1,38 @@
+# Every target builds .venv from this project's own files first, so a fresh clone needs only
+# `make run` or `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint typecheck format bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,redis]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/yspbx serve
+
+lint: $(STAMP)
+	$(BIN)/ruff check yspbx tests bench
+	$(BIN)/ruff format --check yspbx tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: lint typecheck
+	$(BIN)/python -m pytest -q
+
+format: $(STAMP)
+	$(BIN)/ruff format yspbx tests bench
+	$(BIN)/ruff check --fix yspbx tests bench
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,redis,bench]'
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .yspbx .mypy_cache .ruff_cache

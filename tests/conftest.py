@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import Api, Sim
+from yspbx.testing import ServerProcess
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """One real server for the session, on SQLite; tests reset it through the control plane."""
+    state = tmp_path_factory.mktemp("state") / "state.db"
+    with ServerProcess(store=f"sqlite:///{state}") as process:
+        yield process
+
+
+@pytest.fixture
+def sim(server: ServerProcess) -> Iterator[Sim]:
+    control = Sim(server.url)
+    control.reset()
+    yield control
+    control.close()
+
+
+@pytest.fixture
+def api(server: ServerProcess, sim: Sim) -> Iterator[Api]:
+    client = Api(server.url)
+    yield client
+    client.close()
+
+
+def write_config(directory: Path, text: str) -> Path:
+    path = directory / "yspbx.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def server_url(server: ServerProcess) -> str:
+    return server.url

@@ -1,0 +1,3 @@
+from yspbx.cli import main
+
+main()

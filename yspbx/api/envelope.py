@@ -1,0 +1,258 @@
+"""The S-Series request/response envelope, as a plain ASGI app for ``/api/...``.
+
+Every request goes through the same checks, in the order the PBX applies them:
+
+1. method: ``POST`` only (``GET`` too for the two downloads) -> 20001;
+2. token (all endpoints but ``login``): missing -> 20005, unknown -> 20004, expired -> 20006;
+3. body: a JSON object, an empty body counting as ``{}`` -> 20000; a body larger than
+   ``api.max_body_bytes`` is refused unread with HTTP 413 and errno 30001;
+4. endpoint known -> 10003;
+5. required fields present and not blank -> 10004;
+6. the endpoint's own rules.
+
+Failures are HTTP 200 with ``{"status":"Failed","errno":"<digits>"}``; an unexpected exception is
+logged with its trace and answered the same way with 30001, never as a 500. Every answer carries
+the PBX's two CORS headers, spelt as the PBX spells them.
+
+This is the hot path of the server, so it is written against ASGI directly: no middleware
+stack, no per-request objects beyond what the handler needs.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import parse_qsl
+
+from yspbx.api.registry import ApiRequest, Encoded, Endpoint, FileReply, Params, is_blank
+from yspbx.errors import Errno, PbxError
+from yspbx.services import Services, ServicesHolder
+
+log = logging.getLogger(__name__)
+
+Scope = Mapping[str, Any]
+Message = dict[str, Any]
+
+API_PREFIX = "/api/v1.1.0/"
+# The vendor's login page spells the version "v1.10"; clients copying it must still log in.
+LOGIN_ALIASES = frozenset({"/api/v1.10/login"})
+
+CORS_HEADERS = [
+    (b"Access-control-allow-origin", b"*"),
+    (b"Access-control-allow-methods", b"GET, POST, OPTIONS, PUT, DELETE"),
+]
+_JSON_TYPE = (b"Content-Type", b"application/json")
+
+_FAILED: dict[Errno, bytes] = {
+    errno: json.dumps({"status": "Failed", "errno": errno.value}, separators=(",", ":")).encode()
+    for errno in Errno
+}
+_SUCCESS_PREFIX = b'{"status":"Success"'
+_HEADER_LIST = re.compile(rb"[A-Za-z0-9_, -]+")
+
+
+def encode_success(data: Mapping[str, Any]) -> bytes:
+    """``{"status":"Success", ...data}`` in the PBX's compact form."""
+    if not data:
+        return _SUCCESS_PREFIX + b"}"
+    rest = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return _SUCCESS_PREFIX + b"," + rest[1:]
+
+
+def failed(errno: Errno) -> bytes:
+    return _FAILED[errno]
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Disconnected(Exception):
+    pass
+
+
+def client_ip_of(scope: Scope, trust_proxy: bool) -> str:
+    """The application server's IP: the TCP peer, or the first X-Forwarded-For hop if trusted."""
+    if trust_proxy:
+        for name, value in scope.get("headers", ()):
+            if name == b"x-forwarded-for":
+                first = value.split(b",", 1)[0].strip().decode("latin-1")
+                try:
+                    return str(ipaddress.ip_address(first))
+                except ValueError:
+                    break
+    client = scope.get("client")
+    return str(client[0]) if client else "0.0.0.0"
+
+
+def _header(scope: Scope, wanted: bytes) -> bytes | None:
+    for name, value in scope.get("headers", ()):
+        if name == wanted:
+            return bytes(value)
+    return None
+
+
+def _query(query_string: bytes) -> dict[str, str]:
+    # First occurrence wins, as with a PBX reading ?token= once.
+    result: dict[str, str] = {}
+    for key, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
+        result.setdefault(key, value)
+    return result
+
+
+def _token_of(query_string: bytes) -> str | None:
+    if query_string.startswith(b"token=") and b"&" not in query_string and b"%" not in query_string:
+        return query_string[6:].decode("latin-1")
+    return _query(query_string).get("token")
+
+
+class ApiApp:
+    def __init__(self, holder: ServicesHolder, endpoints: Iterable[Endpoint]) -> None:
+        self._holder = holder
+        self.endpoints: dict[str, Endpoint] = {e.path: e for e in endpoints}
+        self._allowed_cache: dict[str, bool] = {}
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        services = self._holder.services
+        method: str = scope["method"]
+        path: str = scope["path"]
+        if method == "OPTIONS":
+            await self._preflight(scope, send)
+            return
+        now = services.clock.now()
+        client_ip = client_ip_of(scope, services.settings.api.trust_proxy)
+        body = b""
+        status = 200
+        headers: list[tuple[bytes, bytes]]
+        try:
+            if not self._allowed(services, client_ip):
+                status, payload = 403, failed(Errno.LOCKED_OUT)
+                headers = [_JSON_TYPE, *CORS_HEADERS]
+            else:
+                try:
+                    body, reply = await self._handle(services, scope, receive, path, client_ip)
+                except _TooLarge:
+                    status, reply = 413, Encoded(failed(Errno.INTERNAL))
+                if isinstance(reply, FileReply):
+                    payload = reply.content
+                    headers = [
+                        (b"Content-Type", reply.media_type.encode("latin-1")),
+                        (
+                            b"Content-Disposition",
+                            f'attachment; filename="{reply.filename}"'.encode("latin-1"),
+                        ),
+                        *CORS_HEADERS,
+                    ]
+                else:
+                    payload = reply.body
+                    headers = [_JSON_TYPE, *CORS_HEADERS]
+        except _Disconnected:
+            return
+        headers.append((b"Content-Length", str(len(payload)).encode("ascii")))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else payload})
+        journaled = payload if not headers[0][1].startswith(b"audio") else b"<file>"
+        services.journal.record(
+            now, client_ip, method, path, scope["query_string"], body, status, journaled
+        )
+
+    def _allowed(self, services: Services, client_ip: str) -> bool:
+        networks = services.settings.api.allowed_ips
+        if not networks:
+            return True
+        known = self._allowed_cache.get(client_ip)
+        if known is None:
+            try:
+                address = ipaddress.ip_address(client_ip)
+                known = any(address in network for network in networks)
+            except ValueError:
+                known = False
+            if len(self._allowed_cache) > 4096:
+                self._allowed_cache.clear()
+            self._allowed_cache[client_ip] = known
+        return known
+
+    async def _handle(
+        self, services: Services, scope: Scope, receive: Any, path: str, client_ip: str
+    ) -> tuple[bytes, Encoded | FileReply]:
+        name = path[len(API_PREFIX) :] if path.startswith(API_PREFIX) else None
+        if name is None and path in LOGIN_ALIASES:
+            name = "login"
+        endpoint = self.endpoints.get(name) if name is not None else None
+        methods = endpoint.methods if endpoint is not None else frozenset({"POST"})
+        if scope["method"] not in methods:
+            return b"", Encoded(failed(Errno.POST_ONLY))
+        session = None
+        query_string: bytes = scope["query_string"]
+        if endpoint is None or endpoint.needs_token:
+            try:
+                session = await services.sessions.authenticate(_token_of(query_string))
+            except PbxError as exc:
+                return b"", Encoded(failed(exc.errno))
+        body = await self._read_body(scope, receive, services.settings.api.max_body_bytes)
+        data = _parse_json(body)
+        if data is None:
+            return body, Encoded(failed(Errno.JSON_ONLY))
+        if endpoint is None:
+            return body, Encoded(failed(Errno.UNSUPPORTED_REQUEST))
+        for required in endpoint.required:
+            if is_blank(data.get(required)):
+                return body, Encoded(failed(Errno.MISSING_PARAMETER))
+        query = _query(query_string) if query_string and endpoint.methods != {"POST"} else {}
+        request = ApiRequest(services, client_ip, session, Params(data), query)
+        try:
+            reply = await endpoint.handler(request)
+            if isinstance(reply, dict):
+                return body, Encoded(encode_success(reply))
+            return body, reply
+        except PbxError as exc:
+            return body, Encoded(failed(exc.errno))
+        except Exception:
+            log.exception("endpoint %s failed", endpoint.path)
+            return body, Encoded(failed(Errno.INTERNAL))
+
+    @staticmethod
+    async def _read_body(scope: Scope, receive: Any, limit: int) -> bytes:
+        declared = _header(scope, b"content-length")
+        if declared is not None:
+            try:
+                if int(declared) > limit:
+                    raise _TooLarge
+            except ValueError:
+                pass
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise _Disconnected
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                raise _TooLarge
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+    async def _preflight(self, scope: Scope, send: Any) -> None:
+        headers = [*CORS_HEADERS, (b"Content-Length", b"0")]
+        requested = _header(scope, b"access-control-request-headers")
+        if requested and _HEADER_LIST.fullmatch(requested[:512]):
+            headers.append((b"Access-control-allow-headers", requested[:512]))
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
+
+
+def _parse_json(body: bytes) -> dict[str, Any] | None:
+    if not body or body.isspace():
+        return {}
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None

@@ -1,0 +1,35 @@
+"""``deviceinfo/query`` (and, with the configuration issue, ``apply``)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from yspbx.api.registry import ApiRequest, ApiRouter, Reply
+
+router = ApiRouter("system")
+
+_DEVICE_FIELDS = (
+    "devicename",
+    "sn",
+    "hardwarever",
+    "firmwarever",
+    "systemtime",
+    "uptime",
+    "extensionstatus",
+)
+
+
+@router.endpoint(
+    "deviceinfo/query",
+    summary="The PBX's model, serial number, versions, time, uptime and registered extensions.",
+    response={
+        "deviceinfo": {
+            "type": "object",
+            "properties": {name: {"type": "string"} for name in _DEVICE_FIELDS},
+            "required": list(_DEVICE_FIELDS),
+        }
+    },
+)
+async def deviceinfo_query(request: ApiRequest) -> Reply:
+    info = await request.services.engine.device_info()
+    return {"deviceinfo": asdict(info)}

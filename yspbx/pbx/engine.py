@@ -1,0 +1,48 @@
+"""The engine interface: everything the API layer may ask of a PBX.
+
+The API layer calls these methods and shapes their answers for the wire; it never touches PBX
+state itself. The simulated PBX implements this protocol today, and a real engine (Asterisk over
+AMI) can implement it later without the API noticing. Simulator-only controls (ringing a phone
+from outside, moving the clock) are not here: they live in :mod:`yspbx.sim`.
+
+Methods take and return plain data, so a proxy can forward them to an engine in another process.
+Failures are raised as :class:`yspbx.errors.PbxError` with the errno the PBX would answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from yspbx.pbx.events import DomainEvent
+
+EventListener = Callable[[DomainEvent], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceInfo:
+    devicename: str
+    sn: str
+    hardwarever: str
+    firmwarever: str
+    systemtime: str
+    uptime: str
+    extensionstatus: str
+
+
+class Engine(Protocol):
+    def subscribe(self, listener: EventListener) -> None:
+        """Have ``listener`` awaited with every domain event, in the order they happen."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def reset(self) -> None:
+        """Return to the loaded configuration: no calls, no changes made through the API."""
+
+    @property
+    def serial_number(self) -> str: ...
+
+    async def device_info(self) -> DeviceInfo: ...

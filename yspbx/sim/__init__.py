@@ -1,0 +1,1 @@
+"""The simulator's control plane (``/sim/v1``): drive the simulated PBX and look inside it."""

@@ -1,0 +1,99 @@
+"""The ``/sim/v1`` endpoints of product.md: state, reset, clock, journal, lockouts, phones."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from yspbx.services import Services, ServicesHolder
+from yspbx.sim.bodies import json_object, number
+from yspbx.sim.errors import bad_request, conflict, not_found
+
+# One jump may move the clock by at most ten years.
+MAX_ADVANCE = 10 * 365 * 86400.0
+
+
+def build_routes(holder: ServicesHolder) -> list[Route]:
+    def services() -> Services:
+        return holder.services
+
+    async def state(request: Request) -> JSONResponse:
+        s = services()
+        blocked = await s.lockout.blocked()
+        return JSONResponse(
+            {
+                "now": s.clock.now(),
+                "extensions": [
+                    {"number": number, "status": status}
+                    for number, status in await s.simulator.extension_states()
+                ],
+                "calls": [],
+                "sessions": await s.sessions.live_count(),
+                "blocked_ips": [{"ip": b.ip, "until": b.until} for b in blocked],
+            }
+        )
+
+    async def reset(request: Request) -> JSONResponse:
+        await services().reset()
+        return JSONResponse({"reset": True, "now": services().clock.now()})
+
+    async def clock(request: Request) -> JSONResponse:
+        return JSONResponse({"now": services().clock.now()})
+
+    async def advance(request: Request) -> JSONResponse:
+        seconds = number(await json_object(request), "seconds")
+        if not 0 <= seconds <= MAX_ADVANCE:
+            raise bad_request(f"'seconds' must be between 0 and {MAX_ADVANCE:.0f}")
+        return JSONResponse({"now": await services().advance_clock(seconds)})
+
+    async def journal(request: Request) -> JSONResponse:
+        return JSONResponse(services().journal.entries())
+
+    async def blocked_ips(request: Request) -> JSONResponse:
+        blocked = await services().lockout.blocked()
+        return JSONResponse([{"ip": b.ip, "until": b.until} for b in blocked])
+
+    async def unblock_ip(request: Request) -> JSONResponse:
+        raw = request.path_params["ip"]
+        try:
+            ip = str(ipaddress.ip_address(raw))
+        except ValueError:
+            raise bad_request(f"{raw!r} is not an IP address") from None
+        if not await services().lockout.unblock(ip):
+            raise not_found(f"{ip} is not blocked")
+        return JSONResponse({"ip": ip, "unblocked": True})
+
+    async def register(request: Request) -> JSONResponse:
+        return await _registration(request, True)
+
+    async def unregister(request: Request) -> JSONResponse:
+        return await _registration(request, False)
+
+    async def _registration(request: Request, registered: bool) -> JSONResponse:
+        number = request.path_params["number"]
+        simulator = services().simulator
+        current = simulator.is_registered(number)
+        if current is None:
+            raise not_found(f"no extension {number}")
+        if current == registered:
+            word = "registered" if registered else "unregistered"
+            raise conflict(f"extension {number} is already {word}")
+        await simulator.set_registered(number, registered)
+        return JSONResponse(
+            {"number": number, "status": "Registered" if registered else "Unregistered"}
+        )
+
+    return [
+        Route("/state", state, methods=["GET"]),
+        Route("/reset", reset, methods=["POST"]),
+        Route("/clock", clock, methods=["GET"]),
+        Route("/clock/advance", advance, methods=["POST"]),
+        Route("/journal", journal, methods=["GET"]),
+        Route("/blocked-ips", blocked_ips, methods=["GET"]),
+        Route("/blocked-ips/{ip}", unblock_ip, methods=["DELETE"]),
+        Route("/extensions/{number}/register", register, methods=["POST"]),
+        Route("/extensions/{number}/unregister", unregister, methods=["POST"]),
+    ]
