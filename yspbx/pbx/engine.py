@@ -3,10 +3,12 @@
 The API layer calls these methods and shapes their answers for the wire; it never touches PBX
 state itself. The simulated PBX implements this protocol today, and a real engine (Asterisk over
 AMI) can implement it later without the API noticing. Simulator-only controls (ringing a phone
-from outside, moving the clock) are not here: they live in :mod:`yspbx.sim`.
+from outside, registering a phone) are not here: they live on the simulated engine and are
+reached through :mod:`yspbx.sim`.
 
-Methods take and return plain data, so a proxy can forward them to an engine in another process.
-Failures are raised as :class:`yspbx.errors.PbxError` with the errno the PBX would answer.
+The interface has two halves, ``config`` (:mod:`yspbx.pbx.config_ops`) and ``calls``
+(:mod:`yspbx.pbx.call_ops`). Methods take and return plain data, so a proxy can forward them to
+an engine in another process. Failures are raised as :class:`yspbx.errors.PbxError`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from yspbx.pbx.call_ops import CallOps
+from yspbx.pbx.config_ops import ConfigOps
 from yspbx.pbx.events import DomainEvent
 
 EventListener = Callable[[DomainEvent], Awaitable[None]]
@@ -32,6 +36,12 @@ class DeviceInfo:
 
 
 class Engine(Protocol):
+    @property
+    def config(self) -> ConfigOps: ...
+
+    @property
+    def calls(self) -> CallOps: ...
+
     def subscribe(self, listener: EventListener) -> None:
         """Have ``listener`` awaited with every domain event, in the order they happen."""
 

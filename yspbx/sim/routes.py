@@ -75,13 +75,13 @@ def build_routes(holder: ServicesHolder) -> list[Route]:
     async def _registration(request: Request, registered: bool) -> JSONResponse:
         number = request.path_params["number"]
         simulator = services().simulator
-        current = simulator.is_registered(number)
+        current = simulator.config.is_registered(number)
         if current is None:
             raise not_found(f"no extension {number}")
         if current == registered:
             word = "registered" if registered else "unregistered"
             raise conflict(f"extension {number} is already {word}")
-        await simulator.set_registered(number, registered)
+        await simulator.config.set_registered(number, registered)
         return JSONResponse(
             {"number": number, "status": "Registered" if registered else "Unregistered"}
         )
