@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CODE := yspbx tests $(wildcard bench)
 
 .PHONY: run test lint typecheck format bench clean
 
@@ -17,8 +18,8 @@ run: $(STAMP)
 	$(BIN)/yspbx serve
 
 lint: $(STAMP)
-	$(BIN)/ruff check yspbx tests bench
-	$(BIN)/ruff format --check yspbx tests bench
+	$(BIN)/ruff check $(CODE)
+	$(BIN)/ruff format --check $(CODE)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -27,8 +28,8 @@ test: lint typecheck
 	$(BIN)/python -m pytest -q
 
 format: $(STAMP)
-	$(BIN)/ruff format yspbx tests bench
-	$(BIN)/ruff check --fix yspbx tests bench
+	$(BIN)/ruff format $(CODE)
+	$(BIN)/ruff check --fix $(CODE)
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,redis,bench]'
