@@ -31,8 +31,11 @@ format: $(STAMP)
 	$(BIN)/ruff format $(CODE)
 	$(BIN)/ruff check --fix $(CODE)
 
+# Benchmarks need wrk (Debian package) and Prism (npm, pinned in bench/package-lock.json).
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,redis,bench]'
+	command -v wrk >/dev/null || apt-get install -y wrk
+	test -x bench/node_modules/.bin/prism || npm ci --prefix bench --silent
 	$(BIN)/python -m bench
 
 clean:

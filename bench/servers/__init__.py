@@ -1,0 +1,1 @@
+"""Reference servers the benchmark measures yspbx against (the ceilings of the stack)."""
