@@ -25,6 +25,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from yspbx.pbx.models import (
     Device,
     Extension,
+    ExtensionGroup,
     InboundRoute,
     Ivr,
     OutboundRoute,
@@ -114,6 +115,7 @@ class Settings(BaseSettings):
     device: Device = Device()
     prompts: list[str] = []
     extensions: list[Extension] = []
+    extensiongroups: list[ExtensionGroup] = []
     trunks: list[Trunk] = []
     inroutes: list[InboundRoute] = []
     outroutes: list[OutboundRoute] = []
@@ -252,3 +254,24 @@ def _check_references(settings: Settings, origin: str) -> None:
         for member in group.members:
             if member not in extensions:
                 fail(f"ringgroups[{index}].members", f"no extension {member}")
+    group_names = [g.name for g in settings.extensiongroups]
+    for index, ext_group in enumerate(settings.extensiongroups):
+        if group_names.index(ext_group.name) != index:
+            fail(f"extensiongroups[{index}].name", f"{ext_group.name!r} is used twice")
+        for member in ext_group.members:
+            if member not in extensions:
+                fail(f"extensiongroups[{index}].members", f"no extension {member}")
+    for index, paging in enumerate(settings.paginggroups):
+        for member in paging.allowexten:
+            if member not in extensions:
+                fail(f"paginggroups[{index}].allowexten", f"no extension {member}")
+        for name in paging.allowextengroup:
+            if name not in group_names:
+                fail(f"paginggroups[{index}].allowextengroup", f"no extension group {name!r}")
+    for index, outroute in enumerate(settings.outroutes):
+        for member in outroute.extensions:
+            if member not in extensions:
+                fail(f"outroutes[{index}].extensions", f"no extension {member}")
+        for name in outroute.extensionsgroup:
+            if name not in group_names:
+                fail(f"outroutes[{index}].extensionsgroup", f"no extension group {name!r}")
