@@ -232,10 +232,26 @@ def _check_references(settings: Settings, origin: str) -> None:
             if number in numbers:
                 fail(f"{kind}[{index}].number", f"{number} is already used by {numbers[number]}")
             numbers[number] = f"{kind}[{index}]"
-    trunk_names = [t.name for t in settings.trunks]
-    for index, name in enumerate(trunk_names):
-        if trunk_names.index(name) != index:
-            fail(f"trunks[{index}].name", f"{name!r} is used twice")
+    named: list[tuple[str, list[str]]] = [
+        ("trunks", [t.name for t in settings.trunks]),
+        ("inroutes", [r.name for r in settings.inroutes]),
+        ("outroutes", [r.name for r in settings.outroutes]),
+    ]
+    for kind, names in named:
+        for index, name in enumerate(names):
+            if names.index(name) != index:
+                fail(f"{kind}[{index}].name", f"{name!r} is used twice")
+    with_ids: list[tuple[str, list[int]]] = [
+        ("trunks", [t.id for t in settings.trunks]),
+        ("inroutes", [r.id for r in settings.inroutes]),
+        ("outroutes", [r.id for r in settings.outroutes]),
+        ("paginggroups", [g.id for g in settings.paginggroups]),
+    ]
+    for kind, ids in with_ids:
+        for index, object_id in enumerate(ids):
+            if object_id < 0 or (object_id and ids.index(object_id) != index):
+                fail(f"{kind}[{index}].id", f"{object_id} is negative or used twice")
+    trunk_names = named[0][1]
     route_trunks: list[tuple[str, list[list[str]]]] = [
         ("inroutes", [r.trunks for r in settings.inroutes]),
         ("outroutes", [r.trunks for r in settings.outroutes]),

@@ -178,8 +178,9 @@ async def queue_update(request: ApiRequest) -> Reply:
     example={"queueid": "6700"},
 )
 async def queuestatus_query(request: ApiRequest) -> Reply:
-    numbers = request.params.values("queueid") or [request.params.require("queueid")]
-    statuses = await request.services.engine.config.queue_status(numbers)
+    statuses = await request.services.engine.config.queue_status(
+        selection(request.params, "queueid")
+    )
     return {"queues": [queue_status(status) for status in statuses]}
 
 
