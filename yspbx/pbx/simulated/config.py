@@ -1,5 +1,6 @@
-"""The simulated PBX's configuration: the TOML file's objects, as the engine holds them, with the
-changes made through the API laid over them and kept in the state store.
+"""The simulated PBX's configuration: the :class:`~yspbx.pbx.config_ops.ConfigOps` operations,
+extension registration and queue agents, on the tables of
+:class:`~yspbx.pbx.simulated.tables.ConfigTables`.
 
 The tables (``extensions``, ``trunks``, ``inroutes``, ...) are plain dicts of the dataclasses of
 :mod:`yspbx.pbx.models`, keyed by number or name and listed in the PBX's order. The call engine
@@ -10,12 +11,9 @@ who waits in a queue) it asks through :class:`CallHooks`.
 
 from __future__ import annotations
 
-import asyncio
-import copy
-import logging
-from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, fields, replace
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TypeVar
 
 from yspbx.clock import Clock
 from yspbx.config import Settings
@@ -32,42 +30,32 @@ from yspbx.pbx.config_ops import (
 from yspbx.pbx.events import ConfigChanged, DomainEvent, ExtensionState, ExtensionStatusChanged
 from yspbx.pbx.models import (
     Extension,
-    ExtensionGroup,
     InboundRoute,
     Ivr,
     OutboundRoute,
     PagingGroup,
     Queue,
-    RingGroup,
     Trunk,
 )
-from yspbx.pbx.simulated import kinds, persistence, references
+from yspbx.pbx.simulated import kinds, references
 from yspbx.pbx.simulated.events import EventBus
-from yspbx.pbx.simulated.kinds import Kind
-from yspbx.pbx.simulated.queue_agents import QueueAgents, QueueMember
+from yspbx.pbx.simulated.queue_agents import QueueMember
 from yspbx.pbx.simulated.rules.extensions import check_extension
 from yspbx.pbx.simulated.rules.ivrs import check_ivr
 from yspbx.pbx.simulated.rules.paging import check_paging_group
 from yspbx.pbx.simulated.rules.queues import check_queue
 from yspbx.pbx.simulated.rules.routes import check_inroute, check_outroute
 from yspbx.pbx.simulated.rules.trunks import check_sip_trunk
+from yspbx.pbx.simulated.tables import ConfigTables
 from yspbx.store.base import StateStore
 
-log = logging.getLogger(__name__)
-
 T = TypeVar("T")
-Check = Callable[["SimulatedConfig", Any, Any, Collection[str]], None]
-Rename = Callable[["SimulatedConfig", str, str], None]
 
 # Asked for an extension's call status (None when it is in no call).
 CallStatusProvider = Callable[[str], str | None]
 
 # ``apply`` may run once per this many seconds of the server clock; sooner answers 10025.
 APPLY_INTERVAL = 10.0
-
-# A trunk whose config gives no status starts in its type's healthy state.
-_HEALTHY_TRUNK = {"SIP": "Registered", "IAX": "Registered", "FXO": "Idle", "GSM": "Idle"}
-_HEALTHY_DIGITAL = "Up"  # BRI, E1, T1, J1
 
 _CALL_STATE_AGENT = {
     "Ringing": AgentState.RINGING,
@@ -109,166 +97,23 @@ class CallHooks:
     trunk_in_use: Callable[[str], bool] = _trunk_idle
 
 
-def _unique(items: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(items))
-
-
-class SimulatedConfig:
+class SimulatedConfig(ConfigTables):
     def __init__(
         self, settings: Settings, state: StateStore, bus: EventBus, clock: Clock | None = None
     ) -> None:
-        self._settings = settings
-        self._state = state
         self._bus = bus
         self._clock = clock or Clock()
-        self._lock = asyncio.Lock()
-        self._pristine: dict[str, dict[str, Any]] = {}
-        self._next_ids: dict[str, int] = {}
         self._last_apply: float | None = None
         self.hooks = CallHooks()
-        self.queue_agents = QueueAgents()
-        self.extensions: dict[str, Extension] = {}
-        self.extensiongroups: dict[str, ExtensionGroup] = {}
-        self.trunks: dict[str, Trunk] = {}
-        self.inroutes: dict[str, InboundRoute] = {}
-        self.outroutes: dict[str, OutboundRoute] = {}
-        self.ivrs: dict[str, Ivr] = {}
-        self.queues: dict[str, Queue] = {}
-        self.ringgroups: dict[str, RingGroup] = {}
-        self.paginggroups: dict[str, PagingGroup] = {}
-        self.prompts: list[str] = []
-        self.load_defaults()
-
-    # Loading, persistence, reset.
+        super().__init__(settings, state)
 
     def load_defaults(self) -> None:
-        """Take the configuration file's objects (a fresh copy: API changes never leak back)."""
-        s = copy.deepcopy(self._settings)
-        for trunk in s.trunks:
-            if not trunk.status:
-                healthy = _HEALTHY_TRUNK.get(trunk.type, "Idle")
-                trunk.status = (
-                    _HEALTHY_DIGITAL if trunk.type in ("BRI", "E1", "T1", "J1") else healthy
-                )
-        for kind in kinds.ALL_KINDS:
-            self._pristine[kind.table] = dict(kinds.arrange(kind, list(getattr(s, kind.table))))
-            self._fill(kind, copy.deepcopy(list(self._pristine[kind.table].values())))
-        self.prompts[:] = s.prompts
-        self._next_ids = {
-            kind.table: max((o.id for o in self._pristine[kind.table].values()), default=0) + 1
-            for kind in kinds.ALL_KINDS
-            if kind.has_id
-        }
-        self.queue_agents.clear()
+        super().load_defaults()
         self._last_apply = None
-
-    async def start(self) -> None:
-        """Lay the changes kept in the store over the file's objects."""
-        raw = await self._state.get(persistence.CONFIG_KEY)
-        if raw is not None:
-            self._restore(persistence.decode(raw))
-
-    async def reset(self) -> None:
-        """Back to the configuration file: every change made through the API is forgotten."""
-        async with self._lock:
-            await self._state.delete(persistence.CONFIG_KEY)
-            self.load_defaults()
-
-    def _restore(self, stored: persistence.Stored) -> None:
-        for kind in kinds.ALL_KINDS:
-            changes = stored.overlay.get(kind.table)
-            if changes:
-                pristine = copy.deepcopy(self._pristine[kind.table])
-                self._fill(kind, persistence.overlay_objects(kind, pristine, changes))
-        for table, next_id in stored.next_ids.items():
-            if table in self._next_ids:
-                self._next_ids[table] = max(self._next_ids[table], next_id)
-        self.queue_agents.load_json(stored.queue_agents, set(self.queues), set(self.extensions))
-
-    async def _save(self) -> None:
-        """Store the state; if the store fails, fall back to what it last kept, and fail."""
-        stored = persistence.Stored(
-            overlay={
-                kind.table: changes
-                for kind in kinds.ALL_KINDS
-                if (
-                    changes := persistence.diff(kind, self._table(kind), self._pristine[kind.table])
-                )
-            },
-            next_ids=dict(self._next_ids),
-            queue_agents=self.queue_agents.to_json(),
-        )
-        try:
-            await self._state.put(persistence.CONFIG_KEY, persistence.encode(stored))
-        except Exception:
-            log.exception("could not store a configuration change; restoring the stored state")
-            self.load_defaults()
-            await self.start()
-            raise
-
-    # The tables.
-
-    def _table(self, kind: Kind) -> dict[str, Any]:
-        table: dict[str, Any] = getattr(self, kind.table)
-        return table
-
-    def _fill(self, kind: Kind, objects: list[Any]) -> None:
-        """Put ``objects`` in the kind's dict, in place, in the PBX's order."""
-        table = self._table(kind)
-        ordered = kinds.arrange(kind, objects)
-        table.clear()
-        table.update(ordered)
-
-    def _next_id(self, kind: Kind) -> int:
-        in_use = max((o.id for o in self._table(kind).values()), default=0)
-        next_id = max(self._next_ids.get(kind.table, 1), in_use + 1)
-        self._next_ids[kind.table] = next_id + 1
-        return next_id
-
-    def number_owner(self, number: str) -> str | None:
-        """What uses ``number`` in the dial plan (``"extension 1000"``), or None."""
-        for kind in kinds.NUMBERED_KINDS:
-            if number in self._table(kind):
-                return f"{kind.table.rstrip('s')} {number}"
-        return None
-
-    def _change(self, kind: Kind, obj: Any, changes: Changes, check: Check, rename: Rename) -> None:
-        """Validate ``changes`` on a copy, then apply them to ``obj`` itself (in place)."""
-        candidate = replace(obj, **changes)
-        check(self, candidate, obj, frozenset(changes))
-        old_key, new_key = kind.key_of(obj), kind.key_of(candidate)
-        for f in fields(obj):
-            setattr(obj, f.name, getattr(candidate, f.name))
-        if new_key != old_key:
-            rename(self, old_key, new_key)
-            self._fill(kind, list(self._table(kind).values()))
-
-    def _add(self, kind: Kind, blank: Any, given: Changes, check: Check) -> Any:
-        obj = replace(blank, **given)
-        check(self, obj, None, frozenset(f.name for f in fields(obj)))
-        if kind.has_id:
-            obj.id = self._next_id(kind)
-        table = self._table(kind)
-        table[kind.key_of(obj)] = obj
-        self._fill(kind, list(table.values()))
-        return obj
 
     async def _emit(self, events: Iterable[DomainEvent]) -> None:
         for event in events:
             await self._bus.emit(event)
-
-    @staticmethod
-    def _pick(table: dict[str, T], keys: Selection, errno: Errno) -> list[T]:
-        """The named objects in the order asked (each once), or all; ``errno`` for a stranger."""
-        if keys is None:
-            return list(table.values())
-        picked = []
-        for key in _unique(keys):
-            obj = table.get(key)
-            if obj is None:
-                raise PbxError(errno, key)
-            picked.append(obj)
-        return picked
 
     # Extension status and registration (the call engine and the control plane use these).
 
@@ -418,7 +263,7 @@ class SimulatedConfig:
     async def update_inroute(self, ref: RouteRef, changes: Changes) -> None:
         async with self._lock:
             route = self._route(self.inroutes, ref, Errno.INROUTE_NOT_FOUND)
-            self._change(kinds.INROUTES, route, changes, check_inroute, lambda *_: None)
+            self._change(kinds.INROUTES, route, changes, check_inroute)
             await self._save()
 
     async def delete_inroutes(self, names: Selection) -> None:

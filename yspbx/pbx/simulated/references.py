@@ -15,7 +15,7 @@ from yspbx.pbx.models import InboundRoute, OutboundRoute
 from yspbx.pbx.simulated.rules.trunks import parse_dods
 
 if TYPE_CHECKING:
-    from yspbx.pbx.simulated.config import SimulatedConfig
+    from yspbx.pbx.simulated.tables import ConfigTables
 
 # Inbound route destination types whose ``dest`` is a number, and queue actions likewise.
 _NUMBERED_DESTINATIONS = frozenset(
@@ -38,7 +38,7 @@ def _swap_dods(value: str, old: str, new: str) -> str:
     return ",".join(f"{d.number}-{d.name}-{new if d.target == old else d.target}" for d in dods)
 
 
-def rename_number(config: SimulatedConfig, old: str, new: str) -> None:
+def rename_number(config: ConfigTables, old: str, new: str) -> None:
     """Point every reference to number ``old`` at ``new``."""
     for extension in config.extensions.values():
         for name in _FORWARD_EXTENSIONS:
@@ -73,22 +73,22 @@ def rename_number(config: SimulatedConfig, old: str, new: str) -> None:
     config.queue_agents.rename_queue(old, new)
 
 
-def _routes(config: SimulatedConfig) -> list[InboundRoute | OutboundRoute]:
+def _routes(config: ConfigTables) -> list[InboundRoute | OutboundRoute]:
     return [*config.inroutes.values(), *config.outroutes.values()]
 
 
-def rename_trunk(config: SimulatedConfig, old: str, new: str) -> None:
+def rename_trunk(config: ConfigTables, old: str, new: str) -> None:
     for route in _routes(config):
         route.trunks = _swap(route.trunks, old, new)
 
 
-def detach_trunk(config: SimulatedConfig, name: str) -> None:
+def detach_trunk(config: ConfigTables, name: str) -> None:
     """A deleted trunk leaves the routes that used it (they keep their other trunks)."""
     for route in _routes(config):
         route.trunks = [t for t in route.trunks if t != name]
 
 
-def rename_outroute(config: SimulatedConfig, old: str, new: str) -> None:
+def rename_outroute(config: ConfigTables, old: str, new: str) -> None:
     for inroute in config.inroutes.values():
         if inroute.desttype == "outroute" and inroute.dest == old:
             inroute.dest = new

@@ -11,7 +11,7 @@ from yspbx.pbx.simulated.rules import common as c
 from yspbx.pbx.vocabulary import FORWARD_TARGETS, MAX_DURATIONS, MONITOR_MODES, RING_TIMEOUTS
 
 if TYPE_CHECKING:
-    from yspbx.pbx.simulated.config import SimulatedConfig
+    from yspbx.pbx.simulated.tables import ConfigTables
 
 ON_OFF = c.one_of(True, False)
 # (switch, destination type, extension, prefix, number) for always / no answer / busy.
@@ -56,7 +56,7 @@ CHECKER = c.Checker(
 
 
 def check_extension(
-    config: SimulatedConfig,
+    config: ConfigTables,
     extension: Extension,
     current: Extension | None,
     changed: Collection[str],

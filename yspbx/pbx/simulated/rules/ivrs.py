@@ -10,7 +10,7 @@ from yspbx.pbx.models import Ivr
 from yspbx.pbx.simulated.rules import common as c
 
 if TYPE_CHECKING:
-    from yspbx.pbx.simulated.config import SimulatedConfig
+    from yspbx.pbx.simulated.tables import ConfigTables
 
 ON_OFF = c.one_of(True, False)
 
@@ -29,7 +29,7 @@ CHECKER = c.Checker(
 
 
 def check_ivr(
-    config: SimulatedConfig, ivr: Ivr, current: Ivr | None, changed: Collection[str]
+    config: ConfigTables, ivr: Ivr, current: Ivr | None, changed: Collection[str]
 ) -> None:
     CHECKER.fields(ivr, changed)
     if c.renamed(ivr, current, "number", changed):

@@ -17,7 +17,7 @@ from yspbx.pbx.simulated.rules import common as c
 from yspbx.pbx.vocabulary import PAGING_DUPLEX
 
 if TYPE_CHECKING:
-    from yspbx.pbx.simulated.config import SimulatedConfig
+    from yspbx.pbx.simulated.tables import ConfigTables
 
 MULTICAST = ipaddress.ip_network("224.0.0.0/4")
 
@@ -47,7 +47,7 @@ CHECKER = c.Checker(
 
 
 def check_paging_group(
-    config: SimulatedConfig,
+    config: ConfigTables,
     group: PagingGroup,
     current: PagingGroup | None,
     changed: Collection[str],

@@ -20,7 +20,7 @@ from yspbx.pbx.vocabulary import (
 )
 
 if TYPE_CHECKING:
-    from yspbx.pbx.simulated.config import SimulatedConfig
+    from yspbx.pbx.simulated.tables import ConfigTables
 
 ON_OFF = c.one_of(True, False)
 
@@ -54,7 +54,7 @@ CHECKER = c.Checker(
 )
 
 
-def action_destination_ok(config: SimulatedConfig, queue: Queue, action: str, dest: str) -> bool:
+def action_destination_ok(config: ConfigTables, queue: Queue, action: str, dest: str) -> bool:
     """Whether a failover or breakout ``dest`` names something the ``action`` can reach."""
     if action in ("Extension", "Voicemail", "Fax to Email"):
         return dest in config.extensions
@@ -70,7 +70,7 @@ def action_destination_ok(config: SimulatedConfig, queue: Queue, action: str, de
 
 
 def check_queue(
-    config: SimulatedConfig, queue: Queue, current: Queue | None, changed: Collection[str]
+    config: ConfigTables, queue: Queue, current: Queue | None, changed: Collection[str]
 ) -> None:
     CHECKER.fields(queue, changed)
     if c.renamed(queue, current, "number", changed):

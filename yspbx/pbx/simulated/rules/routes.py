@@ -11,7 +11,7 @@ from yspbx.pbx.simulated.rules import common as c
 from yspbx.pbx.vocabulary import INBOUND_DEST_TYPES
 
 if TYPE_CHECKING:
-    from yspbx.pbx.simulated.config import SimulatedConfig
+    from yspbx.pbx.simulated.tables import ConfigTables
 
 ROUTE_NAME_LENGTH = 63
 MAX_STRIP = 20
@@ -44,7 +44,7 @@ OUTBOUND = c.Checker(
 )
 
 
-def _inbound_destination_exists(config: SimulatedConfig, desttype: str, dest: str) -> bool:
+def _inbound_destination_exists(config: ConfigTables, desttype: str, dest: str) -> bool:
     if desttype in ("extension", "voicemail", "faxtoemail"):
         return dest in config.extensions
     if desttype == "ivr":
@@ -64,7 +64,7 @@ def _inbound_destination_exists(config: SimulatedConfig, desttype: str, dest: st
 
 
 def check_inroute(
-    config: SimulatedConfig,
+    config: ConfigTables,
     route: InboundRoute,
     current: InboundRoute | None,
     changed: Collection[str],
@@ -84,7 +84,7 @@ def check_inroute(
 
 
 def check_outroute(
-    config: SimulatedConfig,
+    config: ConfigTables,
     route: OutboundRoute,
     current: OutboundRoute | None,
     changed: Collection[str],

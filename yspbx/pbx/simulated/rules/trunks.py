@@ -18,7 +18,7 @@ from yspbx.pbx.simulated.rules import common as c
 from yspbx.pbx.vocabulary import TRUNK_TYPES
 
 if TYPE_CHECKING:
-    from yspbx.pbx.simulated.config import SimulatedConfig
+    from yspbx.pbx.simulated.tables import ConfigTables
 
 # Which connection fields each trunk type needs (endpoints.md 3.3).
 REQUIRED = {
@@ -101,7 +101,7 @@ def _check_dods(value: str, targets: Collection[str], missing_errno: Errno) -> N
 
 
 def check_sip_trunk(
-    config: SimulatedConfig, trunk: Trunk, current: Trunk | None, changed: Collection[str]
+    config: ConfigTables, trunk: Trunk, current: Trunk | None, changed: Collection[str]
 ) -> None:
     CHECKER.fields(trunk, changed)
     if c.renamed(trunk, current, "name", changed) and trunk.name in config.trunks:
