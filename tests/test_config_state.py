@@ -125,3 +125,29 @@ def test_memory_store_forgets_changes_on_restart() -> None:
         server.restart()
         ext = api.call("extension/query", {"extid": "1001"}, api.token())["extinfos"][0]
         assert ext["username"] == "Ana Lopez"
+
+
+@pytest.mark.slow
+def test_two_servers_on_one_store_share_the_configuration(tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path / 'state.db'}"
+    with ServerProcess(store=store) as first, ServerProcess(store=store) as second:
+        a, b = Api(first.url), Api(second.url)
+        token_a, token_b = a.token(), b.token()
+        body = {"extid": "1001", "username": "Ana Shared"}
+        assert a.call("extension/update", body, token_a)["status"] == "Success"
+        assert (
+            b.call("extension/query", {"extid": "1001"}, token_b)["extinfos"][0]["username"]
+            == "Ana Shared"
+        )
+        trunk = {"trunkname": "peer-b", "trunktype": "peer", "host": "h.example",
+                 "port": "5060", "domain": "h.example"}  # fmt: skip
+        assert b.call("siptrunk/add", trunk, token_b)["status"] == "Success"
+        # The first server's next change is made on top of the second's.
+        assert a.call("siptrunk/add", {**trunk, "trunkname": "peer-a"}, token_a)["status"] == (
+            "Success"
+        )
+        for api, token in ((a, token_a), (b, token_b)):
+            trunks = api.call("siptrunk/query", {"trunkname": "peer-a,peer-b"}, token)["trunks"]
+            assert [(t["trunkname"], t["id"]) for t in trunks] == [("peer-a", "6"), ("peer-b", "5")]
+            ext = api.call("extension/query", {"extid": "1001"}, token)["extinfos"][0]
+            assert ext["username"] == "Ana Shared"

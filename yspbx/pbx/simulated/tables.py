@@ -12,7 +12,8 @@ from __future__ import annotations
 import asyncio
 import copy
 import logging
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import AsyncIterator, Callable, Collection, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import fields, replace
 from typing import Any, TypeVar
 
@@ -59,6 +60,8 @@ class ConfigTables:
         self._lock = asyncio.Lock()
         self._pristine: dict[str, dict[str, Any]] = {}
         self._next_ids: dict[str, int] = {}
+        # The stored document as this process last read or wrote it (None: nothing stored).
+        self._seen: bytes | None = None
         self.queue_agents = QueueAgents()
         self.extensions: dict[str, Extension] = {}
         self.extensiongroups: dict[str, ExtensionGroup] = {}
@@ -76,6 +79,9 @@ class ConfigTables:
 
     def load_defaults(self) -> None:
         """Take the configuration file's objects (a fresh copy: API changes never leak back)."""
+        self._load_file()
+
+    def _load_file(self) -> None:
         s = copy.deepcopy(self._settings)
         for trunk in s.trunks:
             trunk.status = trunk.status or _HEALTHY_TRUNK.get(trunk.type, "Idle")
@@ -93,6 +99,7 @@ class ConfigTables:
     async def start(self) -> None:
         """Lay the changes kept in the store over the file's objects."""
         raw = await self._state.get(persistence.CONFIG_KEY)
+        self._seen = raw
         if raw is not None:
             self._restore(persistence.decode(raw))
 
@@ -100,7 +107,34 @@ class ConfigTables:
         """Back to the configuration file: every change made through the API is forgotten."""
         async with self._lock:
             await self._state.delete(persistence.CONFIG_KEY)
+            self._seen = None
             self.load_defaults()
+
+    async def _sync(self) -> None:
+        """Pick up what another process sharing the store changed (``--workers``, several
+        servers): one read, and a reload only when the stored document is not the one this
+        process last saw."""
+        raw = await self._state.get(persistence.CONFIG_KEY)
+        if raw != self._seen:
+            self._reload(raw)
+
+    def _reload(self, raw: bytes | None) -> None:
+        """The file's objects with the stored changes ``raw``, keeping the phones' registration
+        (which is this process's runtime state, not configuration)."""
+        registered = {number: e.registered for number, e in self.extensions.items()}
+        self._load_file()
+        self._seen = raw
+        if raw is not None:
+            self._restore(persistence.decode(raw))
+        for number, extension in self.extensions.items():
+            extension.registered = registered.get(number, extension.registered)
+
+    @asynccontextmanager
+    async def _changing(self) -> AsyncIterator[None]:
+        """One change at a time, made on the latest stored state."""
+        async with self._lock:
+            await self._sync()
+            yield
 
     def _restore(self, stored: persistence.Stored) -> None:
         for kind in kinds.ALL_KINDS:
@@ -121,12 +155,13 @@ class ConfigTables:
             if changes:
                 overlay[kind.table] = changes
         stored = persistence.Stored(overlay, dict(self._next_ids), self.queue_agents.to_json())
+        encoded = persistence.encode(stored)
         try:
-            await self._state.put(persistence.CONFIG_KEY, persistence.encode(stored))
+            await self._state.put(persistence.CONFIG_KEY, encoded)
+            self._seen = encoded
         except Exception:
             log.exception("could not store a configuration change; restoring the stored state")
-            self.load_defaults()
-            await self.start()
+            self._reload(self._seen)
             raise
 
     # The tables.
