@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -51,17 +51,30 @@ Overlay = dict[str, dict[str, Document | None]]
 _ADAPTERS: dict[str, TypeAdapter[Any]] = {k.table: TypeAdapter(k.model) for k in ALL_KINDS}
 
 
+_FIELDS: dict[type[Any], tuple[str, ...]] = {}
+
+
+def _stored_fields(model: type[Any]) -> tuple[str, ...]:
+    names = _FIELDS.get(model)
+    if names is None:
+        names = _FIELDS[model] = tuple(
+            f.name for f in fields(model) if f.name not in RUNTIME_FIELDS
+        )
+    return names
+
+
 def document(obj: Any) -> Document:
-    return {k: v for k, v in asdict(obj).items() if k not in RUNTIME_FIELDS}
+    """The object's stored fields. Values are shared, not copied: the document is compared or
+    encoded at once, never kept."""
+    return {name: getattr(obj, name) for name in _stored_fields(type(obj))}
 
 
-def diff(kind: Kind, current: dict[str, Any], pristine: dict[str, Any]) -> dict[str, Any]:
-    """What differs between the live objects of one table and the file's."""
+def diff(kind: Kind, current: dict[str, Any], pristine: dict[str, Document]) -> dict[str, Any]:
+    """What differs between the live objects of one table and the file's (as documents)."""
     changes: dict[str, Document | None] = {}
     for key, obj in current.items():
         doc = document(obj)
-        original = pristine.get(key)
-        if original is None or document(original) != doc:
+        if pristine.get(key) != doc:
             changes[key] = doc
     for key in pristine:
         if key not in current:

@@ -59,6 +59,8 @@ class ConfigTables:
         self._state = state
         self._lock = asyncio.Lock()
         self._pristine: dict[str, dict[str, Any]] = {}
+        # The file's objects as stored documents, to tell what the API changed.
+        self._pristine_docs: dict[str, dict[str, persistence.Document]] = {}
         self._next_ids: dict[str, int] = {}
         # The stored document as this process last read or wrote it (None: nothing stored).
         self._seen: bytes | None = None
@@ -87,6 +89,10 @@ class ConfigTables:
             trunk.status = trunk.status or _HEALTHY_TRUNK.get(trunk.type, "Idle")
         for kind in kinds.ALL_KINDS:
             self._pristine[kind.table] = dict(kinds.arrange(kind, list(getattr(s, kind.table))))
+            self._pristine_docs[kind.table] = {
+                key: copy.deepcopy(persistence.document(obj))
+                for key, obj in self._pristine[kind.table].items()
+            }
             self._fill(kind, copy.deepcopy(list(self._pristine[kind.table].values())))
         self.prompts[:] = s.prompts
         self._next_ids = {
@@ -151,7 +157,7 @@ class ConfigTables:
         """Store the state; if the store fails, fall back to what it last kept, and fail."""
         overlay = {}
         for kind in kinds.ALL_KINDS:
-            changes = persistence.diff(kind, self._table(kind), self._pristine[kind.table])
+            changes = persistence.diff(kind, self._table(kind), self._pristine_docs[kind.table])
             if changes:
                 overlay[kind.table] = changes
         stored = persistence.Stored(overlay, dict(self._next_ids), self.queue_agents.to_json())
