@@ -41,3 +41,9 @@ def write_config(directory: Path, text: str) -> Path:
 @pytest.fixture
 def server_url(server: ServerProcess) -> str:
     return server.url
+
+
+@pytest.fixture
+def token(api: Api) -> str:
+    """A fresh API token on the session's server (reset before the test)."""
+    return api.token()

@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import write_config
 from tests.helpers import Api
-from yspbx.config import ConfigError, load_settings
+from yspbx.config import ConfigError, default_config_text, load_settings
 from yspbx.testing import ServerProcess
 
 
@@ -120,3 +120,22 @@ def test_serve_reports_a_config_error_and_exits(tmp_path: Path) -> None:
     process = ServerProcess(config=path, startup_timeout=15)
     with pytest.raises(RuntimeError, match=r"api\.lockout_threshold"):
         process.start()
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ('[[inroutes]]\nname = "Default"\ntrunks = ["GSM1"]\ndesttype = "hangup"\n', "inroutes"),
+        ('[[trunks]]\nname = "Extra"\nid = 1\n', "trunks"),
+    ],
+)
+def test_duplicate_names_and_ids_are_refused(tmp_path: Path, text: str, key: str) -> None:
+    path = write_config(tmp_path, default_config_text() + "\n" + text)
+    with pytest.raises(ConfigError, match=rf"{key}\[\d+\]\.(name|id)"):
+        load_settings(path)
+
+
+def test_extension_groups_must_name_existing_extensions(tmp_path: Path) -> None:
+    path = write_config(tmp_path, '[[extensiongroups]]\nname = "Ghosts"\nmembers = ["9999"]\n')
+    with pytest.raises(ConfigError, match=r"extensiongroups\[0\]\.members: no extension 9999"):
+        load_settings(path)

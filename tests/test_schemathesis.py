@@ -25,7 +25,9 @@ pytestmark = pytest.mark.slow
 CASES_PER_ENDPOINT = 40
 
 
-def test_no_endpoint_answers_5xx(server: ServerProcess, api: Api, sim: Sim) -> None:
+def test_no_endpoint_answers_5xx(server: ServerProcess, sim: Sim) -> None:
+    # Generated logins fail and lock 127.0.0.1 out; real tokens come from another address.
+    api = Api(server.url, "127.0.0.9")
     schema = schemathesis.openapi.from_url(server.url + "/openapi.json")
     operations = []
     for result in schema.get_all_operations():

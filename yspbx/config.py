@@ -25,6 +25,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from yspbx.pbx.models import (
     Device,
     Extension,
+    ExtensionGroup,
     InboundRoute,
     Ivr,
     OutboundRoute,
@@ -114,6 +115,7 @@ class Settings(BaseSettings):
     device: Device = Device()
     prompts: list[str] = []
     extensions: list[Extension] = []
+    extensiongroups: list[ExtensionGroup] = []
     trunks: list[Trunk] = []
     inroutes: list[InboundRoute] = []
     outroutes: list[OutboundRoute] = []
@@ -230,10 +232,26 @@ def _check_references(settings: Settings, origin: str) -> None:
             if number in numbers:
                 fail(f"{kind}[{index}].number", f"{number} is already used by {numbers[number]}")
             numbers[number] = f"{kind}[{index}]"
-    trunk_names = [t.name for t in settings.trunks]
-    for index, name in enumerate(trunk_names):
-        if trunk_names.index(name) != index:
-            fail(f"trunks[{index}].name", f"{name!r} is used twice")
+    named: list[tuple[str, list[str]]] = [
+        ("trunks", [t.name for t in settings.trunks]),
+        ("inroutes", [r.name for r in settings.inroutes]),
+        ("outroutes", [r.name for r in settings.outroutes]),
+    ]
+    for kind, names in named:
+        for index, name in enumerate(names):
+            if names.index(name) != index:
+                fail(f"{kind}[{index}].name", f"{name!r} is used twice")
+    with_ids: list[tuple[str, list[int]]] = [
+        ("trunks", [t.id for t in settings.trunks]),
+        ("inroutes", [r.id for r in settings.inroutes]),
+        ("outroutes", [r.id for r in settings.outroutes]),
+        ("paginggroups", [g.id for g in settings.paginggroups]),
+    ]
+    for kind, ids in with_ids:
+        for index, object_id in enumerate(ids):
+            if object_id < 0 or (object_id and ids.index(object_id) != index):
+                fail(f"{kind}[{index}].id", f"{object_id} is negative or used twice")
+    trunk_names = named[0][1]
     route_trunks: list[tuple[str, list[list[str]]]] = [
         ("inroutes", [r.trunks for r in settings.inroutes]),
         ("outroutes", [r.trunks for r in settings.outroutes]),
@@ -252,3 +270,24 @@ def _check_references(settings: Settings, origin: str) -> None:
         for member in group.members:
             if member not in extensions:
                 fail(f"ringgroups[{index}].members", f"no extension {member}")
+    group_names = [g.name for g in settings.extensiongroups]
+    for index, ext_group in enumerate(settings.extensiongroups):
+        if group_names.index(ext_group.name) != index:
+            fail(f"extensiongroups[{index}].name", f"{ext_group.name!r} is used twice")
+        for member in ext_group.members:
+            if member not in extensions:
+                fail(f"extensiongroups[{index}].members", f"no extension {member}")
+    for index, paging in enumerate(settings.paginggroups):
+        for member in paging.allowexten:
+            if member not in extensions:
+                fail(f"paginggroups[{index}].allowexten", f"no extension {member}")
+        for name in paging.allowextengroup:
+            if name not in group_names:
+                fail(f"paginggroups[{index}].allowextengroup", f"no extension group {name!r}")
+    for index, outroute in enumerate(settings.outroutes):
+        for member in outroute.extensions:
+            if member not in extensions:
+                fail(f"outroutes[{index}].extensions", f"no extension {member}")
+        for name in outroute.extensionsgroup:
+            if name not in group_names:
+                fail(f"outroutes[{index}].extensionsgroup", f"no extension group {name!r}")

@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
-from yspbx.api import auth, system
+from yspbx.api import (
+    auth,
+    extensions,
+    inroutes,
+    ivrs,
+    outroutes,
+    paging,
+    queues,
+    system,
+    trunks,
+)
 from yspbx.api.registry import ApiRouter, Endpoint
 
-ROUTERS: tuple[ApiRouter, ...] = (auth.router, system.router)
+ROUTERS: tuple[ApiRouter, ...] = (
+    auth.router,
+    system.router,
+    extensions.router,
+    trunks.router,
+    inroutes.router,
+    outroutes.router,
+    ivrs.router,
+    queues.router,
+    paging.router,
+)
 
 
 def all_endpoints() -> list[Endpoint]:

@@ -1,10 +1,11 @@
-"""``deviceinfo/query`` (and, with the configuration issue, ``apply``)."""
+"""``deviceinfo/query`` and ``apply`` (endpoints.md section 1)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 
 from yspbx.api.registry import ApiRequest, ApiRouter, Reply
+from yspbx.errors import Errno
 
 router = ApiRouter("system")
 
@@ -33,3 +34,13 @@ _DEVICE_FIELDS = (
 async def deviceinfo_query(request: ApiRequest) -> Reply:
     info = await request.services.engine.device_info()
     return {"deviceinfo": asdict(info)}
+
+
+@router.endpoint(
+    "apply",
+    summary="Save and apply the configuration changes made through the API.",
+    errors=(Errno.APPLY_TOO_FREQUENT,),
+)
+async def apply(request: ApiRequest) -> Reply:
+    await request.services.engine.config.apply()
+    return {}

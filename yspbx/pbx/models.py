@@ -42,6 +42,10 @@ class Device:
     firmwarever: str = "30.11.0.7"
     timezone: Annotated[str, AfterValidator(_checked_zone)] = "UTC+0"
     max_extensions: int = 100
+    # The model's capacity: adding past it answers the PBX's "limit reached" errno.
+    max_sip_trunks: int = 30
+    max_inroutes: int = 100
+    max_outroutes: int = 100
 
 
 @dataclass
@@ -92,6 +96,16 @@ class Extension:
     registered: bool = True
     status_monitor: bool = True
     record: bool = False
+
+
+@dataclass
+class ExtensionGroup:
+    """A named set of extensions, referred to by outbound routes, DODs and paging groups."""
+
+    __pydantic_config__ = _STRICT_KEYS
+
+    name: str
+    members: list[str] = field(default_factory=list)
 
 
 @dataclass

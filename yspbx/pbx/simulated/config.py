@@ -1,12 +1,33 @@
-"""The simulated PBX's configuration: the TOML file's objects, as the engine holds them."""
+"""The simulated PBX's configuration: the :class:`~yspbx.pbx.config_ops.ConfigOps` operations,
+extension registration and queue agents, on the tables of
+:class:`~yspbx.pbx.simulated.tables.ConfigTables`.
+
+The tables (``extensions``, ``trunks``, ``inroutes``, ...) are plain dicts of the dataclasses of
+:mod:`yspbx.pbx.models`, keyed by number or name and listed in the PBX's order. The call engine
+reads them directly; they are changed in place (same dict, same objects), so a reference the
+call engine holds stays current. What this module needs from the call engine (who is in a call,
+who waits in a queue) it asks through :class:`CallHooks`.
+"""
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TypeVar
 
+from yspbx.clock import Clock
 from yspbx.config import Settings
-from yspbx.pbx.events import ExtensionState, ExtensionStatusChanged
+from yspbx.errors import Errno, PbxError
+from yspbx.pbx.config_ops import (
+    AgentState,
+    AgentStatus,
+    Changes,
+    QueueInfo,
+    QueueStatus,
+    RouteRef,
+    Selection,
+)
+from yspbx.pbx.events import ConfigChanged, DomainEvent, ExtensionState, ExtensionStatusChanged
 from yspbx.pbx.models import (
     Extension,
     InboundRoute,
@@ -14,61 +35,100 @@ from yspbx.pbx.models import (
     OutboundRoute,
     PagingGroup,
     Queue,
-    RingGroup,
     Trunk,
 )
+from yspbx.pbx.simulated import kinds, references
 from yspbx.pbx.simulated.events import EventBus
+from yspbx.pbx.simulated.queue_agents import QueueMember
+from yspbx.pbx.simulated.rules.extensions import check_extension
+from yspbx.pbx.simulated.rules.ivrs import check_ivr
+from yspbx.pbx.simulated.rules.paging import check_paging_group
+from yspbx.pbx.simulated.rules.queues import check_queue
+from yspbx.pbx.simulated.rules.routes import check_inroute, check_outroute
+from yspbx.pbx.simulated.rules.trunks import check_sip_trunk
+from yspbx.pbx.simulated.tables import ConfigTables
 from yspbx.store.base import StateStore
+
+T = TypeVar("T")
 
 # Asked for an extension's call status (None when it is in no call).
 CallStatusProvider = Callable[[str], str | None]
 
+# ``apply`` may run once per this many seconds of the server clock; sooner answers 10025.
+APPLY_INTERVAL = 10.0
 
-class SimulatedConfig:
-    def __init__(self, settings: Settings, state: StateStore, bus: EventBus) -> None:
-        self._settings = settings
-        self._state = state
+_CALL_STATE_AGENT = {
+    "Ringing": AgentState.RINGING,
+    "Busy": AgentState.INUSE,
+    "Hold": AgentState.ONHOLD,
+}
+
+
+def _no_call(number: str) -> str | None:
+    return None
+
+
+def _no_waiting_callers(queue: str) -> int:
+    return 0
+
+
+def _no_agent_state(queue: str, agent: str) -> AgentState | None:
+    return None
+
+
+def _trunk_idle(name: str) -> bool:
+    return False
+
+
+@dataclass
+class CallHooks:
+    """What the configuration asks of the call engine; the defaults describe a PBX with no calls.
+
+    ``extension_status``: ``Ringing``, ``Busy`` or ``Hold`` while the extension is in a call
+    (an extension in a call cannot be given a new number: ``10017``). ``queue_waiting``: the
+    callers waiting in a queue. ``agent_state``: a queue-specific agent state the call engine
+    knows better (``WRAPUP``, ``RINGINUSE``), else None. ``trunk_in_use``: a trunk carrying a
+    call cannot be deleted (``10061``).
+    """
+
+    extension_status: CallStatusProvider = _no_call
+    queue_waiting: Callable[[str], int] = _no_waiting_callers
+    agent_state: Callable[[str, str], AgentState | None] = _no_agent_state
+    trunk_in_use: Callable[[str], bool] = _trunk_idle
+
+
+class SimulatedConfig(ConfigTables):
+    def __init__(
+        self, settings: Settings, state: StateStore, bus: EventBus, clock: Clock | None = None
+    ) -> None:
         self._bus = bus
-        self._call_status: CallStatusProvider = lambda number: None
-        self.extensions: dict[str, Extension] = {}
-        self.trunks: dict[str, Trunk] = {}
-        self.inroutes: dict[str, InboundRoute] = {}
-        self.outroutes: dict[str, OutboundRoute] = {}
-        self.ivrs: dict[str, Ivr] = {}
-        self.queues: dict[str, Queue] = {}
-        self.ringgroups: dict[str, RingGroup] = {}
-        self.paginggroups: dict[str, PagingGroup] = {}
-        self.prompts: list[str] = []
-        self.load_defaults()
+        self._clock = clock or Clock()
+        self._last_apply: float | None = None
+        self.hooks = CallHooks()
+        super().__init__(settings, state)
 
     def load_defaults(self) -> None:
-        """Take the configuration file's objects (a fresh copy: API changes never leak back)."""
-        s = copy.deepcopy(self._settings)
-        self.extensions = {e.number: e for e in s.extensions}
-        self.trunks = {t.name: t for t in s.trunks}
-        self.inroutes = {r.name: r for r in s.inroutes}
-        self.outroutes = {r.name: r for r in s.outroutes}
-        self.ivrs = {i.number: i for i in s.ivrs}
-        self.queues = {q.number: q for q in s.queues}
-        self.ringgroups = {r.number: r for r in s.ringgroups}
-        self.paginggroups = {g.number: g for g in s.paginggroups}
-        self.prompts = list(s.prompts)
+        super().load_defaults()
+        self._last_apply = None
+
+    async def _emit(self, events: Iterable[DomainEvent]) -> None:
+        for event in events:
+            await self._bus.emit(event)
+
+    # Extension status and registration (the call engine and the control plane use these).
 
     def use_call_status(self, provider: CallStatusProvider) -> None:
         """Let the call engine say which extensions ring, talk or hold."""
-        self._call_status = provider
+        self.hooks.extension_status = provider
 
     def status(self, extension: Extension) -> str:
         """The status ``extensionlist/query`` shows: call state first, then registration."""
-        in_call = self._call_status(extension.number)
+        in_call = self.hooks.extension_status(extension.number)
         if in_call is not None:
             return in_call
         if not extension.registered:
             return "Unavailable"
         return "Idle" if extension.type == "FXS" else "Registered"
-
-    async def list_extensions(self) -> list[tuple[Extension, str]]:
-        return [(e, self.status(e)) for e in self.extensions.values()]
 
     def is_registered(self, number: str) -> bool | None:
         """Whether the extension's phone is registered; None when there is no such extension."""
@@ -84,3 +144,279 @@ class SimulatedConfig:
         if extension.status_monitor:
             status: ExtensionState = "Registered" if registered else "Unregistered"
             await self._bus.emit(ExtensionStatusChanged(number, status))
+
+    # Queue members (the call engine rings the agents that are not paused).
+
+    def queue_members(self, queue: str) -> list[QueueMember]:
+        """Static then dynamic agents of a queue, each with its pause; [] for no such queue."""
+        found = self.queues.get(queue)
+        return [] if found is None else self.queue_agents.members(queue, found.agents)
+
+    def available_agents(self, queue: str) -> list[str]:
+        """The agents the queue may ring: every member that is not paused."""
+        return [m.agent for m in self.queue_members(queue) if not m.paused]
+
+    def agent_state(self, queue: str, member: QueueMember) -> AgentState:
+        extension = self.extensions.get(member.agent)
+        if extension is None:
+            return AgentState.INVALID
+        if not extension.registered:
+            return AgentState.UNAVAILABLE
+        if member.paused:
+            return AgentState.PAUSED
+        known = self.hooks.agent_state(queue, member.agent)
+        if known is not None:
+            return known
+        call = self.hooks.extension_status(member.agent) or ""
+        return _CALL_STATE_AGENT.get(call, AgentState.NOT_INUSE)
+
+    # ConfigOps: apply.
+
+    async def apply(self) -> None:
+        now = self._clock.now()
+        if self._last_apply is not None and now - self._last_apply < APPLY_INTERVAL:
+            raise PbxError(Errno.APPLY_TOO_FREQUENT)
+        self._last_apply = now
+
+    # ConfigOps: extensions.
+
+    async def list_extensions(self) -> list[tuple[Extension, str]]:
+        await self._sync()
+        return [(e, self.status(e)) for e in self.extensions.values()]
+
+    async def query_extensions(self, numbers: Selection) -> list[tuple[Extension, str]]:
+        await self._sync()
+        picked = self._pick(self.extensions, numbers, Errno.EXTENSION_NOT_FOUND)
+        return [(e, self.status(e)) for e in picked]
+
+    async def update_extension(self, number: str, changes: Changes) -> None:
+        async with self._changing():
+            extension = self._pick(self.extensions, [number], Errno.EXTENSION_NOT_FOUND)[0]
+            renaming = changes.get("number", number) != number
+            if renaming and self.hooks.extension_status(number) is not None:
+                raise PbxError(Errno.EXTENSION_CONFIG_FAILED, f"{number} is in a call")
+            self._change(
+                kinds.EXTENSIONS, extension, changes, check_extension, references.rename_number
+            )
+            await self._save()
+        await self._emit([ConfigChanged("extension", "update", extension.number)])
+
+    # ConfigOps: trunks.
+
+    async def list_trunks(self) -> list[Trunk]:
+        await self._sync()
+        return list(self.trunks.values())
+
+    def _sip_trunks(self) -> dict[str, Trunk]:
+        return {name: t for name, t in self.trunks.items() if t.type == "SIP"}
+
+    async def query_sip_trunks(self, names: Selection) -> list[Trunk]:
+        await self._sync()
+        return self._pick(self._sip_trunks(), names, Errno.TRUNK_NOT_FOUND)
+
+    async def add_sip_trunk(self, fields: Changes) -> Trunk:
+        async with self._changing():
+            if len(self._sip_trunks()) >= self._settings.device.max_sip_trunks:
+                raise PbxError(Errno.TRUNK_LIMIT)
+            blank = Trunk(name="", type="SIP", status="Registered")
+            trunk: Trunk = self._add(kinds.TRUNKS, blank, fields, check_sip_trunk)
+            await self._save()
+        await self._emit([ConfigChanged("trunk", "add", trunk.name)])
+        return trunk
+
+    async def update_sip_trunk(self, trunk_id: int, changes: Changes) -> None:
+        async with self._changing():
+            by_id = {str(t.id): t for t in self._sip_trunks().values()}
+            trunk = self._pick(by_id, [str(trunk_id)], Errno.TRUNK_NOT_FOUND)[0]
+            self._change(kinds.TRUNKS, trunk, changes, check_sip_trunk, references.rename_trunk)
+            await self._save()
+        await self._emit([ConfigChanged("trunk", "update", trunk.name)])
+
+    async def delete_sip_trunks(self, names: Selection) -> None:
+        async with self._changing():
+            doomed = self._pick(self._sip_trunks(), names, Errno.TRUNK_NOT_FOUND)
+            busy = [t.name for t in doomed if self.hooks.trunk_in_use(t.name)]
+            if busy:
+                raise PbxError(Errno.TRUNK_DELETE_FAILED, f"{busy} carry calls")
+            for trunk in doomed:
+                references.detach_trunk(self, trunk.name)
+                del self.trunks[trunk.name]
+            await self._save()
+        await self._emit([ConfigChanged("trunk", "del", t.name) for t in doomed])
+
+    # ConfigOps: routes.
+
+    def _route(self, table: dict[str, T], ref: RouteRef, errno: Errno) -> T:
+        if isinstance(ref, int):
+            by_id = {str(getattr(route, "id", "")): route for route in table.values()}
+            return self._pick(by_id, [str(ref)], errno)[0]
+        return self._pick(table, [ref], errno)[0]
+
+    async def query_inroutes(self, names: Selection) -> list[InboundRoute]:
+        await self._sync()
+        return self._pick(self.inroutes, names, Errno.INROUTE_NOT_FOUND)
+
+    async def add_inroute(self, fields: Changes) -> InboundRoute:
+        async with self._changing():
+            if len(self.inroutes) >= self._settings.device.max_inroutes:
+                raise PbxError(Errno.INROUTE_LIMIT)
+            blank = InboundRoute(name="", trunks=[], desttype="hangup")
+            route: InboundRoute = self._add(kinds.INROUTES, blank, fields, check_inroute)
+            await self._save()
+        return route
+
+    async def update_inroute(self, ref: RouteRef, changes: Changes) -> None:
+        async with self._changing():
+            route = self._route(self.inroutes, ref, Errno.INROUTE_NOT_FOUND)
+            self._change(kinds.INROUTES, route, changes, check_inroute)
+            await self._save()
+
+    async def delete_inroutes(self, names: Selection) -> None:
+        async with self._changing():
+            for route in self._pick(self.inroutes, names, Errno.INROUTE_NOT_FOUND):
+                del self.inroutes[route.name]
+            await self._save()
+
+    async def query_outroutes(self, names: Selection) -> list[OutboundRoute]:
+        await self._sync()
+        return self._pick(self.outroutes, names, Errno.OUTROUTE_NAME_INVALID)
+
+    async def add_outroute(self, fields: Changes) -> OutboundRoute:
+        async with self._changing():
+            if len(self.outroutes) >= self._settings.device.max_outroutes:
+                raise PbxError(Errno.OUTROUTE_LIMIT)
+            blank = OutboundRoute(name="", prefix="", trunks=[])
+            route: OutboundRoute = self._add(kinds.OUTROUTES, blank, fields, check_outroute)
+            await self._save()
+        return route
+
+    async def update_outroute(self, ref: RouteRef, changes: Changes) -> None:
+        async with self._changing():
+            route = self._route(self.outroutes, ref, Errno.OUTROUTE_NAME_INVALID)
+            self._change(
+                kinds.OUTROUTES, route, changes, check_outroute, references.rename_outroute
+            )
+            await self._save()
+
+    async def delete_outroutes(self, names: Selection) -> None:
+        async with self._changing():
+            for route in self._pick(self.outroutes, names, Errno.OUTROUTE_NAME_INVALID):
+                del self.outroutes[route.name]
+            await self._save()
+
+    # ConfigOps: IVRs.
+
+    async def query_ivrs(self, numbers: Selection) -> list[Ivr]:
+        await self._sync()
+        return self._pick(self.ivrs, numbers, Errno.IVR_NOT_FOUND)
+
+    async def update_ivr(self, number: str, changes: Changes) -> None:
+        async with self._changing():
+            ivr = self._pick(self.ivrs, [number], Errno.IVR_NOT_FOUND)[0]
+            self._change(kinds.IVRS, ivr, changes, check_ivr, references.rename_number)
+            await self._save()
+
+    # ConfigOps: queues.
+
+    async def query_queues(self, numbers: Selection) -> list[QueueInfo]:
+        await self._sync()
+        picked = self._pick(self.queues, numbers, Errno.QUEUE_NOT_FOUND)
+        return [
+            QueueInfo(q, tuple(m.agent for m in self.queue_members(q.number) if m.dynamic))
+            for q in picked
+        ]
+
+    async def update_queue(self, number: str, changes: Changes) -> None:
+        async with self._changing():
+            queue = self._pick(self.queues, [number], Errno.QUEUE_NOT_FOUND)[0]
+            self._change(kinds.QUEUES, queue, changes, check_queue, references.rename_number)
+            self.queue_agents.keep_only(queue.number, queue.agents)
+            await self._save()
+
+    async def queue_status(self, numbers: Selection) -> list[QueueStatus]:
+        await self._sync()
+        picked = self._pick(self.queues, numbers, Errno.QUEUE_NOT_FOUND)
+        return [
+            QueueStatus(
+                number=q.number,
+                waiting=self.hooks.queue_waiting(q.number),
+                agents=tuple(
+                    AgentStatus(m.agent, self.agent_state(q.number, m))
+                    for m in self.queue_members(q.number)
+                ),
+            )
+            for q in picked
+        ]
+
+    def _queue_and_agent(self, queue: str, extension: str) -> Queue:
+        found = self._pick(self.queues, [queue], Errno.QUEUE_NOT_FOUND)[0]
+        self._pick(self.extensions, [extension], Errno.EXTENSION_NOT_FOUND)
+        return found
+
+    @staticmethod
+    def _check_agent_password(queue: Queue, password: str | None) -> None:
+        if queue.password and not password:
+            raise PbxError(Errno.MISSING_PARAMETER, "password")
+        if queue.password and password != queue.password:
+            raise PbxError(Errno.WRONG_PASSWORD, f"queue {queue.number}")
+
+    async def add_dynamic_agent(self, queue: str, extension: str, password: str | None) -> None:
+        async with self._changing():
+            found = self._queue_and_agent(queue, extension)
+            self._check_agent_password(found, password)
+            if extension not in found.agents:
+                self.queue_agents.log_in(queue, extension)
+            await self._save()
+
+    async def remove_dynamic_agent(self, queue: str, extension: str, password: str | None) -> None:
+        async with self._changing():
+            found = self._queue_and_agent(queue, extension)
+            self._check_agent_password(found, password)
+            self.queue_agents.log_out(queue, extension)
+            await self._save()
+
+    async def pause_agent(self, queue: str, extension: str) -> None:
+        await self._set_paused(queue, extension, True)
+
+    async def unpause_agent(self, queue: str, extension: str) -> None:
+        await self._set_paused(queue, extension, False)
+
+    async def _set_paused(self, queue: str, extension: str, paused: bool) -> None:
+        async with self._changing():
+            self._queue_and_agent(queue, extension)
+            if extension not in {m.agent for m in self.queue_members(queue)}:
+                raise PbxError(Errno.EXTENSION_NOT_FOUND, f"{extension} is no agent of {queue}")
+            self.queue_agents.set_paused(queue, extension, paused)
+            await self._save()
+
+    # ConfigOps: paging groups.
+
+    async def list_paging_groups(self) -> list[PagingGroup]:
+        await self._sync()
+        return list(self.paginggroups.values())
+
+    async def query_paging_groups(self, numbers: Selection) -> list[PagingGroup]:
+        await self._sync()
+        return self._pick(self.paginggroups, numbers, Errno.NUMBER_NOT_FOUND)
+
+    async def add_paging_group(self, fields: Changes) -> PagingGroup:
+        async with self._changing():
+            blank = PagingGroup(number="")
+            group: PagingGroup = self._add(kinds.PAGINGGROUPS, blank, fields, check_paging_group)
+            await self._save()
+        return group
+
+    async def update_paging_group(self, group_id: int, changes: Changes) -> None:
+        async with self._changing():
+            by_id = {str(g.id): g for g in self.paginggroups.values()}
+            group = self._pick(by_id, [str(group_id)], Errno.NUMBER_NOT_FOUND)[0]
+            self._change(
+                kinds.PAGINGGROUPS, group, changes, check_paging_group, references.rename_number
+            )
+            await self._save()
+
+    async def delete_paging_groups(self, numbers: Selection) -> None:
+        async with self._changing():
+            for group in self._pick(self.paginggroups, numbers, Errno.NUMBER_NOT_FOUND):
+                del self.paginggroups[group.number]
+            await self._save()

@@ -23,7 +23,7 @@ class SimulatedPbx:
         self._zone = parse_zone(settings.device.timezone)
         self._booted_at = clock.now()
         self.bus = EventBus()
-        self.config = SimulatedConfig(settings, state, self.bus)
+        self.config = SimulatedConfig(settings, state, self.bus, clock)
         self.calls = SimulatedCalls(settings, self.config, clock, scheduler, state, self.bus)
 
     def subscribe(self, listener: EventListener) -> None:
@@ -34,13 +34,14 @@ class SimulatedPbx:
 
     async def start(self) -> None:
         self._booted_at = self._clock.now()
+        await self.config.start()
 
     async def stop(self) -> None:
         return None
 
     async def reset(self) -> None:
         await self.calls.reset()
-        self.config.load_defaults()
+        await self.config.reset()
 
     @property
     def serial_number(self) -> str:
