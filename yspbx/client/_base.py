@@ -157,7 +157,9 @@ class BaseClient:
     # -- requests and answers -------------------------------------------------------------
 
     def _post(self, path: str, fields: RequestModel | None, token: str | None) -> httpx.Request:
-        content = b"" if fields is None else json.dumps(fields.to_wire()).encode("utf-8")
+        # No fields to send: an empty body, as the PBX's examples send requests without fields.
+        wire = fields.to_wire() if fields is not None else None
+        content = json.dumps(wire).encode("utf-8") if wire else b""
         return self._http.build_request(
             "POST",
             API_PATH + path,
