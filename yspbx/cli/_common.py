@@ -53,7 +53,7 @@ def state_of(ctx: typer.Context) -> CliState:
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    errors.print(f"[bold red]yspbx:[/] {message}")
+    errors.print(f"[bold red]yspbx:[/] {message}", soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -145,10 +145,7 @@ def print_json(value: Any) -> None:
     from pydantic import BaseModel
 
     if isinstance(value, BaseModel):
-        value = value.model_dump(mode="json", by_alias=False)
+        value = value.model_dump(mode="json")
     elif isinstance(value, list):
-        value = [
-            v.model_dump(mode="json", by_alias=False) if isinstance(v, BaseModel) else v
-            for v in value
-        ]
+        value = [v.model_dump(mode="json") if isinstance(v, BaseModel) else v for v in value]
     console.print_json(json.dumps(value))

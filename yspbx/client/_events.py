@@ -17,7 +17,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AliasChoices, BeforeValidator, Field, PrivateAttr, ValidationError
 
-from yspbx.client._wire import OptionalNumber, ResponseModel
+from yspbx.client._wire import OptionalInt, ResponseModel
 
 log = logging.getLogger("yspbx.client.reports")
 
@@ -206,7 +206,7 @@ class Dtmf(CallEvent):
 
     ACTIONS = ("DTMF",)
     key: str = Field("", alias="info")
-    position: OptionalNumber = Field(None, alias="flag")
+    position: OptionalInt = Field(None, alias="flag")
     """Where ``key`` stands in the sequence, from 0."""
     keys: str | None = Field(None, alias="infos")
     """Every key collected so far, when the PBX sends it."""
@@ -231,8 +231,8 @@ class NewCdr(Event):
     """In the PBX's local time, as it writes it (no time zone)."""
     caller: str = Field("", alias="callfrom")
     callee: str = Field("", alias="callto")
-    call_duration: OptionalNumber = Field(None, alias="callduraction")
-    talk_duration: OptionalNumber = Field(None, alias="talkduraction")
+    call_duration: OptionalInt = Field(None, alias="callduraction")
+    talk_duration: OptionalInt = Field(None, alias="talkduraction")
     source_trunk: str = Field("", alias="srctrunkname")
     destination_trunk: str = Field(
         "", validation_alias=AliasChoices("desttrunkname", "dstrunkname")
@@ -245,7 +245,7 @@ class NewCdr(Event):
     recording: str = ""
     """The recording's file name, for ``client.recordings.fetch``."""
     did_number: str = Field("", alias="didnumber")
-    agent_ring_time: OptionalNumber = Field(None, alias="agentringtime")
+    agent_ring_time: OptionalInt = Field(None, alias="agentringtime")
 
 
 class Satisfaction(Event):

@@ -70,6 +70,22 @@ def _optional_text(value: int | None) -> str | None:
     return None if value is None else str(value)
 
 
+# Answers: the PBX's strings read as Python values (and dumped as such).
+
+Flag = Annotated[bool, BeforeValidator(_flag)]
+"""``on``/``off`` or ``yes``/``no`` in an answer."""
+
+Int = Annotated[int, BeforeValidator(_integer)]
+"""Digits in an answer."""
+
+OptionalInt = Annotated[int | None, BeforeValidator(_optional_integer)]
+"""Digits, or blank (``None``), in an answer."""
+
+Items = Annotated[list[str], BeforeValidator(split_list)]
+"""A comma-separated list in an answer; a trailing comma is tolerated."""
+
+# Requests: Python values written as the PBX's strings.
+
 OnOff = Annotated[bool, BeforeValidator(_flag), PlainSerializer(_on_off, return_type=str)]
 """``"on"``/``"off"`` on the wire."""
 
@@ -125,9 +141,8 @@ class ResponseModel(BaseModel):
 
     A newer firmware may add keys: they stay readable in ``model_extra`` instead of being lost
     or failing validation. Every documented field has a default, because the PBX omits fields
-    that do not apply.
+    that do not apply. ``model_dump()`` gives the Python names and values;
+    ``model_dump(by_alias=True)`` the PBX's names.
     """
 
-    model_config = ConfigDict(
-        validate_by_name=True, validate_by_alias=True, serialize_by_alias=True, extra="allow"
-    )
+    model_config = ConfigDict(validate_by_name=True, validate_by_alias=True, extra="allow")

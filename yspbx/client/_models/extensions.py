@@ -8,9 +8,10 @@ from pydantic import AliasChoices, Field
 
 from yspbx.client._endpoint import Endpoint, many, nothing
 from yspbx.client._wire import (
+    Flag,
     Number,
     OnOff,
-    OptionalNumber,
+    OptionalInt,
     RequestModel,
     ResponseModel,
     TextList,
@@ -42,40 +43,40 @@ class Extension(ResponseModel):
     caller_id: str = Field("", alias="callerid")
     register_name: str = Field("", alias="registername")
     register_password: str = Field("", alias="registerpassword")
-    max_registrations: OptionalNumber = Field(None, alias="maxregistrations")
+    max_registrations: OptionalInt = Field(None, alias="maxregistrations")
     login_password_md5: str = Field("", alias="loginpassword")
     email: str = ""
     mobile: str = Field("", alias="moblie", validation_alias=AliasChoices("moblie", "mobile"))
     language: str = ""
-    voicemail: OnOff = Field(False, alias="hasvoicemail")
+    voicemail: Flag = Field(False, alias="hasvoicemail")
     voicemail_pin: str = Field("", alias="vmsecret")
-    voicemail_to_email: OnOff = Field(False, alias="enablevmtoemail")
-    always_forward: OnOff = Field(False, alias="alwaysforward")
+    voicemail_to_email: Flag = Field(False, alias="enablevmtoemail")
+    always_forward: Flag = Field(False, alias="alwaysforward")
     always_forward_to: str = Field("", alias="atransferto")
     always_forward_extension: str = Field("", alias="atransferext")
     always_forward_prefix: str = Field("", alias="atransferprefix")
     always_forward_number: str = Field("", alias="atransfernum")
-    no_answer_forward: OnOff = Field(False, alias="noanswerforward")
+    no_answer_forward: Flag = Field(False, alias="noanswerforward")
     no_answer_forward_to: str = Field("", alias="ntransferto")
     no_answer_forward_extension: str = Field("", alias="ntransferext")
     no_answer_forward_prefix: str = Field("", alias="ntransferprefix")
     no_answer_forward_number: str = Field("", alias="ntransfernum")
-    busy_forward: OnOff = Field(False, alias="busyforward")
+    busy_forward: Flag = Field(False, alias="busyforward")
     busy_forward_to: str = Field("", alias="btransferto")
     busy_forward_extension: str = Field("", alias="btransferext")
     busy_forward_prefix: str = Field("", alias="btransferprefix")
     busy_forward_number: str = Field("", alias="btransfernum")
-    mobility_extension: OnOff = Field(False, alias="enablemobile")
-    ring_simultaneously: OnOff = Field(False, alias="ringsimultaneous")
+    mobility_extension: Flag = Field(False, alias="enablemobile")
+    ring_simultaneously: Flag = Field(False, alias="ringsimultaneous")
     mobile_prefix: str = Field("", alias="mobileprefix")
-    allow_being_monitored: OnOff = Field(False, alias="allowbeingmonitored")
+    allow_being_monitored: Flag = Field(False, alias="allowbeingmonitored")
     monitor_mode: str = Field("", alias="monitormode")
     """``Disabled``, ``Extensive``, ``Listen``, ``Whisper`` or ``Barge-in``."""
-    ring_timeout: OptionalNumber = Field(None, alias="ringtimeout")
+    ring_timeout: OptionalInt = Field(None, alias="ringtimeout")
     max_duration: str = Field("", alias="maxduration")
     """``Follow System``, ``Unlimited`` or seconds."""
-    dnd: OnOff = False
-    call_restriction: OnOff = Field(False, alias="callrestriction")
+    dnd: Flag = False
+    call_restriction: Flag = Field(False, alias="callrestriction")
     agent_id: str = Field("", alias="agentid")
 
 

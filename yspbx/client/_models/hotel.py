@@ -7,7 +7,14 @@ from typing import Literal
 from pydantic import Field
 
 from yspbx.client._endpoint import Endpoint, many, nothing
-from yspbx.client._wire import OptionalNumber, RequestModel, ResponseModel, TextList
+from yspbx.client._wire import (
+    Items,
+    OptionalInt,
+    OptionalNumber,
+    RequestModel,
+    ResponseModel,
+    TextList,
+)
 
 AlarmSchedule = Literal["onetime", "everyday", "custom"]
 
@@ -20,10 +27,10 @@ class Alarm(ResponseModel):
     """``hh:mm``, 24-hour."""
     schedule: str = Field("", alias="type")
     """``onetime`` (removed once it has rung), ``everyday`` or ``custom`` (on ``weekdays``)."""
-    weekdays: TextList = Field(default_factory=list)
+    weekdays: Items = Field(default_factory=list)
     """``0`` (Sunday) to ``6`` (Saturday), for ``custom`` alarms."""
-    repeats: OptionalNumber = None
-    repeat_interval: OptionalNumber = Field(None, alias="repeatinterval")
+    repeats: OptionalInt = None
+    repeat_interval: OptionalInt = Field(None, alias="repeatinterval")
     """Minutes between repeats."""
     prompt: str = ""
 

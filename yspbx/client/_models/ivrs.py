@@ -7,21 +7,30 @@ from typing import TypedDict
 from pydantic import Field
 
 from yspbx.client._endpoint import Endpoint, many, nothing
-from yspbx.client._wire import Number, OnOff, OptionalNumber, RequestModel, ResponseModel, TextList
+from yspbx.client._wire import (
+    Flag,
+    Items,
+    Number,
+    OnOff,
+    OptionalInt,
+    RequestModel,
+    ResponseModel,
+    TextList,
+)
 
 
 class Ivr(ResponseModel):
     number: str = Field("", alias="ivrnumber")
     name: str = Field("", alias="ivrname")
     prompt: str = ""
-    prompt_repeat: OptionalNumber = Field(None, alias="promptrepeat")
-    response_timeout: OptionalNumber = Field(None, alias="responsetimeout")
-    digit_timeout: OptionalNumber = Field(None, alias="digittimeout")
-    dial_extensions: OnOff = Field(False, alias="dialext")
+    prompt_repeat: OptionalInt = Field(None, alias="promptrepeat")
+    response_timeout: OptionalInt = Field(None, alias="responsetimeout")
+    digit_timeout: OptionalInt = Field(None, alias="digittimeout")
+    dial_extensions: Flag = Field(False, alias="dialext")
     """Callers may dial an extension number from the IVR."""
-    dial_outbound_routes: OnOff = Field(False, alias="dialoutboundroutes")
-    selected_routes: TextList = Field(default_factory=list, alias="selectedrouters")
-    dial_to_check_voicemail: OnOff = Field(False, alias="dialtocheckvoicemail")
+    dial_outbound_routes: Flag = Field(False, alias="dialoutboundroutes")
+    selected_routes: Items = Field(default_factory=list, alias="selectedrouters")
+    dial_to_check_voicemail: Flag = Field(False, alias="dialtocheckvoicemail")
 
 
 class IvrQuery(RequestModel):

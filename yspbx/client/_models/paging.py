@@ -7,7 +7,7 @@ from typing import Literal, TypedDict
 from pydantic import Field
 
 from yspbx.client._endpoint import Endpoint, many, nothing
-from yspbx.client._wire import RequestModel, ResponseModel, TextList, YesNo
+from yspbx.client._wire import Flag, Items, RequestModel, ResponseModel, TextList, YesNo
 
 PagingMode = Literal["paging", "intercom", "multicast"]
 
@@ -28,9 +28,9 @@ class PagingGroup(ResponseModel):
     name: str = ""
     mode: str = Field("", alias="duplex")
     """``paging`` (one way), ``intercom`` (two way) or ``multicast``."""
-    members: TextList = Field(default_factory=list, alias="allowexten")
-    member_groups: TextList = Field(default_factory=list, alias="allowextengroup")
-    private_answer: YesNo = Field(False, alias="enablekeyhanup")
+    members: Items = Field(default_factory=list, alias="allowexten")
+    member_groups: Items = Field(default_factory=list, alias="allowextengroup")
+    private_answer: Flag = Field(False, alias="enablekeyhanup")
     """Members may press ``*`` to take the call privately, ending the announcement."""
     multicast_ip: str = Field("", alias="multicastip")
 

@@ -9,9 +9,12 @@ from pydantic import Field, model_validator
 
 from yspbx.client._endpoint import Endpoint, first, many, nothing
 from yspbx.client._wire import (
+    Flag,
+    Int,
+    Items,
     Number,
     OnOff,
-    OptionalNumber,
+    OptionalInt,
     RequestModel,
     ResponseModel,
     TextList,
@@ -28,24 +31,24 @@ class Queue(ResponseModel):
     ring_strategy: str = Field("", alias="ringstrategy")
     failover_action: str = Field("", alias="failoveraction")
     failover_destination: str = Field("", alias="failoverdest")
-    agents: TextList = Field(default_factory=list)
+    agents: Items = Field(default_factory=list)
     """Static agents."""
-    dynamic_agents: TextList = Field(default_factory=list, alias="dynamicagents")
-    agent_timeout: OptionalNumber = Field(None, alias="agenttimeout")
+    dynamic_agents: Items = Field(default_factory=list, alias="dynamicagents")
+    agent_timeout: OptionalInt = Field(None, alias="agenttimeout")
     agent_announcement: str = Field("", alias="agentannounce")
-    wrap_up_time: OptionalNumber = Field(None, alias="wrapuptime")
-    ring_in_use: OnOff = Field(False, alias="ringinuse")
-    retry: OptionalNumber = None
+    wrap_up_time: OptionalInt = Field(None, alias="wrapuptime")
+    ring_in_use: Flag = Field(False, alias="ringinuse")
+    retry: OptionalInt = None
     music_on_hold: str = Field("", alias="musiconhold")
-    max_wait_time: OptionalNumber = Field(None, alias="maxwaittime")
-    join_empty: OnOff = Field(False, alias="joinempty")
-    leave_when_empty: OnOff = Field(False, alias="leavewhenempty")
+    max_wait_time: OptionalInt = Field(None, alias="maxwaittime")
+    join_empty: Flag = Field(False, alias="joinempty")
+    leave_when_empty: Flag = Field(False, alias="leavewhenempty")
     join_announcement: str = Field("", alias="joinannounce")
-    announce_position: OnOff = Field(False, alias="announcepos")
-    announce_frequency: OptionalNumber = Field(None, alias="announcefreq")
-    announce_hold_time: OnOff = Field(False, alias="announceholdtime")
+    announce_position: Flag = Field(False, alias="announcepos")
+    announce_frequency: OptionalInt = Field(None, alias="announcefreq")
+    announce_hold_time: Flag = Field(False, alias="announceholdtime")
     user_announcement: str = Field("", alias="userannounce")
-    user_announcement_frequency: OptionalNumber = Field(None, alias="userannouncefreq")
+    user_announcement_frequency: OptionalInt = Field(None, alias="userannouncefreq")
     breakout_key: str = Field("", alias="breakoutkey")
     breakout_action: str = Field("", alias="breakoutaction")
     breakout_destination: str = Field("", alias="breakoutdest")
@@ -130,7 +133,7 @@ class AgentStatus(IntEnum):
 
 class QueueMember(ResponseModel):
     agent: str = ""
-    status: AgentStatus | Number = Field(AgentStatus.UNKNOWN, alias="agentstatus")
+    status: AgentStatus | Int = Field(AgentStatus.UNKNOWN, alias="agentstatus")
     """An :class:`AgentStatus`, or the bare number for a code this SDK does not know."""
 
 

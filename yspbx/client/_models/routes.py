@@ -7,7 +7,14 @@ from typing import TypedDict
 from pydantic import Field
 
 from yspbx.client._endpoint import Endpoint, many, nothing
-from yspbx.client._wire import OptionalNumber, RequestModel, ResponseModel, TextList
+from yspbx.client._wire import (
+    Items,
+    OptionalInt,
+    OptionalNumber,
+    RequestModel,
+    ResponseModel,
+    TextList,
+)
 
 
 class InboundRoute(ResponseModel):
@@ -17,7 +24,7 @@ class InboundRoute(ResponseModel):
     """DID pattern (blank: any)."""
     caller_id: str = ""
     """Caller-ID pattern (blank: any)."""
-    trunks: TextList = Field(default_factory=list)
+    trunks: Items = Field(default_factory=list)
     destination_type: str = Field("", alias="desttype")
     """``extension``, ``ivr``, ``queue``, ``ringgroup``, ``voicemail``, ``hangup``, ..."""
     destination: str = Field("", alias="dest")
@@ -48,13 +55,13 @@ class OutboundRoute(ResponseModel):
     name: str = ""
     prefix: str = ""
     """The dial pattern."""
-    strip: OptionalNumber = None
+    strip: OptionalInt = None
     """How many leading digits are removed before dialling out."""
     prepend: str = ""
-    trunks: TextList = Field(default_factory=list)
-    extensions: TextList = Field(default_factory=list)
+    trunks: Items = Field(default_factory=list)
+    extensions: Items = Field(default_factory=list)
     """Extensions allowed to use the route."""
-    extension_groups: TextList = Field(default_factory=list, alias="extensionsgroup")
+    extension_groups: Items = Field(default_factory=list, alias="extensionsgroup")
 
 
 class OutboundRouteChanges(TypedDict, total=False):

@@ -7,7 +7,7 @@ from typing import Literal, TypedDict
 from pydantic import Field
 
 from yspbx.client._endpoint import Endpoint, many, nothing
-from yspbx.client._wire import RequestModel, ResponseModel, TextList
+from yspbx.client._wire import Items, RequestModel, ResponseModel, TextList
 
 SipTrunkType = Literal["register", "peer", "account"]
 
@@ -38,9 +38,9 @@ class SipTrunk(ResponseModel):
     auth_name: str = Field("", alias="authname")
     from_user: str = Field("", alias="fromuser")
     password: str = ""
-    extension_dods: TextList = Field(default_factory=list, alias="extensionsdod")
+    extension_dods: Items = Field(default_factory=list, alias="extensionsdod")
     """``{dod number}-{dod name}-{extension}`` entries."""
-    extension_group_dods: TextList = Field(default_factory=list, alias="extensionsgroupdod")
+    extension_group_dods: Items = Field(default_factory=list, alias="extensionsgroupdod")
     """``{dod number}-{dod name}-{group name}`` entries."""
 
 
