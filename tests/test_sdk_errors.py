@@ -302,3 +302,17 @@ def test_keyword_changes_match_their_request_models(
 ) -> None:
     """The ``**changes`` a method accepts are exactly the fields its request can carry."""
     assert set(changes.__annotations__) == set(model.model_fields) - positional
+
+
+def test_the_client_imports_nothing_from_the_server_but_the_errno_table() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, yspbx.client; print(sorted(m for m in sys.modules if m.startswith('yspbx')))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    modules = eval(loaded)  # a printed list of strings
+    assert {m for m in modules if not m.startswith("yspbx.client")} == {"yspbx", "yspbx.errors"}
