@@ -223,6 +223,9 @@ def test_keepalive_sends_heartbeats_while_idle_and_stops_on_close(
         assert ("heartbeat", None) in exchanges(sim)
     assert client._keepalive is None
     client.start_keepalive()
+    client.logout()  # ends the keep-alive with the session
+    assert client._keepalive is None
+    client.start_keepalive()
     heartbeats = client._keepalive
     client.close()
     assert heartbeats is not None

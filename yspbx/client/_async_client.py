@@ -167,7 +167,9 @@ class AsyncClient(BaseClient):
         await self._run(self._heartbeat_flow(ip, port, url))
 
     async def logout(self) -> None:
-        """End the session: the token stops working and reports stop."""
+        """End the session (and a background keep-alive): the token stops working and reports
+        stop. The next call logs in again."""
+        await self.stop_keepalive()
         await self._run(self._logout_flow())
 
     # -- keep-alive -----------------------------------------------------------------------
@@ -179,6 +181,9 @@ class AsyncClient(BaseClient):
             idle = self._idle_seconds()
             if idle < interval:
                 wait = interval - idle
+                continue
+            if self._auth.token is None:  # logged out: nothing to keep alive
+                wait = interval
                 continue
             try:
                 await self.heartbeat()

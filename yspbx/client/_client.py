@@ -176,7 +176,9 @@ class Client(BaseClient):
         self._run(self._heartbeat_flow(ip, port, url))
 
     def logout(self) -> None:
-        """End the session: the token stops working and reports stop. The next call logs in."""
+        """End the session (and the keep-alive): the token stops working and reports stop.
+        The next call logs in again."""
+        self.stop_keepalive()
         self._run(self._logout_flow())
 
     # -- keep-alive -----------------------------------------------------------------------
@@ -247,6 +249,9 @@ class _Heartbeats(threading.Thread):
             idle = self._client._idle_seconds()
             if idle < self._interval:
                 wait = self._interval - idle
+                continue
+            if self._client.token is None:  # logged out: nothing to keep alive
+                wait = self._interval
                 continue
             try:
                 self._client.heartbeat()
