@@ -269,3 +269,14 @@ async def test_async_keepalive_context(server: ServerProcess, sim: Sim) -> None:
     assert task is not None
     assert task.done()
     assert exchanges(sim)[-1] == ("logout", None)
+
+
+async def test_errors_inside_the_async_keepalive_block_are_not_wrapped(
+    server: ServerProcess, sim: Sim
+) -> None:
+    async with async_client(server.url) as client:
+        with pytest.raises(ApiError) as caught:
+            async with client.keepalive():
+                await client.heartbeat(port=70000)
+        assert caught.value.errno == "20008"
+        assert client._keepalive is None

@@ -195,18 +195,17 @@ class AsyncClient(BaseClient):
     @asynccontextmanager
     async def keepalive(self, interval: float | None = None) -> AsyncIterator[AsyncClient]:
         """``async with client.keepalive(): ...`` logs in and keeps the session alive inside
-        the block (any async library ``anyio`` supports)."""
-        await self.login()
-        async with anyio.create_task_group() as tasks:
-            tasks.start_soon(self._heartbeats, interval or self.keepalive_interval)
-            try:
-                yield self
-            finally:
-                tasks.cancel_scope.cancel()
+        the block (from an asyncio task; see :meth:`start_keepalive`)."""
+        await self.start_keepalive(interval)
+        try:
+            yield self
+        finally:
+            await self.stop_keepalive()
 
     async def start_keepalive(self, interval: float | None = None) -> None:
         """Log in now and keep the session alive from a background asyncio task, until
-        :meth:`stop_keepalive` or :meth:`aclose`."""
+        :meth:`stop_keepalive`, :meth:`logout` or :meth:`aclose`. (The rest of the client runs
+        on any event loop anyio supports; the keep-alive needs asyncio.)"""
         if self._keepalive is not None:
             return
         await self.login()
