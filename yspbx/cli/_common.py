@@ -9,6 +9,7 @@ does not pay for it.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -60,6 +61,8 @@ def fail(message: str, code: int = 1) -> NoReturn:
 def open_client(ctx: typer.Context) -> Client:
     from yspbx.client import Client
 
+    # The verbs explain failures themselves; the SDK's own warnings would say it twice.
+    logging.getLogger("yspbx.client").setLevel(logging.ERROR)
     state = state_of(ctx)
     if not state.pbx:
         fail("give the PBX's address with --pbx URL (or YSPBX_PBX_URL)", 2)
