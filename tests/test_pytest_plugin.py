@@ -70,6 +70,9 @@ OTHER_PBX = """
 [api]
 password = "s3cret-Pbx"
 
+[sim]
+token = "control-plane-token"
+
 [device]
 devicename = "Yeastar S300"
 """

@@ -151,13 +151,17 @@ class SimulatedPbx:
     :meth:`simulator` hand out ready SDK objects for it.
     """
 
-    def __init__(self, *, config: Path | str | None = None, extra_args: tuple[str, ...] = ()):
+    def __init__(
+        self, *, config: Path | str | None = None, extra_args: tuple[str, ...] = ()
+    ) -> None:
         from yspbx.config import load_settings
 
         settings = load_settings(config)
         self.config = config
         self.username = settings.api.username
         self.password = settings.api.password.get_secret_value()
+        token = settings.sim.token
+        self.sim_token = token.get_secret_value() if token is not None else None
         self.process = ServerProcess(config=config, store="memory://", extra_args=extra_args)
 
     @property
@@ -184,7 +188,7 @@ class SimulatedPbx:
     def simulator(self) -> Simulator:
         from yspbx.client import Simulator
 
-        return Simulator(self.url)
+        return Simulator(self.url, token=self.sim_token)
 
     def __enter__(self) -> SimulatedPbx:
         return self.start()
