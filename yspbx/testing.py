@@ -1,5 +1,9 @@
 """Running a real yspbx server in a child process, for tests (ours, and users' via the plugin).
 
+:class:`SimulatedPbx` and :class:`ReportCollector` at the end are what applications' tests use
+(through the pytest plugin, or directly): a server with its credentials and a receiver that
+keeps what it receives.
+
 The server is started exactly as a user starts it (``python -m yspbx serve``), on a free
 loopback port; :class:`ServerProcess` waits for the ``yspbx listening on`` line and knows the
 URL it names. Stopping and starting the same process again (same config, same store) is how
@@ -16,8 +20,13 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from yspbx.client import AsyncClient, Client, Event, Simulator
 
 _LISTENING = re.compile(r"yspbx listening on (https?://\S+)")
 
@@ -120,6 +129,167 @@ class ServerProcess:
         return self.start()
 
     def __enter__(self) -> ServerProcess:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+# -- for applications' tests (the pytest plugin builds on these) ---------------------------
+
+
+class SimulatedPbx:
+    """A yspbx server for an application's tests, with the credentials its config sets.
+
+    ``SimulatedPbx(config=path)`` starts nothing; :meth:`start` (or ``with``) does, on a free
+    loopback port and an in-memory store. :meth:`client`, :meth:`async_client` and
+    :meth:`simulator` hand out ready SDK objects for it.
+    """
+
+    def __init__(
+        self, *, config: Path | str | None = None, extra_args: tuple[str, ...] = ()
+    ) -> None:
+        from yspbx.config import load_settings
+
+        settings = load_settings(config)
+        self.config = config
+        self.username = settings.api.username
+        self.password = settings.api.password.get_secret_value()
+        token = settings.sim.token
+        self.sim_token = token.get_secret_value() if token is not None else None
+        self.process = ServerProcess(config=config, store="memory://", extra_args=extra_args)
+
+    @property
+    def url(self) -> str:
+        return self.process.url
+
+    def start(self) -> SimulatedPbx:
+        self.process.start()
+        return self
+
+    def stop(self) -> None:
+        self.process.stop()
+
+    def client(self, **options: Any) -> Client:
+        from yspbx.client import Client
+
+        return Client(self.url, username=self.username, password=self.password, **options)
+
+    def async_client(self, **options: Any) -> AsyncClient:
+        from yspbx.client import AsyncClient
+
+        return AsyncClient(self.url, username=self.username, password=self.password, **options)
+
+    def simulator(self) -> Simulator:
+        from yspbx.client import Simulator
+
+        return Simulator(self.url, token=self.sim_token)
+
+    def __enter__(self) -> SimulatedPbx:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+class ReportCollector:
+    """A real report receiver on a free loopback port, in a background thread, that keeps every
+    event it receives, so a test can wait for the report it expects.
+
+    Log in with ``report_port=collector.port`` and the PBX's reports arrive here.
+    ``collector.receiver`` is the :class:`~yspbx.client.ReportReceiver`, for adding handlers.
+    """
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        from yspbx.client import ReportReceiver
+
+        self.host = host
+        self.port = port
+        self.receiver = ReportReceiver()
+        self.events: list[Event] = []
+        self._changed = threading.Condition()
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+        self.receiver.on_any(self._collect)
+
+    async def _collect(self, event: Event) -> None:
+        with self._changed:
+            self.events.append(event)
+            self._changed.notify_all()
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}/"
+
+    def start(self) -> ReportCollector:
+        import socket
+
+        import uvicorn
+
+        sock = socket.create_server((self.host, self.port))
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(self.receiver, log_level="warning", lifespan="off")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [sock]}, daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise ServerStartError("the report receiver did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(10)
+        self._server = self._thread = None
+
+    def wait_for(
+        self,
+        action: str | type[Event],
+        *,
+        timeout: float = 5.0,
+        where: Callable[[Event], bool] | None = None,
+    ) -> Event:
+        """The first event of ``action`` (a name, or an event class) received so far or within
+        ``timeout`` seconds; ``where`` narrows it down further."""
+
+        from yspbx.client._events import EVENT_TYPES
+
+        # A known action matches its event class, so "Transfer" finds the PBX's "Tranfer".
+        wanted = EVENT_TYPES.get(action) if isinstance(action, str) else action
+
+        def matches(event: Event) -> bool:
+            hit = isinstance(event, wanted) if wanted is not None else event.action == action
+            return hit and (where is None or where(event))
+
+        with self._changed:
+            found = self._changed.wait_for(
+                lambda: next((e for e in self.events if matches(e)), None), timeout
+            )
+        if found is None:
+            seen = [e.action for e in self.events]
+            raise AssertionError(f"no {action} report within {timeout} s; received: {seen}")
+        return found
+
+    def clear(self) -> None:
+        with self._changed:
+            self.events.clear()
+
+    def __enter__(self) -> ReportCollector:
         return self.start()
 
     def __exit__(

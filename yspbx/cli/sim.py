@@ -1,0 +1,217 @@
+"""``yspbx sim <verb>``: drive a running simulator through its control plane (``/sim/v1``).
+
+The simulator's address is the root ``--pbx`` option (``http://127.0.0.1:8088``, what
+``yspbx serve`` listens on, when not given); ``--sim-token`` when the server sets ``sim.token``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from yspbx.cli._common import (
+    DEFAULT_SIM_URL,
+    console,
+    explained,
+    fail,
+    open_simulator,
+    print_json,
+    state_of,
+)
+
+app = typer.Typer(
+    name="sim",
+    help="Drive a yspbx simulator: calls, phones, the clock; see its reports and journal.",
+    no_args_is_help=True,
+)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
+PartyOption = Annotated[str | None, typer.Option(help="the party (a number) that acts")]
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
+_UNIT_SECONDS = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+def parse_duration(text: str) -> float:
+    """``90``, ``90s``, ``31m``, ``2h``, ``1d`` -> seconds."""
+    match = _DURATION.match(text.lower())
+    if match is None:
+        raise ValueError(f"{text!r} is not a duration (try 90, 90s, 31m, 2h)")
+    return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+
+
+def _target(ctx: typer.Context) -> str:
+    return f"the simulator at {state_of(ctx).pbx or DEFAULT_SIM_URL}"
+
+
+@app.command()
+def state(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Clock, extensions, calls, sessions and blocked IPs."""
+    with explained(_target(ctx)), open_simulator(ctx) as sim:
+        current = sim.state()
+    if as_json:
+        print_json(current)
+        return
+    console.print(f"clock {current.now:.0f}, {current.sessions} live session(s)")
+    table = Table("extension", "status")
+    for ext in current.extensions:
+        table.add_row(ext.number, ext.status)
+    console.print(table)
+    for call in current.calls:
+        console.print(f"call {call.callid}: {' -> '.join(call.parties)} ({call.state})")
+    for blocked in current.blocked_ips:
+        console.print(f"blocked: {blocked.ip} until {blocked.until:.0f}")
+
+
+@app.command()
+def reset(ctx: typer.Context) -> None:
+    """Back to the configuration's PBX: no calls, sessions, lockouts or logs."""
+    with explained(_target(ctx)), open_simulator(ctx) as sim:
+        sim.reset()
+    console.print("[green]reset[/]")
+
+
+@app.command()
+def call(
+    ctx: typer.Context,
+    caller: Annotated[str, typer.Argument(metavar="FROM", help="who calls")],
+    callee: Annotated[str, typer.Argument(metavar="TO", help="who is called")],
+    trunk: Annotated[
+        str | None, typer.Option(help="an outside call arriving on this trunk")
+    ] = None,
+) -> None:
+    """Start a call: an extension dials, or (with --trunk) an outside caller rings in."""
+    with explained(_target(ctx)), open_simulator(ctx) as sim:
+        callid = sim.start_call(caller, callee, trunk=trunk)
+    console.print(callid)
+
+
+@app.command()
+def calls(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """The live calls."""
+    with explained(_target(ctx)), open_simulator(ctx) as sim:
+        live = sim.calls()
+    if as_json:
+        print_json(live)
+        return
+    table = Table("callid", "parties", "state", "trunk")
+    for item in live:
+        table.add_row(item.callid, ", ".join(item.parties), item.state, item.trunk or "")
+    console.print(table if live else "no calls")
+
+
+@app.command()
+def answer(ctx: typer.Context, callid: str, party: PartyOption = None) -> None:
+    """The ringing party (or --party) picks up."""
+    with explained(_target(ctx)), open_simulator(ctx) as sim:
+        sim.answer(callid, party=party)
+    console.print("[green]answered[/]")
+
+
+@app.command()
+def hangup(ctx: typer.Context, callid: str, party: PartyOption = None) -> None:
+    """A party (by default the caller) hangs up."""
+    with explained(_target(ctx)), open_simulator(ctx) as sim:
+        sim.hang_up(callid, party=party)
+    console.print("[green]hung up[/]")
+
+
+@app.command()
+def dtmf(ctx: typer.Context, callid: str, digits: str) -> None:
+    """The caller presses DIGITS."""
+    with explained(_target(ctx)), open_simulator(ctx) as sim:
+        sim.dtmf(callid, digits)
+    console.print("[green]sent[/]")
+
+
+@app.command()
+def advance(
+    ctx: typer.Context,
+    duration: Annotated[str, typer.Argument(help="seconds, or 90s, 31m, 2h, 1d")],
+) -> None:
+    """Move the simulator's clock forward; every timer due meanwhile fires."""
+    try:
+        seconds = parse_duration(duration)
+    except ValueError as exc:
+        fail(str(exc), 2)
+    with explained(_target(ctx)), open_simulator(ctx) as sim:
+        now = sim.advance(seconds)
+    console.print(f"clock moved {seconds:g} s, now {now:.0f}")
+
+
+@app.command()
+def reports(
+    ctx: typer.Context,
+    action: Annotated[str | None, typer.Option(help="only reports with this action")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The event reports the simulator produced, oldest first."""
+    with explained(_target(ctx)), open_simulator(ctx) as sim:
+        found = [r for r in sim.reports() if action is None or r.action == action]
+    if as_json:
+        print_json(found)
+        return
+    table = Table("id", "action", "target", "delivered", "attempts", "body")
+    for report in found:
+        delivered = "yes" if report.delivered else f"no ({report.last_status})"
+        table.add_row(
+            str(report.id),
+            report.action,
+            report.target,
+            delivered,
+            str(report.attempts),
+            report.body,
+        )
+    console.print(table if found else "no reports")
+
+
+@app.command()
+def journal(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Every API request the simulator received, oldest first."""
+    with explained(_target(ctx)), open_simulator(ctx) as sim:
+        entries = sim.journal()
+    if as_json:
+        print_json(entries)
+        return
+    table = Table("time", "client", "path", "answer")
+    for entry in entries:
+        table.add_row(f"{entry.time:.0f}", entry.client_ip, entry.path, entry.response[:80])
+    console.print(table if entries else "no requests")
+
+
+@app.command()
+def blocked(ctx: typer.Context) -> None:
+    """The IPs locked out after failed logins."""
+    with explained(_target(ctx)), open_simulator(ctx) as sim:
+        found = sim.blocked_ips()
+    for item in found:
+        console.print(f"{item.ip} until {item.until:.0f}")
+    if not found:
+        console.print("no blocked IPs")
+
+
+@app.command()
+def unblock(ctx: typer.Context, ip: str) -> None:
+    """Lift a login lockout (as deleting the PBX's API-IP block does)."""
+    with explained(_target(ctx)), open_simulator(ctx) as sim:
+        sim.unblock(ip)
+    console.print(f"[green]{ip} unblocked[/]")
+
+
+@app.command("register")
+def register_phone(ctx: typer.Context, extension: str) -> None:
+    """The extension's phone registers."""
+    with explained(_target(ctx)), open_simulator(ctx) as sim:
+        sim.register(extension)
+    console.print(f"[green]{extension} registered[/]")
+
+
+@app.command("unregister")
+def unregister_phone(ctx: typer.Context, extension: str) -> None:
+    """The extension's phone unregisters."""
+    with explained(_target(ctx)), open_simulator(ctx) as sim:
+        sim.unregister(extension)
+    console.print(f"[green]{extension} unregistered[/]")

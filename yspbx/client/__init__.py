@@ -1,0 +1,158 @@
+"""The yspbx client: an SDK for any Yeastar S-Series PBX (API v1.1.0), sync and async, with a
+receiver for the PBX's event reports and a helper for the simulator's control plane.
+
+Everything public is re-exported here; the modules behind it are private.
+"""
+
+from yspbx.client._async_client import AsyncClient
+from yspbx.client._auth import hash_password
+from yspbx.client._client import Client
+from yspbx.client._events import (
+    Alert,
+    Answer,
+    Answered,
+    BootUp,
+    Bye,
+    CallEvent,
+    CallFailed,
+    ConfigChange,
+    Dtmf,
+    Event,
+    ExtensionParty,
+    ExtensionStatus,
+    InboundParty,
+    Incoming,
+    Invite,
+    NewCdr,
+    OutboundParty,
+    Party,
+    PlayPromptEnd,
+    ReportFormatError,
+    Ring,
+    Satisfaction,
+    SmsResult,
+    Transfer,
+    UnknownEvent,
+    parse_report,
+)
+from yspbx.client._exceptions import (
+    ApiError,
+    BadCredentialsError,
+    BusyError,
+    ConnectError,
+    LockoutError,
+    LoginError,
+    NotFoundError,
+    ResponseError,
+    TokenError,
+    TransportError,
+    TransportTimeout,
+    YspbxError,
+)
+from yspbx.client._models.calls import CallParty, InboundCall, OutboundCall
+from yspbx.client._models.extensions import Extension, ExtensionChanges, ExtensionSummary
+from yspbx.client._models.files import CdrTicket, RecordingTicket
+from yspbx.client._models.hotel import Alarm, ExtensionAlarms
+from yspbx.client._models.ivrs import Ivr, IvrChanges
+from yspbx.client._models.paging import PagingGroup, PagingGroupChanges, PagingGroupSummary
+from yspbx.client._models.queues import AgentStatus, Queue, QueueChanges, QueueMember, QueueStatus
+from yspbx.client._models.routes import (
+    InboundRoute,
+    InboundRouteChanges,
+    OutboundRoute,
+    OutboundRouteChanges,
+)
+from yspbx.client._models.system import DeviceInfo
+from yspbx.client._models.trunks import SipTrunk, SipTrunkSettings, Trunk
+from yspbx.client._receiver import ReportReceiver
+from yspbx.client._simulator import (
+    BlockedIp,
+    ExtensionState,
+    JournalEntry,
+    SentReport,
+    SimCall,
+    SimState,
+    Simulator,
+    SimulatorError,
+)
+
+__all__ = [
+    "AgentStatus",
+    "Alarm",
+    "Alert",
+    "Answer",
+    "Answered",
+    "ApiError",
+    "AsyncClient",
+    "BadCredentialsError",
+    "BlockedIp",
+    "BootUp",
+    "BusyError",
+    "Bye",
+    "CallEvent",
+    "CallFailed",
+    "CallParty",
+    "CdrTicket",
+    "Client",
+    "ConfigChange",
+    "ConnectError",
+    "DeviceInfo",
+    "Dtmf",
+    "Event",
+    "Extension",
+    "ExtensionAlarms",
+    "ExtensionChanges",
+    "ExtensionParty",
+    "ExtensionState",
+    "ExtensionStatus",
+    "ExtensionSummary",
+    "InboundCall",
+    "InboundParty",
+    "InboundRoute",
+    "InboundRouteChanges",
+    "Incoming",
+    "Invite",
+    "Ivr",
+    "IvrChanges",
+    "JournalEntry",
+    "LockoutError",
+    "LoginError",
+    "NewCdr",
+    "NotFoundError",
+    "OutboundCall",
+    "OutboundParty",
+    "OutboundRoute",
+    "OutboundRouteChanges",
+    "PagingGroup",
+    "PagingGroupChanges",
+    "PagingGroupSummary",
+    "Party",
+    "PlayPromptEnd",
+    "Queue",
+    "QueueChanges",
+    "QueueMember",
+    "QueueStatus",
+    "RecordingTicket",
+    "ReportFormatError",
+    "ReportReceiver",
+    "ResponseError",
+    "Ring",
+    "Satisfaction",
+    "SentReport",
+    "SimCall",
+    "SimState",
+    "Simulator",
+    "SimulatorError",
+    "SipTrunk",
+    "SipTrunkSettings",
+    "SmsResult",
+    "TokenError",
+    "Transfer",
+    "TransportError",
+    "TransportTimeout",
+    "Trunk",
+    "UnknownEvent",
+    "YspbxError",
+    "hash_password",
+    "parse_report",
+]

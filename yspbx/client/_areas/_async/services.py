@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from yspbx.client._areas._async._area import AsyncArea
+from yspbx.client._models import hotel, messages
+from yspbx.client._models.hotel import AlarmSchedule, ExtensionAlarms
+from yspbx.client._models.messages import prompt_names
+from yspbx.client._wire import IdList, split_list
+
+
+class AsyncPrompts(AsyncArea):
+    """Play custom prompts to a phone or a number (endpoints.md 15). A ``PlayPromptEnd`` report
+    follows when playback ends. Several prompts play back to back: ``["welcome", "menu"]``."""
+
+    async def play_to_extension(
+        self, extension: str, prompt: str | Sequence[str], *, auto_answer: bool = False
+    ) -> str:
+        """Ring ``extension`` and play the prompt once it answers; returns the call id."""
+        fields = messages.ExtensionPrompt(
+            extension=extension, prompt=prompt_names(prompt), auto_answer=auto_answer
+        )
+        return await self._send(messages.PLAY_TO_EXTENSION, fields)
+
+    async def play_to_number(
+        self, number: str, prompt: str | Sequence[str], *, from_extension: str | None = None
+    ) -> str:
+        """Dial the external ``number`` and play the prompt once the call is up."""
+        fields = messages.NumberPrompt(
+            number=number, prompt=prompt_names(prompt), from_extension=from_extension
+        )
+        return await self._send(messages.PLAY_TO_NUMBER, fields)
+
+
+class AsyncSms(AsyncArea):
+    """Text messages through a GSM trunk (endpoints.md 16)."""
+
+    async def send(self, trunk: str, number: str, message: str) -> str:
+        """Queue ``message`` (plain text: encoded here) to ``number``; returns its SMS id. The
+        outcome arrives later as an ``sms-send`` report with that id."""
+        fields = messages.SmsSend(trunk=trunk, number=number, message=message)
+        return await self._send(messages.SMS_SEND, fields)
+
+
+class AsyncHotel(AsyncArea):
+    """Wake-up alarms and check-out (endpoints.md 17)."""
+
+    async def add_alarm(
+        self,
+        extensions: IdList,
+        time: str,
+        schedule: AlarmSchedule = "onetime",
+        *,
+        weekdays: IdList | None = None,
+        repeats: int | None = None,
+        repeat_interval: int | None = None,
+        prompt: str | None = None,
+    ) -> None:
+        """Add an alarm at ``time`` (``hh:mm``) to each extension; ``custom`` alarms ring on
+        ``weekdays`` (``0`` Sunday to ``6`` Saturday)."""
+        alarm = hotel.AlarmSpec(
+            time=time,
+            schedule=schedule,
+            weekdays=split_list(weekdays) if weekdays else None,
+            repeats=repeats,
+            repeat_interval=repeat_interval,
+            prompt=prompt,
+        )
+        fields = hotel.AlarmCreate(extensions=split_list(extensions), alarm=[alarm])
+        await self._send(hotel.ALARM_CREATE, fields)
+
+    async def alarms(self, extensions: IdList | None = None) -> list[ExtensionAlarms]:
+        """The alarms of the given extensions (all of them when None)."""
+        fields = hotel.AlarmQuery(extensions=split_list(extensions) if extensions else None)
+        return await self._send(hotel.ALARM_QUERY, fields)
+
+    async def update_alarm(
+        self,
+        extension: str,
+        alarm_id: str,
+        time: str,
+        schedule: AlarmSchedule = "onetime",
+        *,
+        weekdays: IdList | None = None,
+        repeats: int | None = None,
+        repeat_interval: int | None = None,
+        prompt: str | None = None,
+    ) -> None:
+        """Replace alarm ``alarm_id`` of ``extension``."""
+        alarm = hotel.AlarmSpec(
+            time=time,
+            schedule=schedule,
+            weekdays=split_list(weekdays) if weekdays else None,
+            repeats=repeats,
+            repeat_interval=repeat_interval,
+            prompt=prompt,
+        )
+        fields = hotel.AlarmUpdate(extension=extension, alarm_id=alarm_id, alarm=[alarm])
+        await self._send(hotel.ALARM_UPDATE, fields)
+
+    async def delete_alarms(self, extension: str, alarm_ids: IdList | None = None) -> None:
+        """Delete the given alarms of ``extension`` (all of them when None)."""
+        fields = hotel.AlarmDelete(
+            extension=extension, alarm_ids=split_list(alarm_ids) if alarm_ids else None
+        )
+        await self._send(hotel.ALARM_DELETE, fields)
+
+    async def check_out(self, extensions: IdList) -> None:
+        """Check the rooms out: voicemail emptied, outbound permissions and alarms removed,
+        caller-ID name reset."""
+        await self._send(hotel.CHECK_OUT, hotel.CheckOut(extensions=split_list(extensions)))

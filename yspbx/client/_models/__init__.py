@@ -1,0 +1,1 @@
+"""Request and answer models of every endpoint, one module per area of endpoints.md."""
