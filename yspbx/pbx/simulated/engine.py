@@ -34,6 +34,7 @@ class SimulatedPbx:
 
     async def start(self) -> None:
         self._booted_at = self._clock.now()
+        await self.calls.start()
 
     async def stop(self) -> None:
         return None
