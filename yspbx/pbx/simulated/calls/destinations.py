@@ -79,7 +79,7 @@ class Destinations:
         if destination is not None and destination.kind in ("queue", "ringgroup"):
             call.segment.callto = leg.number
             if destination.kind == "queue" and leg.ring_started_at is not None:
-                waited = self._switch.clock.now() - leg.ring_started_at
+                waited = self._switch.now() - leg.ring_started_at
                 call.segment.agentringtime = str(max(0, round(waited)))
         call.destination = None
         self._switch.connect(call, leg)
@@ -135,13 +135,13 @@ class Destinations:
         call.destination = Destination("queue", number)
         call.caller.up = True
 
-        async def give_up() -> None:
+        def give_up() -> None:
             if not call.ended and call.destination == Destination("queue", number):
                 self._switch.fail(call, QUEUE_GAVE_UP)
-            await self._switch.flush()
 
         wait = float(queue.maxwaittime) if queue.maxwaittime > 0 else 1800.0
-        call.timers.append(self._switch.scheduler.call_later(wait, give_up, f"queue {number}"))
+        when = self._switch.now() + wait
+        call.timers.append(self._switch.at(when, give_up, f"queue {number}"))
         self._ring_members(call, queue.agents, queue.agenttimeout)
 
     def _enter_ring_group(self, call: Call, number: str) -> None:
@@ -175,15 +175,13 @@ class Destinations:
         self._switch.fail(call, why, about=leg.party())
 
     def _retry_queue(self, call: Call, destination: Destination, delay: float) -> None:
-        async def ring_again() -> None:
+        def ring_again() -> None:
             queue = self._config.queues.get(destination.number)
             waiting = not call.ended and call.destination == destination and not call.ringing()
             if queue is not None and waiting:
                 rung = self._ring_members(call, queue.agents, queue.agenttimeout)
                 if not rung:
                     self._retry_queue(call, destination, float(max(1, queue.retry)))
-            await self._switch.flush()
 
-        call.timers.append(
-            self._switch.scheduler.call_later(delay, ring_again, f"queue {destination.number}")
-        )
+        when = self._switch.now() + delay
+        call.timers.append(self._switch.at(when, ring_again, f"queue {destination.number}"))

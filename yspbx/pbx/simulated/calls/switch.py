@@ -40,7 +40,7 @@ from yspbx.pbx.simulated.calls.targets import (
     Unreachable,
 )
 from yspbx.pbx.simulated.config import SimulatedConfig
-from yspbx.scheduler import Scheduler
+from yspbx.scheduler import Scheduler, Timer
 
 # Called when the last ringing party of a call stopped ringing without answering.
 RingingStopped = Callable[[Call, Leg, Unreachable], None]
@@ -73,8 +73,32 @@ class Switch:
         self._extension_legs: dict[str, tuple[Call, Leg]] = {}
         self._trunk_legs: dict[str, tuple[Call, Leg]] = {}
         self._cdrs_written: dict[str, int] = {}
+        self._firing_at: float | None = None
         # Destinations decide what happens when nobody is left ringing (queues retry).
         self.on_ringing_stopped: RingingStopped = self._fail_on_ringing_stopped
+
+    # -- time ----------------------------------------------------------------------------
+
+    def now(self) -> float:
+        """The time changes happen at: a timer's own deadline while it fires, else the clock.
+
+        A clock jump fires every timer it passed in one go; each still takes effect at its
+        deadline, so a ring time-out of 30 s leaves a record of 30 s whatever the jump.
+        """
+        return self._firing_at if self._firing_at is not None else self.clock.now()
+
+    def at(self, when: float, callback: Callable[[], None], name: str) -> Timer:
+        """Run ``callback`` at ``when`` on the server clock, at that time, then flush."""
+
+        async def fire() -> None:
+            self._firing_at = min(when, self.clock.now())
+            try:
+                callback()
+            finally:
+                self._firing_at = None
+            await self.flush()
+
+        return self.scheduler.call_at(when, fire, name)
 
     # -- looking things up -------------------------------------------------------------
 
@@ -107,7 +131,7 @@ class Switch:
         reports_ring: bool = False,
         reports_alert: bool = False,
     ) -> Call:
-        now = self.clock.now()
+        now = self.now()
         call = Call(
             callid=callid or self.ids.next(),
             segment=Segment(type=type, started_at=now, callfrom=callfrom, callto=callto),
@@ -155,15 +179,12 @@ class Switch:
         return float(self.settings.calls.ring_timeout)
 
     def _start_ringing(self, call: Call, leg: Leg, seconds: float | None = None) -> None:
-        leg.ring_started_at = self.clock.now()
-        delay = self.ring_timeout(leg, seconds)
-
-        async def time_out() -> None:
-            self._ring_timed_out(call, leg)
-            await self.flush()
-
+        leg.ring_started_at = self.now()
+        deadline = leg.ring_started_at + self.ring_timeout(leg, seconds)
         leg.cancel_timer()
-        leg.timer = self.scheduler.call_later(delay, time_out, f"ring {call.callid} {leg.number}")
+        leg.timer = self.at(
+            deadline, lambda: self._ring_timed_out(call, leg), f"ring {call.callid} {leg.number}"
+        )
 
     def ring(self, call: Call, leg: Leg, seconds: float | None = None) -> Leg:
         """Ring a new called party (created ringing) for the call's caller.
@@ -188,12 +209,17 @@ class Switch:
         elif leg.role is Role.MONITOR:
             self.move(call, leg, LegState.ENDED)
         else:
-            self.move(call, leg, LegState.ENDED)
-            self._ringing_stopped(call, leg, RING_TIMEOUT)
+            self._stop_ringing(call, leg, RING_TIMEOUT)
 
-    def _ringing_stopped(self, call: Call, leg: Leg, why: Unreachable) -> None:
-        if not call.ended and not call.ringing():
-            self.on_ringing_stopped(call, leg, why)
+    def _stop_ringing(self, call: Call, leg: Leg, why: Unreachable) -> None:
+        """A called party stops ringing unanswered; when it was the last, the call fails
+        (reported before the leg goes) unless its destination keeps the caller."""
+        if any(other is not leg for other in call.ringing()):
+            self.move(call, leg, LegState.ENDED)
+            return
+        self.on_ringing_stopped(call, leg, why)
+        if leg.live:
+            self.move(call, leg, LegState.ENDED)
 
     def _fail_on_ringing_stopped(self, call: Call, leg: Leg, why: Unreachable) -> None:
         self.fail(call, why, about=leg.party())
@@ -217,7 +243,7 @@ class Switch:
         segment = call.segment
         if segment.answered_at is not None:
             return
-        segment.answered_at = self.clock.now()
+        segment.answered_at = self.now()
         if self._records(call):
             segment.recording = recording_name(
                 segment.answered_at,
@@ -251,8 +277,7 @@ class Switch:
             if leg.role is Role.CALLER:
                 self.fail(call, DECLINED, about=leg.party())
                 return
-            self.move(call, leg, LegState.ENDED)
-            self._ringing_stopped(call, leg, DECLINED)
+            self._stop_ringing(call, leg, DECLINED)
             return
         if call.answered:
             self.finish(call, leg)
@@ -302,7 +327,7 @@ class Switch:
 
     def write_record(self, call: Call, status: CdrStatus) -> None:
         """Write the record of the current stretch (and its recording), then ``NewCdr``."""
-        now = self.clock.now()
+        now = self.now()
         cdr = build_cdr(call.callid, call.segment, status, now, self._zone)
         index = self._cdrs_written.get(call.callid, 0)
         self._cdrs_written[call.callid] = index + 1

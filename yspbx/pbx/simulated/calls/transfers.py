@@ -68,7 +68,7 @@ class Transfers:
             switch.write_record(call, "ANSWERED")
             call.segment = Segment(
                 type="Transfer",
-                started_at=switch.clock.now(),
+                started_at=switch.now(),
                 callfrom=staying.number,
                 callto=number,
                 srctrunkname=staying.trunk if staying.kind is LegKind.INBOUND else "",
