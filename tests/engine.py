@@ -16,6 +16,7 @@ from yspbx.pbx.events import (
     CallFailed,
     CallReleased,
     CallRinging,
+    CallTransferred,
     CdrWritten,
     DomainEvent,
     ExtensionStatusChanged,
@@ -36,6 +37,7 @@ _ACTIONS: dict[type[Any], str] = {
     CallAnswer: "ANSWER",
     CallAnswered: "ANSWERED",
     CallReleased: "BYE",
+    CallTransferred: "Tranfer",
 }
 
 
@@ -54,7 +56,8 @@ def brief(event: DomainEvent) -> tuple[str, ...]:
     action = _ACTIONS.get(type(event))
     if action is not None:
         assert isinstance(
-            event, CallAlerting | CallRinging | CallAnswer | CallAnswered | CallReleased
+            event,
+            CallAlerting | CallRinging | CallAnswer | CallAnswered | CallReleased | CallTransferred,
         )
         return (action, *(who(p) for p in event.parties))
     if isinstance(event, ExtensionStatusChanged):

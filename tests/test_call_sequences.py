@@ -319,6 +319,26 @@ async def test_outbound_transfer_number_sends_the_outside_party_to_an_extension(
     assert pbx.live() == []
 
 
+async def test_a_transfer_made_on_a_phone_is_reported_as_tranfer(pbx: Pbx) -> None:
+    callid = await pbx.calls.place_call("0612345678", "1001", "SIP-Carrier")
+    await pbx.calls.answer(callid)
+    pbx.take()
+    await pbx.calls.transfer_from_phone(callid, "1001", "1003")
+    assert pbx.take() == [
+        ("Tranfer", "1001", "in:0612345678"),
+        ("NewCdr", "ANSWERED"),
+        ("ExtensionStatus", "1001", "Idle"),
+        ("ExtensionStatus", "1003", "Ringing"),
+        ("RING", "1003", "in:0612345678"),
+    ]
+    # A phone transfer of a call dialled on a phone rings without RING.
+    internal = await pbx.calls.place_call("1002", "1009")
+    await pbx.calls.answer(internal)
+    pbx.take()
+    await pbx.calls.transfer_from_phone(internal, "1009", "1011")
+    assert pbx.calls_only() == [("Tranfer", "1009", "1002"), ("NewCdr", "ANSWERED")]
+
+
 async def test_hold_and_unhold(pbx: Pbx) -> None:
     callid = await pbx.calls.place_call("0612345678", "1001", "SIP-Carrier")
     await pbx.calls.answer(callid)

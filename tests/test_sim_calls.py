@@ -62,6 +62,20 @@ def test_dtmf_is_recorded_on_the_call(sim: Sim) -> None:
     assert sim.get(f"/calls/{callid}")["digits"] == "123#"
 
 
+def test_a_phone_transfers_its_call(sim: Sim) -> None:
+    callid = sim.post("/calls", {"from": "1001", "to": "1002"})["callid"]
+    transfer = f"/sim/v1/calls/{callid}/transfer"
+    # Nobody to transfer yet: the call is not answered.
+    assert sim.http.post(transfer, json={"party": "1001", "to": "1003"}).status_code == 409
+    sim.post(f"/calls/{callid}/answer", {})
+    assert sim.http.post(transfer, json={"party": "1005", "to": "1003"}).status_code == 404
+    assert sim.http.post(transfer, json={"party": "1001"}).status_code == 400
+    assert sim.http.post(transfer, json={"party": "1001", "to": "x"}).status_code == 400
+    moved = sim.post(f"/calls/{callid}/transfer", {"party": "1002", "to": "1003"})
+    assert moved == {"callid": callid, "state": "ringing", "party": "1002", "to": "1003"}
+    assert sim.get(f"/calls/{callid}")["parties"] == ["1001", "1003"]
+
+
 def test_a_call_that_cannot_connect_ends_at_once(sim: Sim) -> None:
     placed = sim.post("/calls", {"from": "1001", "to": "1004"})  # DND
     assert placed["state"] == "ended"

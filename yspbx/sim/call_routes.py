@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from yspbx.pbx.simulated.calls import SimulatedCalls
 from yspbx.pbx.simulated.calls.errors import Invalid, NotFound, NotPossible
+from yspbx.pbx.simulated.calls.phones import NUMBER
 from yspbx.services import ServicesHolder
 from yspbx.sim.bodies import json_object, optional_text
 from yspbx.sim.errors import bad_request, conflict, not_found
@@ -87,6 +88,15 @@ def build_call_routes(holder: ServicesHolder) -> list[Route]:
         released = await _acting(calls().hangup(callid, party))
         return outcome(callid, party=released)
 
+    async def transfer(request: Request) -> JSONResponse:
+        callid = request.path_params["callid"]
+        data = await json_object(request)
+        party, number = _required(data, "party"), _required(data, "to")
+        if not NUMBER.fullmatch(number):
+            raise bad_request(f"{number!r} is not a dialable number")
+        await _acting(calls().transfer_from_phone(callid, party, number))
+        return outcome(callid, party=party, to=number)
+
     async def dtmf(request: Request) -> JSONResponse:
         callid = request.path_params["callid"]
         digits = _required(await json_object(request), "digits")
@@ -100,4 +110,5 @@ def build_call_routes(holder: ServicesHolder) -> list[Route]:
         Route("/calls/{callid}/answer", answer, methods=["POST"]),
         Route("/calls/{callid}/hangup", hangup, methods=["POST"]),
         Route("/calls/{callid}/dtmf", dtmf, methods=["POST"]),
+        Route("/calls/{callid}/transfer", transfer, methods=["POST"]),
     ]

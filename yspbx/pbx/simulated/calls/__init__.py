@@ -224,6 +224,15 @@ class SimulatedCalls:
         """A party (by default the caller) hangs up; answers its number."""
         return await self._run(lambda: self._phones.hangup(callid, party).number)
 
+    async def transfer_from_phone(self, callid: str, party: str, number: str) -> None:
+        """Extension ``party`` blind-transfers the other side of its call to ``number``."""
+
+        def transfer() -> None:
+            call = self._phones.call(callid)
+            self._transfers.blind_from_phone(call, self._phones.party(call, party), number)
+
+        await self._run(transfer)
+
     async def press_keys(self, callid: str, digits: str) -> None:
         await self._run(lambda: self._phones.press(callid, digits))
 

@@ -88,7 +88,7 @@ class Phones:
             raise NotFound(f"no live call {callid}")
         return call
 
-    def _party(self, call: Call, party: str) -> Leg:
+    def party(self, call: Call, party: str) -> Leg:
         leg = call.find(party)
         if leg is None:
             raise NotFound(f"{party} is not in call {call.callid}")
@@ -98,7 +98,7 @@ class Phones:
         """The named ringing party (or the first one ringing) picks up."""
         call = self.call(callid)
         if party is not None:
-            leg = self._party(call, party)
+            leg = self.party(call, party)
             if leg.state is not LegState.RINGING:
                 raise NotPossible(f"{party} is not ringing (it is {leg.state})")
         else:
@@ -112,7 +112,7 @@ class Phones:
     def hangup(self, callid: str, party: str | None) -> Leg:
         """The named party (by default the caller) hangs up, or declines if it rings."""
         call = self.call(callid)
-        leg = self._party(call, party) if party is not None else call.caller
+        leg = self.party(call, party) if party is not None else call.caller
         if not leg.live:
             leg = call.parties()[0]
         self._switch.release(call, leg)

@@ -1,19 +1,23 @@
 """Transfers the API makes (endpoints.md section 13): ``calltransfer`` and the two
 ``.../transfer_number`` requests.
 
-A transfer keeps the ``callid``. The parties that leave are dropped quietly (the API's
-transfers send no ``Tranfer`` report, and the call goes on, so no ``BYE``); the party that
-stays waits, hearing ring-back, while the PBX reaches the new destination, announcing it with
-``ALERT`` and ``RING`` as for an API dial. If the call had been answered, the record of the
-first stretch is written at the transfer and a second record of type ``Transfer`` follows
-when the call ends.
+A transfer keeps the ``callid``. The parties that leave are dropped quietly (the call goes on,
+so no ``BYE``); the party that stays waits, hearing ring-back, while the PBX reaches the new
+destination, announcing it with ``ALERT`` and ``RING`` as for an API dial. API transfers send
+no ``Tranfer`` report; a blind transfer made on a phone (:meth:`Transfers.blind_from_phone`, the
+simulator's stand-in for the ``*3`` feature code) sends one and no ``ALERT``/``RING``.
+
+If the call had been answered, the record of the first stretch is written at the transfer and a
+second record of type ``Transfer`` follows when the call ends.
 """
 
 from __future__ import annotations
 
 from yspbx.errors import Errno, PbxError
+from yspbx.pbx.events import CallTransferred
 from yspbx.pbx.simulated.calls.control import CallControl
 from yspbx.pbx.simulated.calls.destinations import Destinations
+from yspbx.pbx.simulated.calls.errors import NotPossible
 from yspbx.pbx.simulated.calls.model import Call, Leg, LegKind, LegState, Role, Segment
 from yspbx.pbx.simulated.calls.routing import Router
 from yspbx.pbx.simulated.calls.switch import Switch
@@ -45,6 +49,19 @@ class Transfers:
         self._redirect(call, staying[0], target, number)
         return call.callid
 
+    def blind_from_phone(self, call: Call, transferor: Leg, number: str) -> None:
+        """Extension ``transferor`` transfers its party to ``number`` from its phone."""
+        staying = [leg for leg in call.parties() if leg is not transferor and leg.connected]
+        if transferor.kind is not LegKind.EXTENSION or len(staying) != 1:
+            raise NotPossible(f"{transferor.number} has nobody to transfer")
+        if transferor.state not in (LegState.TALKING, LegState.HELD):
+            raise NotPossible(f"{transferor.number} is {transferor.state}, not talking")
+        target = self._router.dialled_by(transferor.number, number)
+        self._switch.outbox.emit(
+            CallTransferred(call.callid, (transferor.party(), staying[0].party()))
+        )
+        self._redirect(call, staying[0], target, number, by_api=False)
+
     def transfer_trunk(self, leg_id: str, kind: LegKind, number: str, fromext: str) -> str:
         """Send an inbound or outbound call's trunk party elsewhere, dropping everyone else."""
         call, staying = self._control.trunk_call(leg_id, kind)
@@ -62,7 +79,9 @@ class Transfers:
                 raise PbxError(Errno.EXTENSION_NOT_IDLE, target.number)
         return target
 
-    def _redirect(self, call: Call, staying: Leg, target: Target, number: str) -> None:
+    def _redirect(
+        self, call: Call, staying: Leg, target: Target, number: str, by_api: bool = True
+    ) -> None:
         switch = self._switch
         if call.answered:
             switch.write_record(call, "ANSWERED")
@@ -85,7 +104,8 @@ class Transfers:
             switch.move(call, staying, LegState.DIALING)
         call.destination = None
         call.next_target = None
-        call.reports_ring = call.reports_alert = True
+        if by_api:
+            call.reports_ring = call.reports_alert = True
         if isinstance(target, Unreachable):
             switch.fail(call, target)
             return
