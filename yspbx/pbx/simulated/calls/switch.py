@@ -285,7 +285,7 @@ class Switch:
             ringing = call.ringing()
             self.fail(call, ABANDONED, about=ringing[0].party() if ringing else None)
 
-    def finish(self, call: Call, releaser: Leg, status: CdrStatus | None = None) -> None:
+    def finish(self, call: Call, releaser: Leg) -> None:
         """An answered call ends because ``releaser`` left: two BYEs, the record."""
         others = [leg for leg in call.parties() if leg is not releaser and leg.connected]
         first = (releaser.party(), *(leg.party() for leg in others))
@@ -294,8 +294,7 @@ class Switch:
             second = (others[0].party(), releaser.party(), *(leg.party() for leg in others[1:]))
             self.outbox.emit(CallReleased(call.callid, second))
         self._end_legs(call, first_out=releaser)
-        done = status or ("VOICEMAIL" if _in_voicemail(call) else "ANSWERED")
-        self.close(call, done)
+        self.close(call, "VOICEMAIL" if _in_voicemail(call) else "ANSWERED")
 
     def fail(self, call: Call, why: Unreachable, about: Party | None = None) -> None:
         """The call could not be connected: CallFailed, then the record."""
