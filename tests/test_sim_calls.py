@@ -76,6 +76,24 @@ def test_a_phone_transfers_its_call(sim: Sim) -> None:
     assert sim.get(f"/calls/{callid}")["parties"] == ["1001", "1003"]
 
 
+def test_ring_timeout_through_the_clock_advance(api: Api, sim: Sim) -> None:
+    callid = sim.post("/calls", {"from": "0612345678", "to": "1009", "trunk": "SIP-Carrier"})[
+        "callid"
+    ]
+    sim.advance(14)
+    assert sim.get(f"/calls/{callid}")["state"] == "ringing"
+    sim.advance(10)  # 1009 rings 15 s
+    assert sim.get("/calls") == []
+    assert {"number": "1009", "status": "Registered"} in sim.get("/state")["extensions"]
+    (row,) = csv.DictReader(io.StringIO(download_cdrs(api, sim, api.token()).text))
+    assert (row["callid"], row["status"], row["callduraction"], row["talkduraction"]) == (
+        callid,
+        "NO ANSWER",
+        "15",
+        "0",
+    )
+
+
 def test_a_call_that_cannot_connect_ends_at_once(sim: Sim) -> None:
     placed = sim.post("/calls", {"from": "1001", "to": "1004"})  # DND
     assert placed["state"] == "ended"
