@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.engine import pbx  # noqa: F401  (the in-process PBX fixture)
 from tests.helpers import Api, Sim
 from yspbx.testing import ServerProcess
 

@@ -90,7 +90,11 @@ class Scheduler:
     async def stop(self) -> None:
         task, self._running = self._running, None
         if task is not None:
-            task.cancel()
+            # On Python 3.11, asyncio.wait_for swallows a cancellation that arrives just as the
+            # event it waits for is set (a timer was added): cancel until the task has ended.
+            while not task.done():
+                task.cancel()
+                await asyncio.wait({task}, timeout=0.05)
             await asyncio.gather(task, return_exceptions=True)
 
     def clear(self) -> None:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from yspbx.api import (
     auth,
+    calls_control,
+    calls_dial,
+    calls_query,
+    downloads,
     extensions,
     inroutes,
     ivrs,
@@ -11,6 +15,7 @@ from yspbx.api import (
     paging,
     queues,
     system,
+    transfer,
     trunks,
 )
 from yspbx.api.registry import ApiRouter, Endpoint
@@ -25,6 +30,11 @@ ROUTERS: tuple[ApiRouter, ...] = (
     ivrs.router,
     queues.router,
     paging.router,
+    calls_query.router,
+    calls_control.router,
+    calls_dial.router,
+    transfer.router,
+    downloads.router,
 )
 
 

@@ -1,4 +1,5 @@
-"""The ``/sim/v1`` endpoints of product.md: state, reset, clock, journal, lockouts, phones."""
+"""The ``/sim/v1`` endpoints of product.md: state, reset, clock, journal, lockouts, phones
+(calls: :mod:`yspbx.sim.call_routes`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from starlette.routing import Route
 
 from yspbx.services import Services, ServicesHolder
 from yspbx.sim.bodies import json_object, number
+from yspbx.sim.call_routes import build_call_routes
 from yspbx.sim.errors import bad_request, conflict, not_found
 
 # One jump may move the clock by at most ten years.
@@ -30,7 +32,7 @@ def build_routes(holder: ServicesHolder) -> list[Route]:
                     {"number": number, "status": status}
                     for number, status in await s.simulator.extension_states()
                 ],
-                "calls": [],
+                "calls": s.simulator.calls.live_calls(),
                 "sessions": await s.sessions.live_count(),
                 "blocked_ips": [{"ip": b.ip, "until": b.until} for b in blocked],
             }
@@ -96,4 +98,5 @@ def build_routes(holder: ServicesHolder) -> list[Route]:
         Route("/blocked-ips/{ip}", unblock_ip, methods=["DELETE"]),
         Route("/extensions/{number}/register", register, methods=["POST"]),
         Route("/extensions/{number}/unregister", unregister, methods=["POST"]),
+        *build_call_routes(holder),
     ]

@@ -35,6 +35,7 @@ class SimulatedPbx:
     async def start(self) -> None:
         self._booted_at = self._clock.now()
         await self.config.start()
+        await self.calls.start()
 
     async def stop(self) -> None:
         return None

@@ -1,0 +1,242 @@
+"""The simulated PBX's call engine: :class:`SimulatedCalls` implements
+:class:`yspbx.pbx.call_ops.CallOps` and the simulator's call controls.
+
+The parts, each in its own module:
+
+* :mod:`.model`: calls, legs and the declared leg state machine;
+* :mod:`.switch`: the live calls and every change to them, with the reports each causes;
+* :mod:`.destinations`: reaching extensions, numbers outside, IVRs, queues, ring groups;
+* :mod:`.routing` (with :mod:`.patterns`, :mod:`.targets`): what a number reaches;
+* :mod:`.dialing`, :mod:`.control`, :mod:`.transfers`: the API's call operations;
+* :mod:`.phones`: the simulator's phones and the outside world (``/sim/v1/calls``);
+* :mod:`.queries`: how live calls are listed;
+* :mod:`.cdr`, :mod:`.recordings`, :mod:`.downloads`, :mod:`.records`: records, recordings
+  and their one-time downloads;
+* :mod:`.ids`, :mod:`.outbox`, :mod:`.status`: ids, ordered reporting, extension status.
+
+Every public operation changes the calls synchronously, then flushes the outbox, so it returns
+after the reports it caused have been handed to the event bus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from yspbx.clock import Clock
+from yspbx.config import Settings
+from yspbx.pbx.call_ops import InboundCall, MonitorMode, OutboundCall
+from yspbx.pbx.models import Cdr
+from yspbx.pbx.simulated.calls.cdr import CdrBook
+from yspbx.pbx.simulated.calls.control import CallControl
+from yspbx.pbx.simulated.calls.destinations import Destinations
+from yspbx.pbx.simulated.calls.dialing import Dialer
+from yspbx.pbx.simulated.calls.downloads import Tickets
+from yspbx.pbx.simulated.calls.ids import IdSource
+from yspbx.pbx.simulated.calls.model import LegKind
+from yspbx.pbx.simulated.calls.outbox import Outbox
+from yspbx.pbx.simulated.calls.phones import Phones
+from yspbx.pbx.simulated.calls.queries import describe, inbound_calls, outbound_calls
+from yspbx.pbx.simulated.calls.recordings import Recordings
+from yspbx.pbx.simulated.calls.records import RecordAccess
+from yspbx.pbx.simulated.calls.routing import Router
+from yspbx.pbx.simulated.calls.switch import Switch
+from yspbx.pbx.simulated.calls.transfers import Transfers
+from yspbx.pbx.simulated.config import SimulatedConfig
+from yspbx.pbx.simulated.events import EventBus
+from yspbx.pbx.timefmt import parse_zone
+from yspbx.scheduler import Scheduler
+from yspbx.store.base import StateStore
+
+T = TypeVar("T")
+
+__all__ = ["SimulatedCalls"]
+
+
+class SimulatedCalls:
+    def __init__(
+        self,
+        settings: Settings,
+        config: SimulatedConfig,
+        clock: Clock,
+        scheduler: Scheduler,
+        state: StateStore,
+        bus: EventBus,
+    ) -> None:
+        zone = parse_zone(settings.device.timezone)
+        self._ids = IdSource(clock, state)
+        self._cdrs = CdrBook(state)
+        self._recordings = Recordings(state)
+        self._tickets = Tickets(state, clock)
+        self._switch = Switch(
+            settings,
+            config,
+            clock,
+            scheduler,
+            Outbox(bus),
+            self._ids,
+            self._cdrs,
+            self._recordings,
+            zone,
+        )
+        router = Router(config)
+        self._destinations = Destinations(self._switch)
+        self._dialer = Dialer(self._switch, self._destinations, router)
+        self._control = CallControl(self._switch, self._destinations, self._dialer)
+        self._transfers = Transfers(self._switch, self._destinations, router, self._control)
+        self._phones = Phones(self._switch, self._destinations, router)
+        self._records = RecordAccess(config, self._cdrs, self._recordings, self._tickets, zone)
+        config.use_call_status(self.extension_status)
+        config.hooks.trunk_in_use = self._switch.trunk_in_use
+
+    async def _run(self, operation: Callable[[], T]) -> T:
+        """Change the calls, then hand every report the change caused to the bus."""
+        try:
+            return operation()
+        finally:
+            await self._switch.flush()
+
+    # -- life cycle ------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        await self._ids.load()
+
+    async def reset(self) -> None:
+        """No calls, no records, no recordings, no download randoms; ids keep counting."""
+        self._switch.clear()
+        await self._cdrs.clear()
+        await self._recordings.clear()
+        await self._tickets.clear()
+
+    # -- CallOps: queries ------------------------------------------------------------------
+
+    def extension_status(self, number: str) -> str | None:
+        return self._switch.extension_status(number)
+
+    async def inbound_calls(self, inboundids: list[str] | None = None) -> list[InboundCall]:
+        return inbound_calls(list(self._switch.calls.values()), inboundids)
+
+    async def outbound_calls(self, outboundids: list[str] | None = None) -> list[OutboundCall]:
+        return outbound_calls(list(self._switch.calls.values()), outboundids)
+
+    # -- CallOps: control ------------------------------------------------------------------
+
+    async def hangup_extension(self, extid: str) -> None:
+        await self._run(lambda: self._control.hangup_extension(extid))
+
+    async def hangup_inbound(self, inboundid: str) -> None:
+        await self._run(lambda: self._control.hangup_trunk(inboundid, LegKind.INBOUND))
+
+    async def hangup_outbound(self, outboundid: str) -> None:
+        await self._run(lambda: self._control.hangup_trunk(outboundid, LegKind.OUTBOUND))
+
+    async def hold(self, extid: str) -> None:
+        await self._run(lambda: self._control.hold(extid, True))
+
+    async def unhold(self, extid: str) -> None:
+        await self._run(lambda: self._control.hold(extid, False))
+
+    async def mute(self, extid: str) -> None:
+        await self._run(lambda: self._control.mute(extid, True))
+
+    async def unmute(self, extid: str) -> None:
+        await self._run(lambda: self._control.mute(extid, False))
+
+    async def monitor(self, mode: MonitorMode, monitor: str, monitored: str) -> None:
+        await self._run(lambda: self._control.monitor(mode, monitor, monitored))
+
+    # -- CallOps: origination --------------------------------------------------------------
+
+    async def dial_extension(self, caller: str, callee: str, autoanswer: bool) -> str:
+        return await self._run(lambda: self._dialer.dial_extension(caller, callee, autoanswer))
+
+    async def dial_outbound(self, extid: str, number: str, autoanswer: bool) -> str:
+        return await self._run(lambda: self._dialer.dial_outbound(extid, number, autoanswer))
+
+    async def callback(self, caller: str, number: str, fromext: str) -> str:
+        return await self._run(lambda: self._dialer.callback(caller, number, fromext))
+
+    async def dial_ivr_extension(self, ivrid: str, extid: str, autoanswer: bool) -> str:
+        return await self._run(lambda: self._dialer.dial_ivr_extension(ivrid, extid, autoanswer))
+
+    async def dial_ivr_outbound(self, ivrid: str, number: str, fromext: str) -> str:
+        return await self._run(lambda: self._dialer.dial_ivr_outbound(ivrid, number, fromext))
+
+    async def dial_queue_outbound(self, queueid: str, number: str, fromext: str) -> str:
+        return await self._run(lambda: self._dialer.dial_queue_outbound(queueid, number, fromext))
+
+    async def dial_ringgroup_outbound(self, ringgroupid: str, number: str, fromext: str) -> str:
+        return await self._run(
+            lambda: self._dialer.dial_ringgroup_outbound(ringgroupid, number, fromext)
+        )
+
+    # -- CallOps: transfer -----------------------------------------------------------------
+
+    async def transfer(self, callid: str, transferor: str, number: str, fromext: str) -> str:
+        return await self._run(
+            lambda: self._transfers.transfer(callid, transferor, number, fromext)
+        )
+
+    async def transfer_inbound(self, inboundid: str, number: str, fromext: str) -> str:
+        return await self._run(
+            lambda: self._transfers.transfer_trunk(inboundid, LegKind.INBOUND, number, fromext)
+        )
+
+    async def transfer_outbound(self, outboundid: str, number: str, fromext: str) -> str:
+        return await self._run(
+            lambda: self._transfers.transfer_trunk(outboundid, LegKind.OUTBOUND, number, fromext)
+        )
+
+    # -- CallOps: records and recordings ---------------------------------------------------
+
+    async def recording_random(self, name: str, app_ip: str, allowed_ip: str | None) -> str:
+        return await self._records.recording_random(name, app_ip, allowed_ip)
+
+    async def download_recording(self, name: str, random: str, client_ip: str) -> bytes:
+        return await self._records.download_recording(name, random, client_ip)
+
+    async def cdr_random(
+        self, extid: str, starttime: str, endtime: str, app_ip: str, allowed_ip: str | None
+    ) -> str:
+        return await self._records.cdr_random(extid, starttime, endtime, app_ip, allowed_ip)
+
+    async def download_cdr(
+        self, extid: str, starttime: str, endtime: str, random: str, client_ip: str
+    ) -> bytes:
+        return await self._records.download_cdr(extid, starttime, endtime, random, client_ip)
+
+    # -- the simulator's phones (/sim/v1/calls) --------------------------------------------
+
+    def live_calls(self) -> list[dict[str, Any]]:
+        return [describe(call) for call in self._switch.calls.values()]
+
+    def live_call(self, callid: str) -> dict[str, Any]:
+        return describe(self._phones.call(callid))
+
+    async def place_call(self, caller: str, dialled: str, trunk: str | None = None) -> str:
+        """A call arrives on ``trunk`` from ``caller``, or extension ``caller`` dials."""
+        return await self._run(lambda: self._phones.place(caller, dialled, trunk).callid)
+
+    async def answer(self, callid: str, party: str | None = None) -> str:
+        """A ringing party picks up; answers its number."""
+        return await self._run(lambda: self._phones.answer(callid, party).number)
+
+    async def hangup(self, callid: str, party: str | None = None) -> str:
+        """A party (by default the caller) hangs up; answers its number."""
+        return await self._run(lambda: self._phones.hangup(callid, party).number)
+
+    async def transfer_from_phone(self, callid: str, party: str, number: str) -> None:
+        """Extension ``party`` blind-transfers the other side of its call to ``number``."""
+
+        def transfer() -> None:
+            call = self._phones.call(callid)
+            self._transfers.blind_from_phone(call, self._phones.party(call, party), number)
+
+        await self._run(transfer)
+
+    async def press_keys(self, callid: str, digits: str) -> None:
+        await self._run(lambda: self._phones.press(callid, digits))
+
+    async def records(self) -> list[Cdr]:
+        """Every call record kept, oldest first."""
+        return await self._cdrs.all()

@@ -1,0 +1,110 @@
+"""Call detail records: written when a call (or a stretch of it) ends, kept, exported as CSV.
+
+Records live in the state store under ``calls.cdr/<start time>/<callid>/<n>``: ordered by
+start time, so a time range is a prefix scan, and they survive a restart. The CSV export uses
+the ``NewCdr`` report's own field names (vendor spellings included) as its columns, so one
+parser reads both.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Collection
+from dataclasses import asdict
+from datetime import timezone
+
+from yspbx.pbx.models import Cdr, CdrStatus
+from yspbx.pbx.simulated.calls.model import Segment
+from yspbx.pbx.timefmt import format_time
+from yspbx.store.base import StateStore
+
+PREFIX = "calls.cdr/"
+
+CSV_COLUMNS = (
+    "callid",
+    "timestart",
+    "callfrom",
+    "callto",
+    "callduraction",
+    "talkduraction",
+    "srctrunkname",
+    "desttrunkname",
+    "status",
+    "type",
+    "pincode",
+    "recording",
+    "didnumber",
+    "agentringtime",
+)
+
+
+def build_cdr(
+    callid: str, segment: Segment, status: CdrStatus, ended_at: float, zone: timezone
+) -> Cdr:
+    answered = segment.answered_at
+    talk = 0 if answered is None else max(0, round(ended_at - answered))
+    return Cdr(
+        callid=callid,
+        started_at=segment.started_at,
+        timestart=format_time(segment.started_at, zone),
+        callfrom=segment.callfrom,
+        callto=segment.callto,
+        call_duration=max(0, round(ended_at - segment.started_at)),
+        talk_duration=talk,
+        status=status,
+        type=segment.type,
+        srctrunkname=segment.srctrunkname,
+        desttrunkname=segment.desttrunkname,
+        recording=segment.recording if answered is not None else "",
+        didnumber=segment.didnumber,
+        agentringtime=segment.agentringtime,
+    )
+
+
+def wire_row(cdr: Cdr) -> dict[str, str]:
+    """The record under the report's field names."""
+    row = asdict(cdr)
+    row["callduraction"] = str(row.pop("call_duration"))
+    row["talkduraction"] = str(row.pop("talk_duration"))
+    return {column: str(row.get(column, "")) for column in CSV_COLUMNS}
+
+
+def to_csv(cdrs: list[Cdr]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for cdr in cdrs:
+        writer.writerow(wire_row(cdr))
+    return out.getvalue().encode("utf-8")
+
+
+class CdrBook:
+    def __init__(self, state: StateStore) -> None:
+        self._state = state
+
+    async def save(self, cdr: Cdr, index: int) -> None:
+        key = f"{PREFIX}{cdr.started_at:020.6f}/{cdr.callid}/{index}"
+        await self._state.put(key, json.dumps(asdict(cdr)).encode())
+
+    async def between(
+        self, start: float, end: float, extensions: Collection[str] | None = None
+    ) -> list[Cdr]:
+        """Records that started within ``[start, end]``, touching ``extensions`` if given."""
+        found: list[Cdr] = []
+        for _, value in await self._state.scan(PREFIX):
+            cdr = Cdr(**json.loads(value))
+            if not start <= cdr.started_at <= end:
+                continue
+            if extensions is not None and not {cdr.callfrom, cdr.callto} & set(extensions):
+                continue
+            found.append(cdr)
+        return found
+
+    async def all(self) -> list[Cdr]:
+        return [Cdr(**json.loads(value)) for _, value in await self._state.scan(PREFIX)]
+
+    async def clear(self) -> None:
+        for key, _ in await self._state.scan(PREFIX):
+            await self._state.delete(key)

@@ -1,0 +1,226 @@
+"""Calls and their legs, with the one state machine every leg follows.
+
+A *leg* is one party's channel: an extension's phone, or a trunk channel to the outside (an
+inbound leg for a call that came in, an outbound leg for one that went out). A *call* groups
+the legs that belong together under one ``callid``, plus where the call currently sits when it
+is held by the PBX itself (an IVR, a queue, a ring group, voicemail).
+
+Leg states and the only moves between them:
+
+```
+             answer (called side)
+  RINGING ────────────────────────────▶ TALKING ◀──── unhold ────┐
+     │  answer (the PBX rang the caller)  ▲  │                   │
+     ▼                                    │  ├──── hold ────▶ HELD
+  DIALING ──── bridged with a party ──────┘  │                   │
+     ▲                                       │                   │
+     └──── its party left (transfer) ────────┴───────────────────┘
+  any state ────────────────────────────▶ ENDED
+```
+
+``DIALING`` means the leg is up on the PBX and waits for the far side: it hears ring-back, an
+IVR, or queue music. :meth:`Leg.move` is the only way a state changes, and it refuses a move
+the table does not declare.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal
+
+from yspbx.pbx.events import ExtParty, InboundParty, OutboundParty, Party
+from yspbx.pbx.models import CdrType
+from yspbx.pbx.simulated.calls.targets import Target
+from yspbx.scheduler import Timer
+
+
+class LegState(StrEnum):
+    DIALING = "dialing"
+    RINGING = "ringing"
+    TALKING = "talking"
+    HELD = "held"
+    ENDED = "ended"
+
+
+TRANSITIONS: Mapping[LegState, frozenset[LegState]] = {
+    LegState.RINGING: frozenset({LegState.DIALING, LegState.TALKING, LegState.ENDED}),
+    LegState.DIALING: frozenset({LegState.TALKING, LegState.ENDED}),
+    LegState.TALKING: frozenset({LegState.HELD, LegState.DIALING, LegState.ENDED}),
+    LegState.HELD: frozenset({LegState.TALKING, LegState.DIALING, LegState.ENDED}),
+    LegState.ENDED: frozenset(),
+}
+
+# States in which a leg is connected to the PBX (off-hook), as opposed to ringing or gone.
+UP_STATES = frozenset({LegState.DIALING, LegState.TALKING, LegState.HELD})
+
+
+class IllegalTransition(RuntimeError):
+    """A leg was asked to move to a state its current state does not lead to."""
+
+
+class LegKind(StrEnum):
+    EXTENSION = "ext"
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
+class Role(StrEnum):
+    CALLER = "caller"
+    CALLEE = "callee"
+    MONITOR = "monitor"
+
+
+MonitorKind = Literal["Listen", "Whisper", "Barge-in"]
+DestinationKind = Literal["ivr", "queue", "ringgroup", "voicemail"]
+
+
+@dataclass(eq=False)
+class Leg:
+    """One party's channel. ``number`` is the extension, or the external number as dialled."""
+
+    kind: LegKind
+    number: str
+    role: Role
+    state: LegState
+    # Trunk legs: the trunk, the leg's id (inboundid / outboundid) and the report's from/to.
+    trunk: str = ""
+    leg_id: str = ""
+    from_number: str = ""
+    to_number: str = ""
+    # The number the trunk was asked to dial, after the outbound route's strip and prepend.
+    trunk_number: str = ""
+    muted: bool = False
+    monitor_mode: MonitorKind | None = None
+    # Answered on the PBX at some point (a trunk leg the PBX or a party picked up).
+    up: bool = False
+    ring_started_at: float | None = None
+    timer: Timer | None = field(default=None, repr=False)
+
+    def move(self, to: LegState) -> LegState:
+        """Take the declared transition to ``to``; returns the state left behind."""
+        before = self.state
+        if to not in TRANSITIONS[before]:
+            raise IllegalTransition(f"{self.kind} leg {self.number}: {before} -> {to}")
+        self.state = to
+        if to in UP_STATES:
+            self.up = True
+        if to is not LegState.RINGING:
+            self.cancel_timer()
+        return before
+
+    def cancel_timer(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+    @property
+    def live(self) -> bool:
+        return self.state is not LegState.ENDED
+
+    @property
+    def connected(self) -> bool:
+        return self.state in UP_STATES
+
+    def party(self) -> Party:
+        """The leg as report party objects name it."""
+        if self.kind is LegKind.EXTENSION:
+            return ExtParty(self.number)
+        if self.kind is LegKind.INBOUND:
+            return InboundParty(self.from_number, self.to_number, self.trunk, self.leg_id)
+        return OutboundParty(self.from_number, self.to_number, self.trunk, self.leg_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """A PBX feature holding the call (not a party): IVR, queue, ring group or voicemail."""
+
+    kind: DestinationKind
+    number: str
+
+
+@dataclass(eq=False)
+class Segment:
+    """What the call record of the current stretch of the call will say.
+
+    A call that is transferred after being answered is recorded in two stretches: the first
+    ends at the transfer, the second (type ``Transfer``) starts there.
+    """
+
+    type: CdrType
+    started_at: float
+    callfrom: str
+    callto: str
+    srctrunkname: str = ""
+    desttrunkname: str = ""
+    didnumber: str = ""
+    answered_at: float | None = None
+    recording: str = ""
+    agentringtime: str = ""
+
+
+@dataclass(eq=False)
+class Call:
+    callid: str
+    segment: Segment
+    legs: list[Leg] = field(default_factory=list)
+    # RING for parties the PBX rings (API dials, trunk calls, API transfers), not phone dials.
+    reports_ring: bool = False
+    # ALERT for the calling side when the API started the ringing.
+    reports_alert: bool = False
+    destination: Destination | None = None
+    # What to reach once the caller, rung first by an API dial, picks up.
+    next_target: Target | None = None
+    digits: str = ""
+    ended: bool = False
+    timers: list[Timer] = field(default_factory=list, repr=False)
+
+    @property
+    def caller(self) -> Leg:
+        for leg in self.legs:
+            if leg.role is Role.CALLER and leg.live:
+                return leg
+        return next(leg for leg in self.legs if leg.role is Role.CALLER)
+
+    def live_legs(self) -> list[Leg]:
+        return [leg for leg in self.legs if leg.live]
+
+    def parties(self) -> list[Leg]:
+        """Live legs that are parties of the call (monitors listen in, they are not parties)."""
+        return [leg for leg in self.legs if leg.live and leg.role is not Role.MONITOR]
+
+    def ringing(self) -> list[Leg]:
+        return [leg for leg in self.parties() if leg.state is LegState.RINGING]
+
+    def find(self, number: str) -> Leg | None:
+        """The live leg for ``number`` (an extension, an external number or a leg id)."""
+        for leg in self.live_legs():
+            if number in (leg.number, leg.leg_id) or (
+                leg.trunk_number and number == leg.trunk_number
+            ):
+                return leg
+        return None
+
+    @property
+    def answered(self) -> bool:
+        return self.segment.answered_at is not None
+
+    @property
+    def state(self) -> str:
+        """One word for the whole call: ``held``, ``talking``, ``ringing`` or ``dialing``."""
+        parties = self.parties()
+        if any(leg.state is LegState.HELD for leg in parties):
+            return "held"
+        if any(leg.state is LegState.RINGING for leg in parties):
+            return "ringing"
+        if self.answered:
+            return "talking"
+        return "dialing"
+
+    def cancel_timers(self) -> None:
+        for timer in self.timers:
+            timer.cancel()
+        self.timers.clear()
+        for leg in self.legs:
+            leg.cancel_timer()

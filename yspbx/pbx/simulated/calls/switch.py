@@ -1,0 +1,370 @@
+"""The switch: the live calls and every change made to them.
+
+Everything that happens to a call goes through here: legs are added, rung, answered, released;
+calls fail or finish and leave their record. Each change is made synchronously and queues the
+reports it causes on the :class:`~.outbox.Outbox` in the order the PBX sends them
+(events.md section 5); the caller of a public operation then flushes the outbox. The API
+operations (:mod:`.dialing`, :mod:`.control`, :mod:`.transfers`) and the simulator's controls
+(:mod:`.phones`) are built from these moves; where a call goes when it reaches an IVR, a queue or
+a ring group is decided in :mod:`.destinations`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timezone
+
+from yspbx.clock import Clock
+from yspbx.config import Settings
+from yspbx.pbx.events import (
+    CallAlerting,
+    CallAnswer,
+    CallAnswered,
+    CallFailed,
+    CallReleased,
+    CallRinging,
+    CdrWritten,
+    Party,
+)
+from yspbx.pbx.models import CdrStatus, CdrType
+from yspbx.pbx.simulated.calls.cdr import CdrBook, build_cdr
+from yspbx.pbx.simulated.calls.ids import IdSource
+from yspbx.pbx.simulated.calls.model import Call, Leg, LegKind, LegState, Role, Segment
+from yspbx.pbx.simulated.calls.outbox import Outbox
+from yspbx.pbx.simulated.calls.recordings import Recordings, recording_name
+from yspbx.pbx.simulated.calls.status import StatusReporter, list_status
+from yspbx.pbx.simulated.calls.targets import (
+    ABANDONED,
+    DECLINED,
+    RING_TIMEOUT,
+    Unreachable,
+)
+from yspbx.pbx.simulated.config import SimulatedConfig
+from yspbx.scheduler import Scheduler, Timer
+
+# Called when the last ringing party of a call stopped ringing without answering.
+RingingStopped = Callable[[Call, Leg, Unreachable], None]
+
+
+class Switch:
+    def __init__(
+        self,
+        settings: Settings,
+        config: SimulatedConfig,
+        clock: Clock,
+        scheduler: Scheduler,
+        outbox: Outbox,
+        ids: IdSource,
+        cdrs: CdrBook,
+        recordings: Recordings,
+        zone: timezone,
+    ) -> None:
+        self.settings = settings
+        self.config = config
+        self.clock = clock
+        self.scheduler = scheduler
+        self.outbox = outbox
+        self.ids = ids
+        self._cdrs = cdrs
+        self._recordings = recordings
+        self._zone = zone
+        self.status = StatusReporter(config, outbox)
+        self.calls: dict[str, Call] = {}
+        self._extension_legs: dict[str, tuple[Call, Leg]] = {}
+        self._trunk_legs: dict[str, tuple[Call, Leg]] = {}
+        self._cdrs_written: dict[str, int] = {}
+        self._firing_at: float | None = None
+        # Destinations decide what happens when nobody is left ringing (queues retry).
+        self.on_ringing_stopped: RingingStopped = self._fail_on_ringing_stopped
+
+    # -- time ----------------------------------------------------------------------------
+
+    def now(self) -> float:
+        """The time changes happen at: a timer's own deadline while it fires, else the clock.
+
+        A clock jump fires every timer it passed in one go; each still takes effect at its
+        deadline, so a ring time-out of 30 s leaves a record of 30 s whatever the jump.
+        """
+        return self._firing_at if self._firing_at is not None else self.clock.now()
+
+    def at(self, when: float, callback: Callable[[], None], name: str) -> Timer:
+        """Run ``callback`` at ``when`` on the server clock, at that time, then flush."""
+
+        async def fire() -> None:
+            self._firing_at = min(when, self.clock.now())
+            try:
+                callback()
+            finally:
+                self._firing_at = None
+            await self.flush()
+
+        return self.scheduler.call_at(when, fire, name)
+
+    # -- looking things up -------------------------------------------------------------
+
+    def extension_leg(self, number: str) -> tuple[Call, Leg] | None:
+        """The call an extension is in, with its leg (an extension is in one call at most)."""
+        return self._extension_legs.get(number)
+
+    def trunk_leg(self, leg_id: str, kind: LegKind) -> tuple[Call, Leg] | None:
+        found = self._trunk_legs.get(leg_id)
+        if found is None or found[1].kind is not kind:
+            return None
+        return found
+
+    def is_idle(self, number: str) -> bool:
+        return number not in self._extension_legs
+
+    def trunk_in_use(self, name: str) -> bool:
+        """Whether a live call has a leg on the trunk (the configuration then refuses deletion)."""
+        return any(leg.trunk == name for _, leg in self._trunk_legs.values())
+
+    def extension_status(self, number: str) -> str | None:
+        found = self._extension_legs.get(number)
+        return None if found is None else list_status([found[1]])
+
+    # -- calls and legs ----------------------------------------------------------------
+
+    def new_call(
+        self,
+        type: CdrType,
+        callfrom: str,
+        callto: str,
+        *,
+        callid: str | None = None,
+        reports_ring: bool = False,
+        reports_alert: bool = False,
+    ) -> Call:
+        now = self.now()
+        call = Call(
+            callid=callid or self.ids.next(),
+            segment=Segment(type=type, started_at=now, callfrom=callfrom, callto=callto),
+            reports_ring=reports_ring,
+            reports_alert=reports_alert,
+        )
+        self.calls[call.callid] = call
+        return call
+
+    def add_leg(self, call: Call, leg: Leg, ring_seconds: float | None = None) -> Leg:
+        """Put a new leg (created ringing or dialing) into the call."""
+        call.legs.append(leg)
+        if leg.kind is LegKind.EXTENSION:
+            self._extension_legs[leg.number] = (call, leg)
+            self.status.update(leg.number, [leg])
+        elif leg.leg_id:
+            self._trunk_legs[leg.leg_id] = (call, leg)
+        if leg.state is LegState.RINGING:
+            self._start_ringing(call, leg, ring_seconds)
+        return leg
+
+    def move(self, call: Call, leg: Leg, state: LegState) -> None:
+        """The one place a leg changes state (and the extension's status with it)."""
+        if leg.state is state:
+            return
+        leg.move(state)
+        if state is LegState.ENDED:
+            leg.muted = False
+            if self._extension_legs.get(leg.number, (None, None))[1] is leg:
+                del self._extension_legs[leg.number]
+            if leg.leg_id and self._trunk_legs.get(leg.leg_id, (None, None))[1] is leg:
+                del self._trunk_legs[leg.leg_id]
+        if leg.kind is LegKind.EXTENSION:
+            self.status.update(leg.number, [leg] if leg.live else [])
+
+    # -- ringing -------------------------------------------------------------------------
+
+    def ring_timeout(self, leg: Leg, seconds: float | None = None) -> float:
+        if seconds is not None:
+            return seconds
+        if leg.kind is LegKind.EXTENSION:
+            extension = self.config.extensions.get(leg.number)
+            if extension is not None and extension.ringtimeout > 0:
+                return float(extension.ringtimeout)
+        return float(self.settings.calls.ring_timeout)
+
+    def _start_ringing(self, call: Call, leg: Leg, seconds: float | None = None) -> None:
+        leg.ring_started_at = self.now()
+        deadline = leg.ring_started_at + self.ring_timeout(leg, seconds)
+        leg.cancel_timer()
+        leg.timer = self.at(
+            deadline, lambda: self._ring_timed_out(call, leg), f"ring {call.callid} {leg.number}"
+        )
+
+    def ring(self, call: Call, leg: Leg, seconds: float | None = None) -> Leg:
+        """Ring a new called party (created ringing) for the call's caller.
+
+        ``RING`` follows when the call reports ringing (events.md 4.5: the ringing party first).
+        """
+        self.add_leg(call, leg, seconds)
+        if call.reports_ring:
+            self.outbox.emit(CallRinging(call.callid, (leg.party(), call.caller.party())))
+        return leg
+
+    def alert(self, call: Call) -> None:
+        """The calling side hears ring-back (ALERT when the API started the call)."""
+        if call.reports_alert:
+            self.outbox.emit(CallAlerting(call.callid, (call.caller.party(),)))
+
+    def _ring_timed_out(self, call: Call, leg: Leg) -> None:
+        if call.ended or leg.state is not LegState.RINGING:
+            return
+        if leg.role is Role.CALLER:
+            self.fail(call, RING_TIMEOUT, about=leg.party())
+        elif leg.role is Role.MONITOR:
+            self.move(call, leg, LegState.ENDED)
+        else:
+            self._stop_ringing(call, leg, RING_TIMEOUT)
+
+    def _stop_ringing(self, call: Call, leg: Leg, why: Unreachable) -> None:
+        """A called party stops ringing unanswered; when it was the last, the call fails
+        (reported before the leg goes) unless its destination keeps the caller."""
+        if any(other is not leg for other in call.ringing()):
+            self.move(call, leg, LegState.ENDED)
+            return
+        self.on_ringing_stopped(call, leg, why)
+        if leg.live:
+            self.move(call, leg, LegState.ENDED)
+
+    def _fail_on_ringing_stopped(self, call: Call, leg: Leg, why: Unreachable) -> None:
+        self.fail(call, why, about=leg.party())
+
+    # -- answering and hanging up --------------------------------------------------------
+
+    def connect(self, call: Call, leg: Leg) -> None:
+        """A ringing called party answered: it and the caller talk (ANSWERED, then ANSWER)."""
+        caller = call.caller
+        self.move(call, leg, LegState.TALKING)
+        for other in call.ringing():
+            self.move(call, other, LegState.ENDED)
+        self.move(call, caller, LegState.TALKING)
+        call.cancel_timers()
+        self.mark_answered(call)
+        self.outbox.emit(CallAnswered(call.callid, (caller.party(), leg.party())))
+        self.outbox.emit(CallAnswer(call.callid, (leg.party(), caller.party())))
+
+    def mark_answered(self, call: Call) -> None:
+        """The current stretch of the call is answered (by a party, an IVR or voicemail)."""
+        segment = call.segment
+        if segment.answered_at is not None:
+            return
+        segment.answered_at = self.now()
+        if self._records(call):
+            segment.recording = recording_name(
+                segment.answered_at,
+                self._zone,
+                call.callid,
+                segment.callfrom,
+                segment.callto,
+                segment.type,
+            )
+
+    def _records(self, call: Call) -> bool:
+        for leg in call.parties():
+            if leg.kind is LegKind.EXTENSION:
+                extension = self.config.extensions.get(leg.number)
+                if extension is not None and extension.record:
+                    return True
+            else:
+                trunk = self.config.trunks.get(leg.trunk)
+                if trunk is not None and trunk.record:
+                    return True
+        return False
+
+    def release(self, call: Call, leg: Leg) -> None:
+        """``leg`` hangs up (or declines, when it was ringing)."""
+        if call.ended or not leg.live:
+            return
+        if leg.role is Role.MONITOR:
+            self.move(call, leg, LegState.ENDED)
+            return
+        if leg.state is LegState.RINGING:
+            if leg.role is Role.CALLER:
+                self.fail(call, DECLINED, about=leg.party())
+                return
+            self._stop_ringing(call, leg, DECLINED)
+            return
+        if call.answered:
+            self.finish(call, leg)
+        else:
+            ringing = call.ringing()
+            self.fail(call, ABANDONED, about=ringing[0].party() if ringing else None)
+
+    def finish(self, call: Call, releaser: Leg) -> None:
+        """An answered call ends because ``releaser`` left: two BYEs, the record."""
+        others = [leg for leg in call.parties() if leg is not releaser and leg.connected]
+        first = (releaser.party(), *(leg.party() for leg in others))
+        self.outbox.emit(CallReleased(call.callid, first))
+        if others:
+            second = (others[0].party(), releaser.party(), *(leg.party() for leg in others[1:]))
+            self.outbox.emit(CallReleased(call.callid, second))
+        self._end_legs(call, first_out=releaser)
+        self.close(call, "VOICEMAIL" if _in_voicemail(call) else "ANSWERED")
+
+    def fail(self, call: Call, why: Unreachable, about: Party | None = None) -> None:
+        """The call could not be connected: CallFailed, then the record."""
+        parties: list[Party] = [] if about is None else [about]
+        if call.legs:
+            caller = call.caller.party()
+            if all(type(p) is not type(caller) for p in parties):
+                parties.append(caller)
+        self.outbox.emit(CallFailed(call.callid, why.reason, tuple(parties)))
+        self._end_legs(call)
+        self.close(call, why.status)
+
+    def _end_legs(self, call: Call, first_out: Leg | None = None) -> None:
+        ordered = [leg for leg in call.legs if leg.role is not Role.CALLER and leg.live]
+        ordered += [leg for leg in call.legs if leg.role is Role.CALLER and leg.live]
+        if first_out is not None and first_out in ordered:
+            ordered.remove(first_out)
+            ordered.insert(0, first_out)
+        for leg in ordered:
+            self.move(call, leg, LegState.ENDED)
+
+    def close(self, call: Call, status: CdrStatus) -> None:
+        """The call is over: drop it and write its (last) record."""
+        call.ended = True
+        call.cancel_timers()
+        self.calls.pop(call.callid, None)
+        self.write_record(call, status)
+        self._cdrs_written.pop(call.callid, None)
+
+    def write_record(self, call: Call, status: CdrStatus) -> None:
+        """Write the record of the current stretch (and its recording), then ``NewCdr``."""
+        now = self.now()
+        cdr = build_cdr(call.callid, call.segment, status, now, self._zone)
+        index = self._cdrs_written.get(call.callid, 0)
+        self._cdrs_written[call.callid] = index + 1
+        if cdr.recording:
+            name, talk = cdr.recording, float(cdr.talk_duration)
+
+            async def save_recording() -> None:
+                await self._recordings.save(name, talk)
+
+            self.outbox.then(save_recording)
+
+        async def save_cdr() -> None:
+            await self._cdrs.save(cdr, index)
+
+        self.outbox.then(save_cdr)
+        self.outbox.emit(CdrWritten(cdr))
+
+    # -- life cycle ----------------------------------------------------------------------
+
+    async def flush(self) -> None:
+        self.outbox.then(self.ids.save)
+        await self.outbox.flush()
+
+    def clear(self) -> None:
+        """Forget every call without reports (the simulator's reset)."""
+        for call in self.calls.values():
+            call.cancel_timers()
+        self.calls.clear()
+        self._extension_legs.clear()
+        self._trunk_legs.clear()
+        self._cdrs_written.clear()
+        self.status.clear()
+        self.outbox.clear()
+
+
+def _in_voicemail(call: Call) -> bool:
+    return call.destination is not None and call.destination.kind == "voicemail"
