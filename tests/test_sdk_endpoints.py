@@ -280,3 +280,12 @@ def test_unknown_answer_fields_are_kept() -> None:
         (ext,) = client.extensions.list()
     assert ext.number == "2001"
     assert ext.model_extra == {"newfield": "x"}
+
+
+def test_agent_status_codes_read_as_the_enum_unknown_ones_as_numbers() -> None:
+    from yspbx.client import AgentStatus, QueueMember
+
+    known = QueueMember.model_validate({"agent": "2001", "agentstatus": "10"})
+    assert known.status is AgentStatus.WRAP_UP
+    unknown = QueueMember.model_validate({"agent": "2001", "agentstatus": "42"})
+    assert (type(unknown.status), unknown.status) == (int, 42)
