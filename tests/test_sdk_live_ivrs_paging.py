@@ -3,16 +3,13 @@ the default config: IVR 6200 "Welcome"; paging group 6400 "Floor-1" (id 1)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pydantic
 import pytest
 
-from tests.conftest import write_config
-from tests.sdk_live import Wire, assert_read_whole, twin
+from tests.sdk_live import Wire, assert_read_whole
 from yspbx.client import Client, InvalidValueError, Ivr, NotFoundError, PagingGroup
-from yspbx.testing import ServerProcess
 
 
 def test_ivr_query(pbx: Client, wire: Wire) -> None:
@@ -73,32 +70,6 @@ def test_refused_ivr_changes_raise_invalid_value(pbx: Client, changes: dict[str,
         pbx.ivrs.update("6200", **changes)  # type: ignore[arg-type]
     assert (caught.value.errno, caught.value.endpoint) == ("10018", "ivr/update")
     assert pbx.ivrs.query() == before
-
-
-@pytest.fixture(scope="module")
-def routed_ivr(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    """A server whose IVR lets callers dial out through chosen routes (config-only settings)."""
-    path: Path = write_config(
-        tmp_path_factory.mktemp("ivr"),
-        '[[ivrs]]\nnumber = "6200"\nname = "Welcome"\ndialoutboundroutes = true\n'
-        'selectedrouters = "External,Mobile-GSM"\n',
-    )
-    with ServerProcess(config=path) as process:
-        yield process
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("kind", ["sync", "async"])
-def test_ivr_selected_routes(routed_ivr: ServerProcess, kind: str) -> None:
-    wire = Wire()
-    with twin(kind, routed_ivr.url, wire) as pbx:
-        found = pbx.ivrs.query()
-    assert_read_whole(found, wire.items("ivr/query", "ivr"))
-    assert wire.items("ivr/query", "ivr")[0]["selectedrouters"] == "External,Mobile-GSM"
-    assert (found[0].dial_outbound_routes, found[0].selected_routes) == (
-        True,
-        ["External", "Mobile-GSM"],
-    )
 
 
 def test_paging_group_list_and_query(pbx: Client, wire: Wire) -> None:
