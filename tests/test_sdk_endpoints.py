@@ -2,8 +2,9 @@
 
 The answers are the documented examples of ``endpoints.md`` (or, where it has none, built from
 its field tables), served by an injected ``httpx.MockTransport`` (cases in ``sdk_cases_*.py``).
-The methods whose endpoints the server already serves are also tested live in
-``test_sdk_session.py``.
+The same methods are tested live against the real server: the session in
+``test_sdk_session.py``, the configuration endpoints (sections 1-8) in ``test_sdk_live_*.py``,
+and the wire names both sides use in ``test_sdk_wire_contract.py``.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ sets the SDK spells as ``Literal`` types are the server's."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, get_args
 
 import pytest
@@ -145,3 +146,25 @@ def test_the_sdk_always_sends_what_the_server_requires(name: str) -> None:
     arguments fill them."""
     case = CONFIG_CASES[name]
     assert set(ENDPOINTS[case.path].required) <= set(case.sent or {})
+
+
+def _docs_rows() -> dict[str, str]:
+    """docs/sdk.md's table of the configuration answers: model name -> its row."""
+    text = (Path(__file__).parent.parent / "docs" / "sdk.md").read_text(encoding="utf-8")
+    section = text.split("### What the configuration methods answer", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    return {row.split("`")[1]: row for row in rows}
+
+
+def test_the_docs_name_every_answer_field_with_its_wire_name() -> None:
+    rows = _docs_rows()
+    models = [model for _, model in ANSWERS.values()] + [queues.QueueStatus, queues.QueueMember]
+    assert set(rows) == {model.__name__ for model in models}
+    for model in models:
+        row = rows[model.__name__]
+        for name, info in model.model_fields.items():
+            if info.alias and info.alias != name:
+                assert f"`{name}` (`{info.alias}`)" in row, (model.__name__, name)
+            else:
+                assert f"`{name}`" in row, (model.__name__, name)
+                assert f"`{name}` (`" not in row, (model.__name__, name)
