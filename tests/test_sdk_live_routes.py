@@ -1,6 +1,6 @@
 """The SDK's ``inbound_routes`` and ``outbound_routes`` methods against the real server (both
 twins), on the default config's routes: inbound Main-IVR (1), Support-Line (2), Default (3);
-outbound External (1), Mobile-GSM (2)."""
+outbound External (1), Mobile-GSM (2). Also: an empty selection deletes nothing, in any area."""
 
 from __future__ import annotations
 
@@ -206,3 +206,19 @@ def test_refused_outbound_routes_raise_invalid_value(
             pbx.outbound_routes.update("Mobile-GSM", **route)  # type: ignore[arg-type]
         assert caught.value.errno == errno
     assert pbx.outbound_routes.query("Mobile-GSM")[0].strip == 1
+
+
+def test_an_empty_selection_deletes_nothing(pbx: Client) -> None:
+    """An empty list is sent as a blank name, which the server refuses (blank is not "all")."""
+    deletes: list[Callable[[], object]] = [
+        lambda: pbx.trunks.delete_sip([]),
+        lambda: pbx.inbound_routes.delete([]),
+        lambda: pbx.outbound_routes.delete([]),
+        lambda: pbx.paging_groups.delete([]),
+    ]
+    for delete in deletes:
+        with pytest.raises(InvalidValueError) as caught:
+            delete()
+        assert caught.value.errno == "10004"
+    assert (len(pbx.trunks.list()), len(pbx.inbound_routes.query())) == (4, 3)
+    assert (len(pbx.outbound_routes.query()), len(pbx.paging_groups.list())) == (2, 1)
