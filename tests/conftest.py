@@ -53,12 +53,12 @@ def token(api: Api) -> str:
 
 @pytest.fixture
 def wire() -> Wire:
-    """The answers ``pbx`` received."""
+    """The answers ``sdk`` received."""
     return Wire()
 
 
 @pytest.fixture(params=["sync", "async"])
-def pbx(
+def sdk(
     request: pytest.FixtureRequest, server: ServerProcess, sim: Sim, wire: Wire
 ) -> Iterator[Client]:
     """The SDK on the session's server (reset first): a ``Client``, then an ``AsyncClient``

@@ -1,6 +1,6 @@
 """The SDK against the real server, one test body for both twins.
 
-``pbx`` (the fixture in ``conftest.py``) is a :class:`~yspbx.client.Client`, or an
+``sdk`` (the fixture in ``conftest.py``) is a :class:`~yspbx.client.Client`, or an
 :class:`~yspbx.client.AsyncClient` running on an event loop of its own behind
 :class:`Blocking`, so a test written once drives both. Either way the client's transport keeps
 every answer the server sent (:class:`Wire`), so a test can hold the typed models the SDK made

@@ -37,8 +37,8 @@ def full(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
 
 def test_ivr_selected_routes(full: ServerProcess, kind: str) -> None:
     wire = Wire()
-    with twin(kind, full.url, wire) as pbx:
-        found = pbx.ivrs.query()
+    with twin(kind, full.url, wire) as sdk:
+        found = sdk.ivrs.query()
     sent = wire.items("ivr/query", "ivr")
     assert_read_whole(found, sent)
     assert sent[0]["selectedrouters"] == "External,Mobile-GSM"
@@ -50,16 +50,16 @@ def test_ivr_selected_routes(full: ServerProcess, kind: str) -> None:
 
 def test_limits_reached_are_plain_api_errors(full: ServerProcess, kind: str) -> None:
     """A limit is no fault of the request's values: not an ``InvalidValueError``."""
-    with twin(kind, full.url, Wire()) as pbx:
+    with twin(kind, full.url, Wire()) as sdk:
         with pytest.raises(ApiError) as trunks:
-            pbx.trunks.add_sip("peer-4", "peer", host="203.0.113.4", port=5060, domain="a.example")
+            sdk.trunks.add_sip("peer-4", "peer", host="203.0.113.4", port=5060, domain="a.example")
         with pytest.raises(ApiError) as inbound:
-            pbx.inbound_routes.add(
+            sdk.inbound_routes.add(
                 "Fourth", trunks="GSM1", destination_type="extension", destination="1001"
             )
         with pytest.raises(ApiError) as outbound:
-            pbx.outbound_routes.add("Third", prefix="8", trunks="GSM1", extensions="1001")
-        assert len(pbx.trunks.query_sip()) == 3
+            sdk.outbound_routes.add("Third", prefix="8", trunks="GSM1", extensions="1001")
+        assert len(sdk.trunks.query_sip()) == 3
     assert [(type(e.value), e.value.errno) for e in (trunks, inbound, outbound)] == [
         (ApiError, "10060"),
         (ApiError, "10070"),

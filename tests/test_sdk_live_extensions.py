@@ -21,8 +21,8 @@ from yspbx.client import (
 )
 
 
-def test_device_info(pbx: Client, wire: Wire, sim: Sim) -> None:
-    info = pbx.system.device_info()
+def test_device_info(sdk: Client, wire: Wire, sim: Sim) -> None:
+    info = sdk.system.device_info()
     assert isinstance(info, DeviceInfo)
     assert_read_whole([info], [wire.last("deviceinfo/query")["deviceinfo"]])
     assert (info.device_name, info.serial_number) == ("Yeastar S100", "369300000001")
@@ -31,21 +31,21 @@ def test_device_info(pbx: Client, wire: Wire, sim: Sim) -> None:
     assert info.uptime_seconds is not None
     assert (info.registered_extensions, info.total_extensions) == (11, 100)  # 1007 is offline
     sim.post("/extensions/1002/unregister")
-    assert pbx.system.device_info().registered_extensions == 10
+    assert sdk.system.device_info().registered_extensions == 10
 
 
-def test_apply_is_refused_as_busy_when_too_frequent(pbx: Client, sim: Sim) -> None:
-    pbx.system.apply()
+def test_apply_is_refused_as_busy_when_too_frequent(sdk: Client, sim: Sim) -> None:
+    sdk.system.apply()
     with pytest.raises(BusyError) as caught:
-        pbx.system.apply()
+        sdk.system.apply()
     assert (caught.value.errno, caught.value.endpoint) == ("10025", "apply")
     assert caught.value.meaning == "configuration applied too frequently"
     sim.advance(10)
-    pbx.system.apply()
+    sdk.system.apply()
 
 
-def test_extension_list(pbx: Client, wire: Wire) -> None:
-    found = pbx.extensions.list()
+def test_extension_list(sdk: Client, wire: Wire) -> None:
+    found = sdk.extensions.list()
     assert_read_whole(found, wire.items("extensionlist/query", "extlist"))
     assert [e.number for e in found] == [str(n) for n in range(1000, 1012)]
     by_number = {e.number: e for e in found}
@@ -56,8 +56,8 @@ def test_extension_list(pbx: Client, wire: Wire) -> None:
     assert (lobby.type, lobby.port, lobby.status) == ("FXS", "Span1_Port1", "Idle")
 
 
-def test_extension_query_reads_every_setting(pbx: Client, wire: Wire) -> None:
-    found = pbx.extensions.query()
+def test_extension_query_reads_every_setting(sdk: Client, wire: Wire) -> None:
+    found = sdk.extensions.query()
     assert_read_whole(found, wire.items("extension/query", "extinfos"))
     assert len(found) == 12
     ext = {e.number: e for e in found}
@@ -91,24 +91,24 @@ def test_extension_query_reads_every_setting(pbx: Client, wire: Wire) -> None:
     )
 
 
-def test_extension_query_answers_in_the_order_asked(pbx: Client) -> None:
-    assert [e.number for e in pbx.extensions.query(["1011", "1001"])] == ["1011", "1001"]
-    assert [e.number for e in pbx.extensions.query("1003,1002")] == ["1003", "1002"]
-    assert len(pbx.extensions.query("all")) == 12
+def test_extension_query_answers_in_the_order_asked(sdk: Client) -> None:
+    assert [e.number for e in sdk.extensions.query(["1011", "1001"])] == ["1011", "1001"]
+    assert [e.number for e in sdk.extensions.query("1003,1002")] == ["1003", "1002"]
+    assert len(sdk.extensions.query("all")) == 12
 
 
 @pytest.mark.parametrize("numbers", ["9999", ["1001", "9999"]])
-def test_unknown_extensions_are_not_found(pbx: Client, numbers: str | list[str]) -> None:
+def test_unknown_extensions_are_not_found(sdk: Client, numbers: str | list[str]) -> None:
     with pytest.raises(NotFoundError) as caught:
-        pbx.extensions.query(numbers)
+        sdk.extensions.query(numbers)
     assert (caught.value.errno, caught.value.endpoint) == ("10006", "extension/query")
     with pytest.raises(NotFoundError) as caught:
-        pbx.extensions.update("9999", dnd=True)
+        sdk.extensions.update("9999", dnd=True)
     assert caught.value.errno == "10006"
 
 
-def test_extension_update_round_trip(pbx: Client, wire: Wire) -> None:
-    pbx.extensions.update(
+def test_extension_update_round_trip(sdk: Client, wire: Wire) -> None:
+    sdk.extensions.update(
         "1002",
         name="Ben O.",
         caller_id="5550102",
@@ -140,7 +140,7 @@ def test_extension_update_round_trip(pbx: Client, wire: Wire) -> None:
         call_restriction=True,
         agent_id="77",
     )
-    (ben,) = pbx.extensions.query("1002")
+    (ben,) = sdk.extensions.query("1002")
     assert_read_whole([ben], wire.items("extension/query", "extinfos"))
     assert (ben.name, ben.caller_id, ben.email) == ("Ben O.", "5550102", "ben.o@example.com")
     assert (ben.register_name, ben.register_password, ben.max_registrations) == (
@@ -172,15 +172,15 @@ def test_extension_update_round_trip(pbx: Client, wire: Wire) -> None:
         True,
     )
     assert ben.agent_id == "77"
-    assert pbx.extensions.list()[2].name == "Ben O."
+    assert sdk.extensions.list()[2].name == "Ben O."
 
 
-def test_extension_renumbering_moves_its_references(pbx: Client) -> None:
-    pbx.extensions.update("1002", new_number="1020")
+def test_extension_renumbering_moves_its_references(sdk: Client) -> None:
+    sdk.extensions.update("1002", new_number="1020")
     with pytest.raises(NotFoundError):
-        pbx.extensions.query("1002")
-    assert pbx.extensions.query("1020")[0].name == "Ben Okafor"
-    assert pbx.queues.query("6700")[0].agents == ["1001", "1020"]
+        sdk.extensions.query("1002")
+    assert sdk.extensions.query("1020")[0].name == "Ben Okafor"
+    assert sdk.queues.query("6700")[0].agents == ["1001", "1020"]
 
 
 @pytest.mark.parametrize(
@@ -195,11 +195,11 @@ def test_extension_renumbering_moves_its_references(pbx: Client) -> None:
     ],
 )
 def test_refused_extension_changes_raise_invalid_value(
-    pbx: Client, changes: dict[str, object]
+    sdk: Client, changes: dict[str, object]
 ) -> None:
-    before = pbx.extensions.query("1001")
+    before = sdk.extensions.query("1001")
     with pytest.raises(InvalidValueError) as caught:
-        pbx.extensions.update("1001", **changes)  # type: ignore[arg-type]
+        sdk.extensions.update("1001", **changes)  # type: ignore[arg-type]
     assert (caught.value.errno, caught.value.endpoint) == ("10017", "extension/update")
     assert isinstance(caught.value, ApiError)
-    assert pbx.extensions.query("1001") == before
+    assert sdk.extensions.query("1001") == before

@@ -12,8 +12,8 @@ from tests.sdk_live import Wire, assert_read_whole
 from yspbx.client import Client, InvalidValueError, Ivr, NotFoundError, PagingGroup
 
 
-def test_ivr_query(pbx: Client, wire: Wire) -> None:
-    found = pbx.ivrs.query()
+def test_ivr_query(sdk: Client, wire: Wire) -> None:
+    found = sdk.ivrs.query()
     assert_read_whole(found, wire.items("ivr/query", "ivr"))
     (welcome,) = found
     assert isinstance(welcome, Ivr)
@@ -21,11 +21,11 @@ def test_ivr_query(pbx: Client, wire: Wire) -> None:
     assert (welcome.prompt_repeat, welcome.response_timeout, welcome.digit_timeout) == (3, 3, 3)
     assert (welcome.dial_extensions, welcome.dial_outbound_routes) == (True, False)
     assert (welcome.dial_to_check_voicemail, welcome.selected_routes) == (False, [])
-    assert pbx.ivrs.query("6200") == found
+    assert sdk.ivrs.query("6200") == found
 
 
-def test_ivr_update_round_trip(pbx: Client, wire: Wire) -> None:
-    pbx.ivrs.update(
+def test_ivr_update_round_trip(sdk: Client, wire: Wire) -> None:
+    sdk.ivrs.update(
         "6200",
         new_number="6201",
         name="Menu",
@@ -35,22 +35,22 @@ def test_ivr_update_round_trip(pbx: Client, wire: Wire) -> None:
         dial_extensions=False,
         dial_to_check_voicemail=True,
     )
-    (menu,) = pbx.ivrs.query(["6201"])
+    (menu,) = sdk.ivrs.query(["6201"])
     assert_read_whole([menu], wire.items("ivr/query", "ivr"))
     assert (menu.number, menu.name, menu.prompt) == ("6201", "Menu", "welcome")
     assert (menu.prompt_repeat, menu.response_timeout, menu.digit_timeout) == (5, 10, 1)
     assert (menu.dial_extensions, menu.dial_to_check_voicemail) == (False, True)
     with pytest.raises(NotFoundError):
-        pbx.ivrs.query("6200")
-    assert pbx.inbound_routes.query("Main-IVR")[0].destination == "6201"
+        sdk.ivrs.query("6200")
+    assert sdk.inbound_routes.query("Main-IVR")[0].destination == "6201"
 
 
-def test_unknown_ivrs_are_not_found(pbx: Client) -> None:
+def test_unknown_ivrs_are_not_found(sdk: Client) -> None:
     with pytest.raises(NotFoundError) as caught:
-        pbx.ivrs.query(["6200", "6299"])
+        sdk.ivrs.query(["6200", "6299"])
     assert (caught.value.errno, caught.value.endpoint) == ("10012", "ivr/query")
     with pytest.raises(NotFoundError) as caught:
-        pbx.ivrs.update("6299", name="Menu")
+        sdk.ivrs.update("6299", name="Menu")
     assert (caught.value.errno, caught.value.endpoint) == ("10012", "ivr/update")
 
 
@@ -64,19 +64,19 @@ def test_unknown_ivrs_are_not_found(pbx: Client) -> None:
         {"new_number": "1001"},  # an extension's number
     ],
 )
-def test_refused_ivr_changes_raise_invalid_value(pbx: Client, changes: dict[str, object]) -> None:
-    before = pbx.ivrs.query()
+def test_refused_ivr_changes_raise_invalid_value(sdk: Client, changes: dict[str, object]) -> None:
+    before = sdk.ivrs.query()
     with pytest.raises(InvalidValueError) as caught:
-        pbx.ivrs.update("6200", **changes)  # type: ignore[arg-type]
+        sdk.ivrs.update("6200", **changes)  # type: ignore[arg-type]
     assert (caught.value.errno, caught.value.endpoint) == ("10018", "ivr/update")
-    assert pbx.ivrs.query() == before
+    assert sdk.ivrs.query() == before
 
 
-def test_paging_group_list_and_query(pbx: Client, wire: Wire) -> None:
-    listed = pbx.paging_groups.list()
+def test_paging_group_list_and_query(sdk: Client, wire: Wire) -> None:
+    listed = sdk.paging_groups.list()
     assert_read_whole(listed, wire.items("paginggrouplist/query", "paginggrouplist"))
     assert [(g.id, g.number, g.name) for g in listed] == [("1", "6400", "Floor-1")]
-    found = pbx.paging_groups.query()
+    found = sdk.paging_groups.query()
     assert_read_whole(found, wire.items("paginggroup/query", "paginggroup"))
     (floor,) = found
     assert isinstance(floor, PagingGroup)
@@ -85,12 +85,12 @@ def test_paging_group_list_and_query(pbx: Client, wire: Wire) -> None:
     assert (floor.private_answer, floor.multicast_ip) == (False, "")
 
 
-def test_paging_groups_add_update_delete(pbx: Client, wire: Wire) -> None:
-    pbx.paging_groups.add(
+def test_paging_groups_add_update_delete(sdk: Client, wire: Wire) -> None:
+    sdk.paging_groups.add(
         "6401", "Workshop", "intercom", members=["1003"], member_groups="Sales", private_answer=True
     )
-    pbx.paging_groups.add("6402", "Yard", "multicast", multicast_ip="239.0.1.2:5000")
-    found = pbx.paging_groups.query(["6402", "6401"])
+    sdk.paging_groups.add("6402", "Yard", "multicast", multicast_ip="239.0.1.2:5000")
+    found = sdk.paging_groups.query(["6402", "6401"])
     assert_read_whole(found, wire.items("paginggroup/query", "paginggroup"))
     yard, shop = found
     assert (shop.id, shop.mode, shop.members, shop.member_groups) == (
@@ -106,9 +106,9 @@ def test_paging_groups_add_update_delete(pbx: Client, wire: Wire) -> None:
         "239.0.1.2:5000",
         [],
     )
-    assert [g.number for g in pbx.paging_groups.list()] == ["6400", "6401", "6402"]
+    assert [g.number for g in sdk.paging_groups.list()] == ["6400", "6401", "6402"]
 
-    pbx.paging_groups.update(
+    sdk.paging_groups.update(
         "2",
         number="6411",
         name="Shop",
@@ -117,8 +117,8 @@ def test_paging_groups_add_update_delete(pbx: Client, wire: Wire) -> None:
         member_groups=[],
         private_answer=False,
     )
-    pbx.paging_groups.update("3", multicast_ip="239.0.1.3")
-    shop, yard = pbx.paging_groups.query("6411,6402")
+    sdk.paging_groups.update("3", multicast_ip="239.0.1.3")
+    shop, yard = sdk.paging_groups.query("6411,6402")
     assert (shop.id, shop.name, shop.mode, shop.members, shop.member_groups) == (
         "2",
         "Shop",
@@ -128,43 +128,43 @@ def test_paging_groups_add_update_delete(pbx: Client, wire: Wire) -> None:
     )
     assert (shop.private_answer, yard.multicast_ip) == (False, "239.0.1.3")
 
-    pbx.paging_groups.delete(["6411", "6402"])
-    assert [g.number for g in pbx.paging_groups.list()] == ["6400"]
-    pbx.paging_groups.delete("all")
-    assert pbx.paging_groups.list() == []
+    sdk.paging_groups.delete(["6411", "6402"])
+    assert [g.number for g in sdk.paging_groups.list()] == ["6400"]
+    sdk.paging_groups.delete("all")
+    assert sdk.paging_groups.list() == []
 
 
-def test_unknown_paging_groups_are_not_found(pbx: Client) -> None:
+def test_unknown_paging_groups_are_not_found(sdk: Client) -> None:
     for call in (
-        lambda: pbx.paging_groups.query("6499"),
-        lambda: pbx.paging_groups.update("99", name="Gone"),
-        lambda: pbx.paging_groups.delete(["6400", "6499"]),
+        lambda: sdk.paging_groups.query("6499"),
+        lambda: sdk.paging_groups.update("99", name="Gone"),
+        lambda: sdk.paging_groups.delete(["6400", "6499"]),
     ):
         with pytest.raises(NotFoundError) as caught:
             call()
         assert caught.value.errno == "10011"
-    assert len(pbx.paging_groups.list()) == 1
+    assert len(sdk.paging_groups.list()) == 1
 
 
-def test_refused_paging_groups(pbx: Client) -> None:
+def test_refused_paging_groups(sdk: Client) -> None:
     with pytest.raises(NotFoundError) as missing:  # the server's errno for a missing member
-        pbx.paging_groups.add("6401", "Shop", "paging", members=["1001", "9999"])
+        sdk.paging_groups.add("6401", "Shop", "paging", members=["1001", "9999"])
     assert missing.value.errno == "10006"
     refusals: list[Callable[[], object]] = [
-        lambda: pbx.paging_groups.add("1001", "Shop", "paging", members="1001"),  # number taken
-        lambda: pbx.paging_groups.add("6401", "two words", "paging", members="1001"),
-        lambda: pbx.paging_groups.add("6401", "Shop", "paging"),  # no members
-        lambda: pbx.paging_groups.add("6401", "Shop", "paging", member_groups="nope"),
-        lambda: pbx.paging_groups.add("6401", "Shop", "multicast"),  # no address
-        lambda: pbx.paging_groups.add("6401", "Shop", "multicast", multicast_ip="10.0.0.1"),
-        lambda: pbx.paging_groups.update("1", members=[]),
+        lambda: sdk.paging_groups.add("1001", "Shop", "paging", members="1001"),  # number taken
+        lambda: sdk.paging_groups.add("6401", "two words", "paging", members="1001"),
+        lambda: sdk.paging_groups.add("6401", "Shop", "paging"),  # no members
+        lambda: sdk.paging_groups.add("6401", "Shop", "paging", member_groups="nope"),
+        lambda: sdk.paging_groups.add("6401", "Shop", "multicast"),  # no address
+        lambda: sdk.paging_groups.add("6401", "Shop", "multicast", multicast_ip="10.0.0.1"),
+        lambda: sdk.paging_groups.update("1", members=[]),
     ]
     for refused in refusals:
         with pytest.raises(InvalidValueError) as caught:
             refused()
         assert caught.value.errno == "10004"
     with pytest.raises(pydantic.ValidationError):  # checked before sending
-        pbx.paging_groups.add("6401", "Shop", "broadcast", members="1001")  # type: ignore[arg-type]
-    assert [(g.number, g.members) for g in pbx.paging_groups.query()] == [
+        sdk.paging_groups.add("6401", "Shop", "broadcast", members="1001")  # type: ignore[arg-type]
+    assert [(g.number, g.members) for g in sdk.paging_groups.query()] == [
         ("6400", ["1000", "1001", "1002"])
     ]

@@ -19,8 +19,8 @@ from yspbx.client import (
 )
 
 
-def test_queue_query(pbx: Client, wire: Wire) -> None:
-    found = pbx.queues.query()
+def test_queue_query(sdk: Client, wire: Wire) -> None:
+    found = sdk.queues.query()
     sent = wire.items("queue/query", "queues")
     assert_read_whole(found, sent)
     assert sent[0]["agents"] == "1001,1002,"  # the PBX's trailing comma
@@ -41,11 +41,11 @@ def test_queue_query(pbx: Client, wire: Wire) -> None:
         "None",
         "None",
     )
-    assert pbx.queues.query("6700") == found
+    assert sdk.queues.query("6700") == found
 
 
-def test_queue_update_round_trip(pbx: Client, wire: Wire) -> None:
-    pbx.queues.update(
+def test_queue_update_round_trip(sdk: Client, wire: Wire) -> None:
+    sdk.queues.update(
         "6700",
         new_number="6701",
         name="Helpdesk",
@@ -71,7 +71,7 @@ def test_queue_update_round_trip(pbx: Client, wire: Wire) -> None:
         id_announcement="welcome",
         satisfaction_survey="goodbye",
     )
-    (desk,) = pbx.queues.query(["6701"])
+    (desk,) = sdk.queues.query(["6701"])
     assert_read_whole([desk], wire.items("queue/query", "queues"))
     assert (desk.number, desk.name, desk.password) == ("6701", "Helpdesk", "4321")
     assert (desk.ring_strategy, desk.agents) == ("Rrmemory", ["1003", "1001"])
@@ -92,8 +92,8 @@ def test_queue_update_round_trip(pbx: Client, wire: Wire) -> None:
     )
     assert (desk.id_announcement, desk.satisfaction_survey) == ("welcome", "goodbye")
     with pytest.raises(NotFoundError):
-        pbx.queues.query("6700")
-    assert pbx.inbound_routes.query("Support-Line")[0].destination == "6701"
+        sdk.queues.query("6700")
+    assert sdk.inbound_routes.query("Support-Line")[0].destination == "6701"
 
 
 @pytest.mark.parametrize(
@@ -110,16 +110,16 @@ def test_queue_update_round_trip(pbx: Client, wire: Wire) -> None:
         {"name": "two words"},
     ],
 )
-def test_refused_queue_changes_raise_invalid_value(pbx: Client, changes: dict[str, object]) -> None:
-    before = pbx.queues.query()
+def test_refused_queue_changes_raise_invalid_value(sdk: Client, changes: dict[str, object]) -> None:
+    before = sdk.queues.query()
     with pytest.raises(InvalidValueError) as caught:
-        pbx.queues.update("6700", **changes)  # type: ignore[arg-type]
+        sdk.queues.update("6700", **changes)  # type: ignore[arg-type]
     assert (caught.value.errno, caught.value.endpoint) == ("10019", "queue/update")
-    assert pbx.queues.query() == before
+    assert sdk.queues.query() == before
 
 
-def test_queue_status_follows_agents(pbx: Client, wire: Wire, sim: Sim) -> None:
-    status = pbx.queues.status("6700")
+def test_queue_status_follows_agents(sdk: Client, wire: Wire, sim: Sim) -> None:
+    status = sdk.queues.status("6700")
     assert isinstance(status, QueueStatus)
     (sent,) = wire.items("queuestatus/query", "queues")
     assert status.model_extra == {}
@@ -132,51 +132,51 @@ def test_queue_status_follows_agents(pbx: Client, wire: Wire, sim: Sim) -> None:
         ("1002", AgentStatus.IDLE),
     ]
 
-    pbx.queues.add_dynamic_agent("6700", "1003", "1234")
-    assert pbx.queues.query("6700")[0].dynamic_agents == ["1003"]
-    pbx.queues.pause_agent("6700", "1003")
-    pbx.queues.pause_agent("6700", "1001")  # static agents can pause too
+    sdk.queues.add_dynamic_agent("6700", "1003", "1234")
+    assert sdk.queues.query("6700")[0].dynamic_agents == ["1003"]
+    sdk.queues.pause_agent("6700", "1003")
+    sdk.queues.pause_agent("6700", "1001")  # static agents can pause too
     sim.post("/extensions/1002/unregister")
-    assert [(m.agent, m.status) for m in pbx.queues.status("6700").members] == [
+    assert [(m.agent, m.status) for m in sdk.queues.status("6700").members] == [
         ("1001", AgentStatus.PAUSED),
         ("1002", AgentStatus.UNAVAILABLE),
         ("1003", AgentStatus.PAUSED),
     ]
-    pbx.queues.unpause_agent("6700", "1003")
-    assert pbx.queues.status("6700").members[2].status is AgentStatus.IDLE
-    pbx.queues.remove_dynamic_agent("6700", "1003", "1234")
-    assert [m.agent for m in pbx.queues.status("6700").members] == ["1001", "1002"]
-    assert pbx.queues.query("6700")[0].dynamic_agents == []
+    sdk.queues.unpause_agent("6700", "1003")
+    assert sdk.queues.status("6700").members[2].status is AgentStatus.IDLE
+    sdk.queues.remove_dynamic_agent("6700", "1003", "1234")
+    assert [m.agent for m in sdk.queues.status("6700").members] == ["1001", "1002"]
+    assert sdk.queues.query("6700")[0].dynamic_agents == []
 
 
-def test_queue_agent_refusals(pbx: Client) -> None:
+def test_queue_agent_refusals(sdk: Client) -> None:
     with pytest.raises(ApiError) as wrong:
-        pbx.queues.add_dynamic_agent("6700", "1003", "0000")
+        sdk.queues.add_dynamic_agent("6700", "1003", "0000")
     assert (type(wrong.value), wrong.value.errno) == (ApiError, "10032")
     with pytest.raises(InvalidValueError) as missing:  # the queue has a password
-        pbx.queues.add_dynamic_agent("6700", "1003")
+        sdk.queues.add_dynamic_agent("6700", "1003")
     assert missing.value.errno == "10004"
     with pytest.raises(NotFoundError) as unknown:
-        pbx.queues.add_dynamic_agent("6700", "9999", "1234")
+        sdk.queues.add_dynamic_agent("6700", "9999", "1234")
     assert unknown.value.errno == "10006"
     with pytest.raises(NotFoundError) as not_an_agent:
-        pbx.queues.pause_agent("6700", "1004")
+        sdk.queues.pause_agent("6700", "1004")
     assert (not_an_agent.value.errno, not_an_agent.value.endpoint) == ("10006", "queue/pause_agent")
     with pytest.raises(NotFoundError) as not_an_agent:
-        pbx.queues.unpause_agent("6700", "1004")
+        sdk.queues.unpause_agent("6700", "1004")
     assert not_an_agent.value.errno == "10006"
-    assert pbx.queues.query("6700")[0].dynamic_agents == []
+    assert sdk.queues.query("6700")[0].dynamic_agents == []
 
 
-def test_unknown_queues_are_not_found(pbx: Client) -> None:
+def test_unknown_queues_are_not_found(sdk: Client) -> None:
     for call in (
-        lambda: pbx.queues.query(["6700", "6799"]),
-        lambda: pbx.queues.update("6799", name="Gone"),
-        lambda: pbx.queues.status("6799"),
-        lambda: pbx.queues.add_dynamic_agent("6799", "1003", "1234"),
-        lambda: pbx.queues.remove_dynamic_agent("6799", "1003", "1234"),
-        lambda: pbx.queues.pause_agent("6799", "1001"),
-        lambda: pbx.queues.unpause_agent("6799", "1001"),
+        lambda: sdk.queues.query(["6700", "6799"]),
+        lambda: sdk.queues.update("6799", name="Gone"),
+        lambda: sdk.queues.status("6799"),
+        lambda: sdk.queues.add_dynamic_agent("6799", "1003", "1234"),
+        lambda: sdk.queues.remove_dynamic_agent("6799", "1003", "1234"),
+        lambda: sdk.queues.pause_agent("6799", "1001"),
+        lambda: sdk.queues.unpause_agent("6799", "1001"),
     ):
         with pytest.raises(NotFoundError) as caught:
             call()

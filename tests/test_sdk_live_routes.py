@@ -12,8 +12,8 @@ from tests.sdk_live import Wire, assert_read_whole
 from yspbx.client import Client, InboundRoute, InvalidValueError, NotFoundError, OutboundRoute
 
 
-def test_inbound_route_query(pbx: Client, wire: Wire) -> None:
-    found = pbx.inbound_routes.query()
+def test_inbound_route_query(sdk: Client, wire: Wire) -> None:
+    found = sdk.inbound_routes.query()
     assert_read_whole(found, wire.items("inroute/query", "inroutes"))
     main, support, default = found
     assert isinstance(main, InboundRoute)
@@ -25,14 +25,14 @@ def test_inbound_route_query(pbx: Client, wire: Wire) -> None:
     )
     assert (support.destination_type, support.destination) == ("queue", "6700")
     assert default.trunks == ["SIP-Carrier", "SIP-Screened", "SIP-Directed", "GSM1"]
-    assert [r.name for r in pbx.inbound_routes.query(["Default", "Main-IVR"])] == [
+    assert [r.name for r in sdk.inbound_routes.query(["Default", "Main-IVR"])] == [
         "Default",
         "Main-IVR",
     ]
 
 
-def test_inbound_routes_add_update_delete(pbx: Client, wire: Wire) -> None:
-    pbx.inbound_routes.add(
+def test_inbound_routes_add_update_delete(sdk: Client, wire: Wire) -> None:
+    sdk.inbound_routes.add(
         "Sales-DID",
         trunks=["SIP-Carrier", "GSM1"],
         destination_type="extension",
@@ -40,10 +40,10 @@ def test_inbound_routes_add_update_delete(pbx: Client, wire: Wire) -> None:
         did="5503304",
         caller_id="06XXXXXXXX",
     )
-    pbx.inbound_routes.add(
+    sdk.inbound_routes.add(
         "Night", trunks="SIP-Screened", destination_type="hangup", destination=""
     )
-    sales, night = pbx.inbound_routes.query("Sales-DID,Night")
+    sales, night = sdk.inbound_routes.query("Sales-DID,Night")
     assert_read_whole([sales, night], wire.items("inroute/query", "inroutes"))
     assert (sales.id, sales.did, sales.caller_id) == ("4", "5503304", "06XXXXXXXX")
     assert (sales.trunks, sales.destination_type, sales.destination) == (
@@ -53,9 +53,9 @@ def test_inbound_routes_add_update_delete(pbx: Client, wire: Wire) -> None:
     )
     assert (night.id, night.destination_type, night.destination) == ("5", "hangup", "")
 
-    pbx.inbound_routes.update("Sales-DID", destination_type="queue", destination="6700")
-    pbx.inbound_routes.update("Sales", route_id="4", did="", trunks="SIP-Carrier")  # renames
-    (sales,) = pbx.inbound_routes.query("Sales")
+    sdk.inbound_routes.update("Sales-DID", destination_type="queue", destination="6700")
+    sdk.inbound_routes.update("Sales", route_id="4", did="", trunks="SIP-Carrier")  # renames
+    (sales,) = sdk.inbound_routes.query("Sales")
     assert (sales.id, sales.did, sales.trunks) == ("4", "", ["SIP-Carrier"])
     assert (sales.destination_type, sales.destination, sales.caller_id) == (
         "queue",
@@ -63,28 +63,28 @@ def test_inbound_routes_add_update_delete(pbx: Client, wire: Wire) -> None:
         "06XXXXXXXX",
     )
 
-    pbx.inbound_routes.delete(["Sales", "Night"])
-    assert [r.name for r in pbx.inbound_routes.query()] == ["Main-IVR", "Support-Line", "Default"]
-    pbx.inbound_routes.delete("all")
-    assert pbx.inbound_routes.query() == []
+    sdk.inbound_routes.delete(["Sales", "Night"])
+    assert [r.name for r in sdk.inbound_routes.query()] == ["Main-IVR", "Support-Line", "Default"]
+    sdk.inbound_routes.delete("all")
+    assert sdk.inbound_routes.query() == []
 
 
-def test_unknown_inbound_routes_are_not_found(pbx: Client) -> None:
+def test_unknown_inbound_routes_are_not_found(sdk: Client) -> None:
     with pytest.raises(NotFoundError) as caught:
-        pbx.inbound_routes.query(["Main-IVR", "nope"])
+        sdk.inbound_routes.query(["Main-IVR", "nope"])
     assert (caught.value.errno, caught.value.endpoint) == ("10072", "inroute/query")
     updates: list[Callable[[], object]] = [
-        lambda: pbx.inbound_routes.update("nope", destination="1001"),
-        lambda: pbx.inbound_routes.update("Main-IVR", route_id="99", destination="1001"),
+        lambda: sdk.inbound_routes.update("nope", destination="1001"),
+        lambda: sdk.inbound_routes.update("Main-IVR", route_id="99", destination="1001"),
     ]
     for update in updates:
         with pytest.raises(NotFoundError) as caught:
             update()
         assert caught.value.errno == "10072"
     with pytest.raises(NotFoundError) as caught:
-        pbx.inbound_routes.delete("Main-IVR,nope")
+        sdk.inbound_routes.delete("Main-IVR,nope")
     assert caught.value.errno == "10072"
-    assert len(pbx.inbound_routes.query()) == 3
+    assert len(sdk.inbound_routes.query()) == 3
 
 
 @pytest.mark.parametrize(
@@ -99,7 +99,7 @@ def test_unknown_inbound_routes_are_not_found(pbx: Client) -> None:
     ],
 )
 def test_refused_inbound_routes_raise_invalid_value(
-    pbx: Client, route: dict[str, str], errno: str
+    sdk: Client, route: dict[str, str], errno: str
 ) -> None:
     fields = {
         "name": "New",
@@ -109,13 +109,13 @@ def test_refused_inbound_routes_raise_invalid_value(
         **route,
     }
     with pytest.raises(InvalidValueError) as caught:
-        pbx.inbound_routes.add(fields.pop("name"), **fields)
+        sdk.inbound_routes.add(fields.pop("name"), **fields)
     assert (caught.value.errno, caught.value.endpoint) == (errno, "inroute/add")
-    assert len(pbx.inbound_routes.query()) == 3
+    assert len(sdk.inbound_routes.query()) == 3
 
 
-def test_outbound_route_query(pbx: Client, wire: Wire) -> None:
-    found = pbx.outbound_routes.query()
+def test_outbound_route_query(sdk: Client, wire: Wire) -> None:
+    found = sdk.outbound_routes.query()
     assert_read_whole(found, wire.items("outroute/query", "outroutes"))
     external, mobile = found
     assert isinstance(external, OutboundRoute)
@@ -132,8 +132,8 @@ def test_outbound_route_query(pbx: Client, wire: Wire) -> None:
     assert (mobile.extensions, mobile.extension_groups) == (["1000", "1001", "1002"], ["Support"])
 
 
-def test_outbound_routes_add_update_delete(pbx: Client, wire: Wire) -> None:
-    pbx.outbound_routes.add(
+def test_outbound_routes_add_update_delete(sdk: Client, wire: Wire) -> None:
+    sdk.outbound_routes.add(
         "International",
         prefix="00",
         trunks=["SIP-Carrier", "GSM1"],
@@ -142,8 +142,8 @@ def test_outbound_routes_add_update_delete(pbx: Client, wire: Wire) -> None:
         prepend="+",
         extension_groups=["Sales", "Support"],
     )
-    pbx.outbound_routes.add("Local", prefix="NXXXXXX", trunks="SIP-Carrier", extensions=["1003"])
-    found = pbx.outbound_routes.query(["International", "Local"])
+    sdk.outbound_routes.add("Local", prefix="NXXXXXX", trunks="SIP-Carrier", extensions=["1003"])
+    found = sdk.outbound_routes.query(["International", "Local"])
     assert_read_whole(found, wire.items("outroute/query", "outroutes"))
     international, local = found
     assert (international.id, international.prefix, international.strip) == ("3", "00", 2)
@@ -152,28 +152,28 @@ def test_outbound_routes_add_update_delete(pbx: Client, wire: Wire) -> None:
     assert international.extension_groups == ["Sales", "Support"]
     assert (local.id, local.strip, local.prepend, local.extension_groups) == ("4", 0, "", [])
 
-    pbx.outbound_routes.update("Local", prefix="NXXXXXXX", strip=1, extensions=["1003", "1004"])
-    pbx.outbound_routes.update("Intl", route_id="3", prepend="", extension_groups=[])
-    local, intl = pbx.outbound_routes.query("Local,Intl")
+    sdk.outbound_routes.update("Local", prefix="NXXXXXXX", strip=1, extensions=["1003", "1004"])
+    sdk.outbound_routes.update("Intl", route_id="3", prepend="", extension_groups=[])
+    local, intl = sdk.outbound_routes.query("Local,Intl")
     assert (local.prefix, local.strip, local.extensions) == ("NXXXXXXX", 1, ["1003", "1004"])
     assert (intl.id, intl.prepend, intl.extension_groups, intl.strip) == ("3", "", [], 2)
 
-    pbx.outbound_routes.delete(["Intl", "Local"])
-    assert [r.name for r in pbx.outbound_routes.query()] == ["External", "Mobile-GSM"]
+    sdk.outbound_routes.delete(["Intl", "Local"])
+    assert [r.name for r in sdk.outbound_routes.query()] == ["External", "Mobile-GSM"]
 
 
-def test_unknown_outbound_routes_raise_invalid_value(pbx: Client) -> None:
+def test_unknown_outbound_routes_raise_invalid_value(sdk: Client) -> None:
     """The vendor has no "does not exist" errno for outbound routes: the server answers
     10073 (route name invalid)."""
     for call in (
-        lambda: pbx.outbound_routes.query("nope"),
-        lambda: pbx.outbound_routes.update("nope", strip=1),
-        lambda: pbx.outbound_routes.delete(["External", "nope"]),
+        lambda: sdk.outbound_routes.query("nope"),
+        lambda: sdk.outbound_routes.update("nope", strip=1),
+        lambda: sdk.outbound_routes.delete(["External", "nope"]),
     ):
         with pytest.raises(InvalidValueError) as caught:
             call()
         assert caught.value.errno == "10073"
-    assert len(pbx.outbound_routes.query()) == 2
+    assert len(sdk.outbound_routes.query()) == 2
 
 
 @pytest.mark.parametrize(
@@ -189,7 +189,7 @@ def test_unknown_outbound_routes_raise_invalid_value(pbx: Client) -> None:
     ],
 )
 def test_refused_outbound_routes_raise_invalid_value(
-    pbx: Client, route: dict[str, object], errno: str
+    sdk: Client, route: dict[str, object], errno: str
 ) -> None:
     fields: dict[str, object] = {
         "name": "New",
@@ -199,26 +199,26 @@ def test_refused_outbound_routes_raise_invalid_value(
         **route,
     }
     with pytest.raises(InvalidValueError) as caught:
-        pbx.outbound_routes.add(fields.pop("name"), **fields)  # type: ignore[arg-type]
+        sdk.outbound_routes.add(fields.pop("name"), **fields)  # type: ignore[arg-type]
     assert (caught.value.errno, caught.value.endpoint) == (errno, "outroute/add")
     if errno != "10074":
         with pytest.raises(InvalidValueError) as caught:
-            pbx.outbound_routes.update("Mobile-GSM", **route)  # type: ignore[arg-type]
+            sdk.outbound_routes.update("Mobile-GSM", **route)  # type: ignore[arg-type]
         assert caught.value.errno == errno
-    assert pbx.outbound_routes.query("Mobile-GSM")[0].strip == 1
+    assert sdk.outbound_routes.query("Mobile-GSM")[0].strip == 1
 
 
-def test_an_empty_selection_deletes_nothing(pbx: Client) -> None:
+def test_an_empty_selection_deletes_nothing(sdk: Client) -> None:
     """An empty list is sent as a blank name, which the server refuses (blank is not "all")."""
     deletes: list[Callable[[], object]] = [
-        lambda: pbx.trunks.delete_sip([]),
-        lambda: pbx.inbound_routes.delete([]),
-        lambda: pbx.outbound_routes.delete([]),
-        lambda: pbx.paging_groups.delete([]),
+        lambda: sdk.trunks.delete_sip([]),
+        lambda: sdk.inbound_routes.delete([]),
+        lambda: sdk.outbound_routes.delete([]),
+        lambda: sdk.paging_groups.delete([]),
     ]
     for delete in deletes:
         with pytest.raises(InvalidValueError) as caught:
             delete()
         assert caught.value.errno == "10004"
-    assert (len(pbx.trunks.list()), len(pbx.inbound_routes.query())) == (4, 3)
-    assert (len(pbx.outbound_routes.query()), len(pbx.paging_groups.list())) == (2, 1)
+    assert (len(sdk.trunks.list()), len(sdk.inbound_routes.query())) == (4, 3)
+    assert (len(sdk.outbound_routes.query()), len(sdk.paging_groups.list())) == (2, 1)

@@ -9,8 +9,8 @@ from tests.sdk_live import Wire, assert_read_whole
 from yspbx.client import Client, InvalidValueError, NotFoundError, SipTrunk
 
 
-def test_trunk_list(pbx: Client, wire: Wire) -> None:
-    found = pbx.trunks.list()
+def test_trunk_list(sdk: Client, wire: Wire) -> None:
+    found = sdk.trunks.list()
     assert_read_whole(found, wire.items("trunklist/query", "trunklist"))
     assert [(t.name, t.type, t.status, t.port) for t in found] == [
         ("SIP-Carrier", "SIP", "Registered", ""),
@@ -20,8 +20,8 @@ def test_trunk_list(pbx: Client, wire: Wire) -> None:
     ]
 
 
-def test_sip_trunk_query_reads_each_type(pbx: Client, wire: Wire) -> None:
-    found = pbx.trunks.query_sip()
+def test_sip_trunk_query_reads_each_type(sdk: Client, wire: Wire) -> None:
+    found = sdk.trunks.query_sip()
     assert_read_whole(found, wire.items("siptrunk/query", "trunks"))
     carrier, screened, directed = found
     assert isinstance(carrier, SipTrunk)
@@ -46,25 +46,25 @@ def test_sip_trunk_query_reads_each_type(pbx: Client, wire: Wire) -> None:
         "office-b",
         "directed-secret",
     )
-    assert [t.name for t in pbx.trunks.query_sip(["SIP-Directed", "SIP-Carrier"])] == [
+    assert [t.name for t in sdk.trunks.query_sip(["SIP-Directed", "SIP-Carrier"])] == [
         "SIP-Directed",
         "SIP-Carrier",
     ]
 
 
 @pytest.mark.parametrize("names", ["GSM1", "nope", ["SIP-Carrier", "nope"]])
-def test_unknown_sip_trunks_are_not_found(pbx: Client, names: str | list[str]) -> None:
+def test_unknown_sip_trunks_are_not_found(sdk: Client, names: str | list[str]) -> None:
     with pytest.raises(NotFoundError) as caught:
-        pbx.trunks.query_sip(names)
+        sdk.trunks.query_sip(names)
     assert (caught.value.errno, caught.value.endpoint) == ("10062", "siptrunk/query")
     with pytest.raises(NotFoundError) as caught:
-        pbx.trunks.delete_sip(names)
+        sdk.trunks.delete_sip(names)
     assert caught.value.errno == "10062"
-    assert len(pbx.trunks.query_sip()) == 3  # nothing deleted
+    assert len(sdk.trunks.query_sip()) == 3  # nothing deleted
 
 
-def test_sip_trunks_add_update_delete(pbx: Client, wire: Wire) -> None:
-    pbx.trunks.add_sip(
+def test_sip_trunks_add_update_delete(sdk: Client, wire: Wire) -> None:
+    sdk.trunks.add_sip(
         "ITSP-2",
         "register",
         host="sip.itsp.example",
@@ -77,9 +77,9 @@ def test_sip_trunks_add_update_delete(pbx: Client, wire: Wire) -> None:
         extension_dods=["5550001-desk-1000", "5550002-ana-1001"],
         extension_group_dods="5550003-sales-Sales",
     )
-    pbx.trunks.add_sip("peer-office", "peer", host="203.0.113.9", port="5060", domain="203.0.113.9")
-    pbx.trunks.add_sip("acct", "account", username="u1", auth_name="u1", password="pw")
-    found = pbx.trunks.query_sip("ITSP-2,peer-office,acct")
+    sdk.trunks.add_sip("peer-office", "peer", host="203.0.113.9", port="5060", domain="203.0.113.9")
+    sdk.trunks.add_sip("acct", "account", username="u1", auth_name="u1", password="pw")
+    found = sdk.trunks.query_sip("ITSP-2,peer-office,acct")
     assert_read_whole(found, wire.items("siptrunk/query", "trunks"))
     itsp, peer, account = found
     assert (itsp.id, peer.id, account.id) == ("5", "6", "7")  # after GSM1's 4
@@ -94,13 +94,13 @@ def test_sip_trunks_add_update_delete(pbx: Client, wire: Wire) -> None:
     assert itsp.extension_group_dods == ["5550003-sales-Sales"]
     assert (peer.trunk_type, peer.host) == ("peer", "203.0.113.9")
     assert (account.trunk_type, account.username) == ("account", "u1")
-    assert ("acct", "SIP", "Registered") in [(t.name, t.type, t.status) for t in pbx.trunks.list()]
+    assert ("acct", "SIP", "Registered") in [(t.name, t.type, t.status) for t in sdk.trunks.list()]
 
-    pbx.trunks.update_sip("5", "register", name="ITSP-B", password="rotated", extension_dods=[])
-    pbx.trunks.update_sip(
+    sdk.trunks.update_sip("5", "register", name="ITSP-B", password="rotated", extension_dods=[])
+    sdk.trunks.update_sip(
         "7", "register", host="sip.b.example", port=5060, domain="sip.b.example"
     )  # an account trunk becomes a register trunk
-    itsp, account = pbx.trunks.query_sip(["ITSP-B", "acct"])
+    itsp, account = sdk.trunks.query_sip(["ITSP-B", "acct"])
     assert (itsp.id, itsp.password, itsp.extension_dods) == ("5", "rotated", [])
     assert itsp.host == "sip.itsp.example"  # unchanged
     assert (account.trunk_type, account.host, account.username) == (
@@ -109,18 +109,18 @@ def test_sip_trunks_add_update_delete(pbx: Client, wire: Wire) -> None:
         "u1",
     )
     with pytest.raises(NotFoundError):
-        pbx.trunks.query_sip("ITSP-2")
+        sdk.trunks.query_sip("ITSP-2")
 
-    pbx.trunks.delete_sip(["ITSP-B", "peer-office"])
-    assert [t.name for t in pbx.trunks.query_sip()] == [
+    sdk.trunks.delete_sip(["ITSP-B", "peer-office"])
+    assert [t.name for t in sdk.trunks.query_sip()] == [
         "SIP-Carrier",
         "SIP-Screened",
         "SIP-Directed",
         "acct",
     ]
-    pbx.trunks.delete_sip("all")
-    assert pbx.trunks.query_sip() == []
-    assert [t.name for t in pbx.trunks.list()] == ["GSM1"]  # "all" means every SIP trunk
+    sdk.trunks.delete_sip("all")
+    assert sdk.trunks.query_sip() == []
+    assert [t.name for t in sdk.trunks.list()] == ["GSM1"]  # "all" means every SIP trunk
 
 
 @pytest.mark.parametrize(
@@ -135,7 +135,7 @@ def test_sip_trunks_add_update_delete(pbx: Client, wire: Wire) -> None:
     ],
 )
 def test_refused_sip_trunks_raise_invalid_value(
-    pbx: Client, settings: dict[str, object], errno: str
+    sdk: Client, settings: dict[str, object], errno: str
 ) -> None:
     fields: dict[str, object] = {
         "name": "peer-new",
@@ -146,17 +146,17 @@ def test_refused_sip_trunks_raise_invalid_value(
     }
     name = fields.pop("name")
     with pytest.raises(InvalidValueError) as caught:
-        pbx.trunks.add_sip(name, "peer", **fields)  # type: ignore[arg-type]
+        sdk.trunks.add_sip(name, "peer", **fields)  # type: ignore[arg-type]
     assert (caught.value.errno, caught.value.endpoint) == (errno, "siptrunk/add")
     with pytest.raises(InvalidValueError) as caught:
-        pbx.trunks.update_sip("2", "peer", name=name, **fields)  # type: ignore[arg-type]
+        sdk.trunks.update_sip("2", "peer", name=name, **fields)  # type: ignore[arg-type]
     assert caught.value.errno == errno
-    assert len(pbx.trunks.list()) == 4
-    assert pbx.trunks.query_sip("SIP-Screened")[0].host == "203.0.113.10"
+    assert len(sdk.trunks.list()) == 4
+    assert sdk.trunks.query_sip("SIP-Screened")[0].host == "203.0.113.10"
 
 
-def test_updating_an_unknown_sip_trunk_is_not_found(pbx: Client) -> None:
+def test_updating_an_unknown_sip_trunk_is_not_found(sdk: Client) -> None:
     for trunk_id in ("99", "4"):  # no such trunk; GSM1 is not a SIP trunk
         with pytest.raises(NotFoundError) as caught:
-            pbx.trunks.update_sip(trunk_id, "peer", host="203.0.113.9")
+            sdk.trunks.update_sip(trunk_id, "peer", host="203.0.113.9")
         assert (caught.value.errno, caught.value.endpoint) == ("10062", "siptrunk/update")
