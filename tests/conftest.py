@@ -7,6 +7,8 @@ import pytest
 
 from tests.engine import pbx  # noqa: F401  (the in-process PBX fixture)
 from tests.helpers import Api, Sim
+from tests.sdk_live import Wire, twin
+from yspbx.client import Client
 from yspbx.testing import ServerProcess
 
 
@@ -48,3 +50,19 @@ def server_url(server: ServerProcess) -> str:
 def token(api: Api) -> str:
     """A fresh API token on the session's server (reset before the test)."""
     return api.token()
+
+
+@pytest.fixture
+def wire() -> Wire:
+    """The answers ``sdk`` received."""
+    return Wire()
+
+
+@pytest.fixture(params=["sync", "async"])
+def sdk(
+    request: pytest.FixtureRequest, server: ServerProcess, sim: Sim, wire: Wire
+) -> Iterator[Client]:
+    """The SDK on the session's server (reset first): a ``Client``, then an ``AsyncClient``
+    driven through the same calls (see ``tests/sdk_live.py``)."""
+    with twin(request.param, server.url, wire) as client:
+        yield client

@@ -103,6 +103,7 @@ def _queue_status(status: Any) -> None:
         ("2001", AgentStatus.IDLE),
         ("2002", AgentStatus.PAUSED),
     ]
+    assert all(type(m.status) is AgentStatus for m in status.members)
 
 
 def _paging_list(found: Any) -> None:

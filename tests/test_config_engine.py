@@ -94,7 +94,7 @@ async def test_refused_changes_emit_nothing(pbx: Pbx) -> None:
         ("extension/update", {"extid": "9999", "dnd": "on"}),
         ("siptrunk/add", {"trunkname": "SIP-Carrier", "trunktype": "peer", "host": "h",
                           "port": "5060", "domain": "h"}),
-        ("siptrunk/update", {"id": "99", "password": "x"}),
+        ("siptrunk/update", {"id": "99", "trunktype": "peer", "password": "x"}),
         ("siptrunk/delete", {"trunkname": "SIP-Carrier,Nowhere"}),
     ]  # fmt: skip
     for endpoint, body in refused:
@@ -106,9 +106,9 @@ async def test_trunk_add_update_delete_emit_config_changes(pbx: Pbx) -> None:
     peer = {"trunkname": "peer-office", "trunktype": "peer", "host": "203.0.113.9",
             "port": "5060", "domain": "203.0.113.9"}  # fmt: skip
     assert (await pbx.call("siptrunk/add", peer))["status"] == "Success"
-    assert (await pbx.call("siptrunk/update", {"id": "5", "trunkname": "peer-hq"}))[
-        "status"
-    ] == "Success"
+    assert (
+        await pbx.call("siptrunk/update", {"id": "5", "trunktype": "peer", "trunkname": "peer-hq"})
+    )["status"] == "Success"
     assert (await pbx.call("siptrunk/delete", {"trunkname": "all"}))["status"] == "Success"
     assert pbx.config_changes() == [
         ConfigChanged("trunk", "add", "peer-office"),

@@ -31,7 +31,7 @@ CHANGES: list[tuple[str, dict[str, str]]] = [
     ("extension/update", {"extid": "1003", "extnumber": "1103"}),
     ("siptrunk/add", {"trunkname": "peer-office", "trunktype": "peer", "host": "203.0.113.9",
                       "port": "5060", "domain": "203.0.113.9"}),
-    ("siptrunk/update", {"id": "1", "password": "rotated"}),
+    ("siptrunk/update", {"id": "1", "trunktype": "register", "password": "rotated"}),
     ("siptrunk/delete", {"trunkname": "SIP-Directed"}),
     ("inroute/add", {"name": "Sales-DID", "did": "5503304", "trunks": "peer-office",
                      "desttype": "ringgroup", "dest": "6300"}),

@@ -178,7 +178,8 @@ def test_sip_trunk_limit_is_10060(api: Api, token: str) -> None:
 
 
 def test_update_by_id_then_query_shows_it(api: Api, token: str) -> None:
-    body = {"id": "1", "password": "n3w-secret", "fromuser": "5503301", "port": "5080"}
+    body = {"id": "1", "trunktype": "register", "password": "n3w-secret", "fromuser": "5503301",
+            "port": "5080"}  # fmt: skip
     assert api.call("siptrunk/update", body, token) == {"status": "Success"}
     [carrier] = sip_trunks(api, token, "SIP-Carrier")
     assert (carrier["password"], carrier["fromuser"], carrier["port"]) == (
@@ -205,9 +206,8 @@ def test_update_can_change_the_type(api: Api, token: str) -> None:
 
 
 def test_renaming_a_trunk_moves_it_in_every_route(api: Api, token: str) -> None:
-    assert api.call("siptrunk/update", {"id": "1", "trunkname": "Carrier-A"}, token)["status"] == (
-        "Success"
-    )
+    body = {"id": "1", "trunktype": "register", "trunkname": "Carrier-A"}
+    assert api.call("siptrunk/update", body, token)["status"] == "Success"
     assert trunk_names(api, token)[0] == "Carrier-A"
     inroute = api.call("inroute/query", {"name": "Main-IVR"}, token)["inroutes"][0]
     assert inroute["trunks"] == "Carrier-A"
@@ -218,13 +218,15 @@ def test_renaming_a_trunk_moves_it_in_every_route(api: Api, token: str) -> None:
 @pytest.mark.parametrize(
     ("body", "errno"),
     [
-        ({"id": "99", "password": "x"}, "10062"),
-        ({"id": "4", "password": "x"}, "10062"),  # GSM1 is no SIP trunk
-        ({"id": "abc"}, "10062"),
-        ({"password": "x"}, "10004"),
-        ({"id": "1", "port": "0"}, "10046"),
-        ({"id": "1", "trunkname": "SIP-Directed"}, "10043"),
-        ({"id": "1", "host": ""}, "10045"),
+        ({"id": "99", "trunktype": "peer", "password": "x"}, "10062"),
+        ({"id": "4", "trunktype": "peer", "password": "x"}, "10062"),  # GSM1 is no SIP trunk
+        ({"id": "abc", "trunktype": "peer"}, "10062"),
+        ({"trunktype": "register", "password": "x"}, "10004"),
+        ({"id": "1", "password": "x"}, "10004"),  # every edit names the type (endpoints.md 3.4)
+        ({"id": "1", "trunktype": "", "password": "x"}, "10004"),
+        ({"id": "1", "trunktype": "register", "port": "0"}, "10046"),
+        ({"id": "1", "trunktype": "register", "trunkname": "SIP-Directed"}, "10043"),
+        ({"id": "1", "trunktype": "register", "host": ""}, "10045"),
     ],
 )
 def test_update_refusals(api: Api, token: str, body: dict[str, Any], errno: str) -> None:

@@ -2,8 +2,9 @@
 
 The answers are the documented examples of ``endpoints.md`` (or, where it has none, built from
 its field tables), served by an injected ``httpx.MockTransport`` (cases in ``sdk_cases_*.py``).
-The methods whose endpoints the server already serves are also tested live in
-``test_sdk_session.py``.
+The same methods are tested live against the real server: the session in
+``test_sdk_session.py``, the configuration endpoints (sections 1-8) in ``test_sdk_live_*.py``,
+and the wire names both sides use in ``test_sdk_wire_contract.py``.
 """
 
 from __future__ import annotations
@@ -280,3 +281,12 @@ def test_unknown_answer_fields_are_kept() -> None:
         (ext,) = client.extensions.list()
     assert ext.number == "2001"
     assert ext.model_extra == {"newfield": "x"}
+
+
+def test_agent_status_codes_read_as_the_enum_unknown_ones_as_numbers() -> None:
+    from yspbx.client import AgentStatus, QueueMember
+
+    known = QueueMember.model_validate({"agent": "2001", "agentstatus": "10"})
+    assert known.status is AgentStatus.WRAP_UP
+    unknown = QueueMember.model_validate({"agent": "2001", "agentstatus": "42"})
+    assert (type(unknown.status), unknown.status) == (int, 42)

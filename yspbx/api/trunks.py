@@ -145,10 +145,11 @@ async def siptrunk_add(request: ApiRequest) -> Reply:
 
 @router.endpoint(
     "siptrunk/update",
-    summary="Change a SIP trunk, found by its id; only the fields sent change.",
+    summary="Change a SIP trunk, found by its id; only the fields sent change (and the type, "
+    "which every edit names).",
     fields=(
         Field("id", required=True, description="the trunk's id, from siptrunk/query"),
-        *declare(SIP_FIELDS),
+        *declare(SIP_FIELDS, required=("trunktype",)),
     ),
     errors=(*_TRUNK_ERRORS, Errno.TRUNK_NOT_FOUND),
     example={"id": "1", "trunktype": "register", "password": "n3w-secret"},

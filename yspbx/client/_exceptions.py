@@ -7,6 +7,7 @@
     │   │   └── LockoutError            20002: this IP is locked out; carries ``retry_at``
     │   ├── TokenError              20004 / 20005 / 20006, still failing after one re-login
     │   ├── NotFoundError           the extension, call, IVR, queue, trunk, file... does not exist
+    │   ├── InvalidValueError       a value of the request was refused (missing, malformed, taken)
     │   └── BusyError               the extension or GSM module is busy, or applied too often
     ├── TransportError              the PBX could not be reached or did not answer in time
     │   ├── ConnectError                nothing reached the PBX (refused, no route, TLS, DNS)
@@ -86,6 +87,16 @@ class NotFoundError(ApiError):
     """The object the request names does not exist on the PBX."""
 
 
+class InvalidValueError(ApiError):
+    """The PBX refused a value the request carries: a required field missing or blank, a value
+    out of range or badly formed, a name already taken, or a reference (a route's trunk, a
+    DOD's extension, a destination) to something that does not exist.
+
+    Nothing changed on the PBX. Which field was wrong the PBX says only through the errno
+    (``10017`` covers every field of an extension; the trunk and route codes are per field).
+    """
+
+
 class BusyError(ApiError):
     """The PBX cannot do it now: the extension is not idle, no GSM module is free, ..."""
 
@@ -131,6 +142,24 @@ _NOT_FOUND_ERRNOS = frozenset(
         Errno.CDR_NOT_FOUND,
     }
 )
+_INVALID_VALUE_ERRNOS = frozenset(
+    {
+        Errno.MISSING_PARAMETER,
+        Errno.EXTENSION_CONFIG_FAILED,
+        Errno.IVR_CONFIG_FAILED,
+        Errno.QUEUE_CONFIG_FAILED,
+        Errno.ALARM_CONFIG_FAILED,
+        Errno.SMS_NUMBER_BLANK,
+        Errno.SMS_CONTENT_BLANK,
+        Errno.SMS_NUMBER_INVALID,
+        # siptrunk/*: every field's own code, from the name to the DODs (10042-10059).
+        *(Errno(str(code)) for code in range(10042, 10060)),
+        # inroute/*: name, patterns, trunks, destination (10063-10069).
+        *(Errno(str(code)) for code in range(10063, 10070)),
+        # outroute/*: name, prefix, strip, prepend, trunks, extensions, groups (10073-10080).
+        *(Errno(str(code)) for code in range(10073, 10081)),
+    }
+)
 _BUSY_ERRNOS = frozenset(
     {Errno.EXTENSION_NOT_IDLE, Errno.GSM_MODULE_BUSY, Errno.APPLY_TOO_FREQUENT}
 )
@@ -142,6 +171,8 @@ def api_error(errno: str, endpoint: str = "") -> ApiError:
         return TokenError(errno, endpoint)
     if errno in _NOT_FOUND_ERRNOS:
         return NotFoundError(errno, endpoint)
+    if errno in _INVALID_VALUE_ERRNOS:
+        return InvalidValueError(errno, endpoint)
     if errno in _BUSY_ERRNOS:
         return BusyError(errno, endpoint)
     return ApiError(errno, endpoint)

@@ -30,7 +30,8 @@ def _flag(value: Any) -> Any:
     return value  # pydantic reports it as not a bool
 
 
-def _integer(value: Any) -> Any:
+def to_int(value: Any) -> Any:
+    """Digits as an int; anything else as it is (for pydantic to judge)."""
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value.strip())
     return value
@@ -39,7 +40,7 @@ def _integer(value: Any) -> Any:
 def _optional_integer(value: Any) -> Any:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    return _integer(value)
+    return to_int(value)
 
 
 def split_list(value: Any) -> Any:
@@ -75,7 +76,7 @@ def _optional_text(value: int | None) -> str | None:
 Flag = Annotated[bool, BeforeValidator(_flag)]
 """``on``/``off`` or ``yes``/``no`` in an answer."""
 
-Int = Annotated[int, BeforeValidator(_integer)]
+Int = Annotated[int, BeforeValidator(to_int)]
 """Digits in an answer."""
 
 OptionalInt = Annotated[int | None, BeforeValidator(_optional_integer)]
@@ -92,7 +93,7 @@ OnOff = Annotated[bool, BeforeValidator(_flag), PlainSerializer(_on_off, return_
 YesNo = Annotated[bool, BeforeValidator(_flag), PlainSerializer(_yes_no, return_type=str)]
 """``"yes"``/``"no"`` on the wire."""
 
-Number = Annotated[int, BeforeValidator(_integer), PlainSerializer(str, return_type=str)]
+Number = Annotated[int, BeforeValidator(to_int), PlainSerializer(str, return_type=str)]
 """An integer the PBX writes as digits."""
 
 OptionalNumber = Annotated[

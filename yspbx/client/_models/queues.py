@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Any, TypedDict
+from typing import Annotated, Any, TypedDict
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from yspbx.client._endpoint import Endpoint, first, many, nothing
 from yspbx.client._wire import (
     Flag,
-    Int,
     Items,
     Number,
     OnOff,
@@ -18,6 +17,7 @@ from yspbx.client._wire import (
     RequestModel,
     ResponseModel,
     TextList,
+    to_int,
 )
 
 
@@ -131,9 +131,19 @@ class AgentStatus(IntEnum):
     WRAP_UP = 10
 
 
+def _agent_status(value: Any) -> Any:
+    # Pydantic's union would keep the digits as a plain int: a known code becomes the enum.
+    number = to_int(value)
+    if isinstance(number, int) and number in AgentStatus._value2member_map_:
+        return AgentStatus(number)
+    return number
+
+
 class QueueMember(ResponseModel):
     agent: str = ""
-    status: AgentStatus | Int = Field(AgentStatus.UNKNOWN, alias="agentstatus")
+    status: Annotated[AgentStatus | int, BeforeValidator(_agent_status)] = Field(
+        AgentStatus.UNKNOWN, alias="agentstatus", union_mode="left_to_right"
+    )
     """An :class:`AgentStatus`, or the bare number for a code this SDK does not know."""
 
 
