@@ -11,6 +11,7 @@ from starlette.routing import Route
 from yspbx.services import Services, ServicesHolder
 from yspbx.sim.bodies import json_object, number
 from yspbx.sim.errors import bad_request, conflict, not_found
+from yspbx.sim.report_routes import build_report_routes
 
 # One jump may move the clock by at most ten years.
 MAX_ADVANCE = 10 * 365 * 86400.0
@@ -96,4 +97,5 @@ def build_routes(holder: ServicesHolder) -> list[Route]:
         Route("/blocked-ips/{ip}", unblock_ip, methods=["DELETE"]),
         Route("/extensions/{number}/register", register, methods=["POST"]),
         Route("/extensions/{number}/unregister", unregister, methods=["POST"]),
+        *build_report_routes(holder),
     ]
