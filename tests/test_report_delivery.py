@@ -8,7 +8,7 @@ own loopback IP, logged in from that IP. Retries are brought forward with ``cloc
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -42,6 +42,10 @@ def toggle(sim: Sim, extension: str = "1001") -> None:
     """Unregister then register the phone: two ExtensionStatus reports."""
     sim.post(f"/extensions/{extension}/unregister")
     sim.post(f"/extensions/{extension}/register")
+
+
+def attempted(count: int) -> Callable[[ReportLog], bool]:
+    return lambda log: only(log)["attempts"] == count
 
 
 def only(log: ReportLog) -> dict[str, object]:
@@ -146,7 +150,7 @@ def test_500_three_times_then_200_is_one_delivery_after_four_attempts(
     receiver.queue(500, 500, 500)
     sim.post("/extensions/1001/unregister")
     for attempts, backoff in ((1, 1), (2, 2), (3, 4)):
-        log = wait_for_log(sim, lambda log, n=attempts: only(log)["attempts"] == n)
+        log = wait_for_log(sim, attempted(attempts))
         assert only(log)["last_status"] == 500
         assert only(log)["delivered"] is False
         sim.advance(backoff)
