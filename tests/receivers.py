@@ -77,6 +77,7 @@ class Received:
     raw: bytes  # the whole request, head and body, byte for byte
     answer: Answer = 200
     status: int | None = None  # the status of a complete answer that went out, else None
+    done: bool = False  # the receiver is finished with it (answered, closed, or given up on)
     at: float = field(default_factory=time.monotonic)
 
     def header(self, name: str) -> str | None:
@@ -227,6 +228,11 @@ class Receiver:
         with self._lock:
             return list(self._received)
 
+    def open_requests(self) -> int:
+        """Requests read and not yet answered (hanging, slow): the sender's posts in flight."""
+        with self._lock:
+            return sum(1 for r in self._received if not r.done)
+
     def acknowledged(self) -> list[Received]:
         return [r for r in self.received if r.acknowledged]
 
@@ -277,6 +283,7 @@ class Receiver:
             status = None
         with self._changed:
             request.status = status
+            request.done = True
             self._changed.notify_all()
 
     def _answer(self, sock: socket.socket, answer: Answer) -> int | None:
