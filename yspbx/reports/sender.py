@@ -2,7 +2,8 @@
 
 The request carries exactly the PBX's headers (``User-Agent: WebAPI``, ``Content-Type`` and
 ``Accept`` ``application/json``, plus ``Host`` and ``Content-Length``) and goes out on a new TCP
-connection each time, as the PBX's short-lived flows do. Redirects are never followed. The whole
+connection each time, as the PBX's short-lived flows do (``reports.keepalive`` reuses
+connections instead: faster, less faithful). Redirects are never followed. The whole
 exchange, answer body included, must finish within ``timeout`` seconds of wall time: a receiver
 that hangs or trickles bytes cannot hold a delivery slot longer than that. The answer's body is
 read (so a cut-off answer counts as no answer) and thrown away as it arrives.
@@ -38,13 +39,15 @@ class ReportSender:
         timeout: float,
         concurrency: int,
         transport: httpx.AsyncBaseTransport | None = None,
+        keepalive: bool = False,
     ) -> None:
         self.timeout = timeout
+        idle = concurrency if keepalive else 0
         self._client = httpx.AsyncClient(
             transport=transport,
             timeout=httpx.Timeout(timeout),
             follow_redirects=False,
-            limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=0),
+            limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=idle),
             trust_env=False,
         )
 

@@ -44,7 +44,9 @@ class ReportService:
         self._scheduler = scheduler
         self._store = store
         self.outbox = Outbox(store.outbox, settings.history)
-        self.sender = ReportSender(settings.timeout, settings.concurrency, transport)
+        self.sender = ReportSender(
+            settings.timeout, settings.concurrency, transport, keepalive=settings.keepalive
+        )
         self.deliverer = Deliverer(
             outbox=self.outbox,
             sessions=sessions,
