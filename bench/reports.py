@@ -1,19 +1,26 @@
 """Event-report delivery: how fast yspbx gets reports to a receiver, next to a bare httpx loop.
 
-``python -m bench reports [--count N] [--rate R] [--seconds S] [--store sqlite|memory]``
+``python -m bench reports [--count N] [--rounds R] [--rate R] [--seconds S] [--store S]``
 
 What runs: the server's real parts in this process (``Services``: store, sessions, engine,
 report fan-out, outbox and deliverer, on uvloop as the server uses it), fed through the
 engine's event bus with ``ExtensionStatus`` events, delivering to a minimal HTTP receiver in a
-separate process that notes the arrival time of every report. Phases:
+separate process that notes the arrival time of every report.
 
-1. bare httpx loop: one ``AsyncClient`` POSTing the same bodies one after another (keep-alive
-   connections, then a new connection per request as the PBX does): the ceiling;
-2. burst, one session: ``count`` events emitted at once; reports/s until the last arrives
-   (one session's reports go strictly one after another, like the bare loop);
-3. burst, eight sessions: the same events reach eight sessions (``8 * count`` reports);
-4. fixed rate: one event every ``1/rate`` s for ``seconds`` s to one session; enqueue-to-arrival
-   latency p50/p99/max (one monotonic clock: both processes read ``CLOCK_MONOTONIC``).
+Throughput phases, interleaved and repeated ``--rounds`` times (medians are reported, so a
+neighbour's load slows every phase of a round alike):
+
+* bare httpx loop: one ``AsyncClient`` POSTing the same bodies one after another, with
+  keep-alive connections, and with a new connection per request as the PBX does;
+* yspbx, one session: ``count`` events emitted at once; reports/s until the last arrives (one
+  session's reports go strictly one after another, like the bare loop), with the default new
+  connection per report and with ``reports.keepalive``;
+* yspbx, eight sessions: each event reaches eight sessions.
+
+Then the fixed-rate phase: one event every ``1/rate`` s for ``seconds`` s to one session;
+enqueue-to-arrival latency p50/p99/max (both processes read the one ``CLOCK_MONOTONIC``), and
+the bare loop at the same rate (start-of-POST to arrival), which shows what the machine alone
+costs: a neighbour's stall shows in both.
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -124,30 +131,12 @@ class ReceiverProcess:
 # The measurements.
 
 
-@dataclass
-class Figures:
-    name: str
-    reports: int
-    seconds: float
-    latencies_ms: list[float] = field(default_factory=list)
-
-    @property
-    def per_second(self) -> float:
-        return self.reports / self.seconds if self.seconds else 0.0
-
-    def percentile(self, p: float) -> float:
-        if not self.latencies_ms:
-            return float("nan")
-        if len(self.latencies_ms) == 1:
-            return self.latencies_ms[0]
-        return statistics.quantiles(self.latencies_ms, n=100, method="inclusive")[int(p) - 1]
-
-
 def _body(seq: int) -> bytes:
     return render(ExtensionStatusChanged(str(seq), "Idle"), "369300000001", well_formed=True)
 
 
-async def bare_loop(receiver: ReceiverProcess, count: int, keepalive: bool) -> Figures:
+async def bare_loop(receiver: ReceiverProcess, count: int, keepalive: bool) -> float:
+    """Reports/s of one client POSTing the bodies one after another, nothing else."""
     limits = httpx.Limits(max_keepalive_connections=None if keepalive else 0)
     headers = {"User-Agent": "WebAPI", "Content-Type": "application/json"}
     async with httpx.AsyncClient(limits=limits, headers=headers) as client:
@@ -157,8 +146,7 @@ async def bare_loop(receiver: ReceiverProcess, count: int, keepalive: bool) -> F
             assert response.status_code == 200
         elapsed = (time.monotonic_ns() - started) / 1e9
     await receiver.arrivals(count)
-    kind = "keep-alive" if keepalive else "new connection each"
-    return Figures(f"bare httpx POST loop ({kind})", count, elapsed)
+    return count / elapsed
 
 
 class Stack:
@@ -194,21 +182,20 @@ class Stack:
         await self.services.simulator.emit(ExtensionStatusChanged(str(seq), "Idle"))
 
 
-async def burst(stack: Stack, receiver: ReceiverProcess, count: int, sessions: int) -> Figures:
+async def burst(stack: Stack, receiver: ReceiverProcess, count: int, sessions: int) -> float:
+    """Reports/s from the first event emitted to the last report's arrival."""
     await stack.sessions(receiver, sessions)
     started = time.monotonic_ns()
     for i in range(count):
         await stack.emit(FIRST + i)
     arrivals = await receiver.arrivals(count * sessions)
-    elapsed = (max(ns for ns, _ in arrivals) - started) / 1e9
-    noun = "session" if sessions == 1 else "sessions"
-    kind = ", keep-alive" if stack.keepalive else ""
-    return Figures(f"yspbx burst, {sessions} {noun}{kind}", count * sessions, elapsed)
+    return count * sessions / ((max(ns for ns, _ in arrivals) - started) / 1e9)
 
 
 async def fixed_rate(
     stack: Stack, receiver: ReceiverProcess, rate: float, seconds: float
-) -> Figures:
+) -> list[float]:
+    """Enqueue-to-arrival latencies (ms, sorted) of one event every ``1/rate`` s."""
     await stack.sessions(receiver, 1)
     count = max(1, int(rate * seconds))
     enqueued: dict[int, int] = {}
@@ -220,41 +207,83 @@ async def fixed_rate(
         enqueued[FIRST + i] = time.monotonic_ns()
         await stack.emit(FIRST + i)
     arrivals = await receiver.arrivals(count)
-    latencies = sorted((ns - enqueued[seq]) / 1e6 for ns, seq in arrivals)
-    elapsed = (max(ns for ns, _ in arrivals) - enqueued[FIRST]) / 1e9
-    return Figures(f"yspbx at {rate:g} reports/s, 1 session", count, elapsed, latencies)
+    return sorted((ns - enqueued[seq]) / 1e6 for ns, seq in arrivals)
 
 
-async def measure(args: argparse.Namespace) -> list[Figures]:
+async def bare_fixed_rate(receiver: ReceiverProcess, rate: float, seconds: float) -> list[float]:
+    """The bare loop's latencies (ms, sorted) at the same rate, new connection each: what the
+    network and the machine alone cost, for comparison."""
+    count = max(1, int(rate * seconds))
+    started: dict[int, int] = {}
+    limits = httpx.Limits(max_keepalive_connections=0)
+    async with httpx.AsyncClient(limits=limits) as client:
+        start = time.monotonic()
+        for i in range(count):
+            delay = start + i / rate - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            started[FIRST + i] = time.monotonic_ns()
+            await client.post(receiver.url, content=_body(FIRST + i))
+    arrivals = await receiver.arrivals(count)
+    return sorted((ns - started[seq]) / 1e6 for ns, seq in arrivals)
+
+
+BARE_KEEPALIVE = "bare httpx POST loop, keep-alive"
+BARE_FRESH = "bare httpx POST loop, new connection each"
+YSPBX = "yspbx, 1 session (default: new connection each)"
+YSPBX_KEEPALIVE = "yspbx, 1 session, reports.keepalive = true"
+YSPBX_MANY = "yspbx, 8 sessions (8 reports per event)"
+RATIOS = (
+    (YSPBX, BARE_KEEPALIVE, "goal: at least 50%"),
+    (YSPBX, BARE_FRESH, "like for like"),
+    (YSPBX_KEEPALIVE, BARE_KEEPALIVE, "like for like"),
+)
+
+
+@dataclass
+class Results:
+    rates: dict[str, list[float]] = field(default_factory=dict)
+    latencies_ms: list[float] = field(default_factory=list)
+    bare_latencies_ms: list[float] = field(default_factory=list)
+    load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average before and after
+
+
+async def measure(args: argparse.Namespace) -> Results:
+    """Every throughput phase once per round, interleaved (a busy machine then slows all of
+    them alike), then the fixed-rate phase."""
+    results = Results(load=(os.getloadavg()[0], 0.0))
     receiver = ReceiverProcess()
-    results: list[Figures] = []
     try:
-        if "bare" in args.phases:
-            await bare_loop(receiver, WARMUP, keepalive=True)
-            for keepalive in (True, False):
-                results.append(await _timed(bare_loop(receiver, args.count, keepalive)))
         with tempfile.TemporaryDirectory(prefix="yspbx-bench-") as directory:
-            async with Stack(args.store, Path(directory)) as stack:
-                await burst(stack, receiver, WARMUP, 1)
-                if "burst" in args.phases:
-                    for sessions in (1, 8):
-                        results.append(await _timed(burst(stack, receiver, args.count, sessions)))
-                if "rate" in args.phases:
-                    figures = fixed_rate(stack, receiver, args.rate, args.seconds)
-                    results.append(await _timed(figures))
-            if "burst" in args.phases:
-                async with Stack(args.store, Path(directory), keepalive=True) as stack:
-                    await burst(stack, receiver, WARMUP, 1)
-                    results.append(await _timed(burst(stack, receiver, args.count, 1)))
+            async with (
+                Stack(args.store, Path(directory)) as faithful,
+                Stack(args.store, Path(directory), keepalive=True) as reusing,
+            ):
+                phases: dict[str, Callable[[int], Awaitable[float]]] = {
+                    BARE_KEEPALIVE: lambda n: bare_loop(receiver, n, keepalive=True),
+                    BARE_FRESH: lambda n: bare_loop(receiver, n, keepalive=False),
+                    YSPBX: lambda n: burst(faithful, receiver, n, 1),
+                    YSPBX_KEEPALIVE: lambda n: burst(reusing, receiver, n, 1),
+                    YSPBX_MANY: lambda n: burst(faithful, receiver, n, 8),
+                }
+                for phase in phases.values():
+                    await phase(WARMUP)
+                for round_number in range(1, args.rounds + 1):
+                    for name, phase in phases.items():
+                        results.rates.setdefault(name, []).append(await phase(args.count))
+                    print(f"  round {round_number} done", file=sys.stderr, flush=True)
+                results.latencies_ms = await fixed_rate(faithful, receiver, args.rate, args.seconds)
+                results.bare_latencies_ms = await bare_fixed_rate(receiver, args.rate, args.seconds)
     finally:
         receiver.stop()
+    results.load = (results.load[0], os.getloadavg()[0])
     return results
 
 
-async def _timed(phase: Awaitable[Figures]) -> Figures:
-    figures = await phase
-    print(f"  done: {figures.name}", file=sys.stderr, flush=True)
-    return figures
+def percentile(values: list[float], p: int) -> float:
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
 
 
 def machine() -> str:
@@ -271,35 +300,32 @@ def machine() -> str:
     )
 
 
-def report(results: list[Figures], args: argparse.Namespace) -> str:
+def report(results: Results, args: argparse.Namespace) -> str:
     lines = [
         f"machine: {machine()}",
-        f"store: {args.store}; {args.count} reports per burst; "
-        f"{args.rate:g} reports/s for {args.seconds:g} s",
+        f"load average (1 min) before/after: {results.load[0]:.2f} / {results.load[1]:.2f}",
+        f"store: {args.store}; bursts of {args.count} events, {args.rounds} rounds "
+        f"(median, min-max); fixed rate {args.rate:g}/s for {args.seconds:g} s",
         "",
-        f"{'phase':<46} {'reports':>8} {'reports/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'max':>8}",
+        f"{'throughput':<50} {'reports/s':>10} {'min':>7} {'max':>7}",
     ]
-    for f in results:
-        latency = (
-            f"{f.percentile(50):>8.2f} {f.percentile(99):>8.2f} {max(f.latencies_ms):>8.2f}"
-            if f.latencies_ms
-            else f"{'':>8} {'':>8} {'':>8}"
+    for name, rates in results.rates.items():
+        lines.append(
+            f"{name:<50} {statistics.median(rates):>10.0f} {min(rates):>7.0f} {max(rates):>7.0f}"
         )
-        lines.append(f"{f.name:<46} {f.reports:>8} {f.per_second:>10.0f} {latency}")
-    rates = {f.name: f.per_second for f in results}
-    rated = [f for f in results if f.latencies_ms]
     lines.append("")
-    for ours, theirs, goal in (
-        ("yspbx burst, 1 session", "bare httpx POST loop (keep-alive)", " (goal: at least 50%)"),
-        ("yspbx burst, 1 session", "bare httpx POST loop (new connection each)", ""),
-        ("yspbx burst, 1 session, keep-alive", "bare httpx POST loop (keep-alive)", ""),
+    for ours, theirs, note in RATIOS:
+        shares = [a / b for a, b in zip(results.rates[ours], results.rates[theirs], strict=True)]
+        lines.append(f"{ours} / {theirs}: {statistics.median(shares):.0%} ({note})")
+    lines.append("")
+    for name, latencies, goal in (
+        ("yspbx, 1 session", results.latencies_ms, " (goal: p99 under 50 ms)"),
+        ("bare httpx, new connection each", results.bare_latencies_ms, ""),
     ):
-        if ours in rates and rates.get(theirs):
-            share = rates[ours] / rates[theirs]
-            lines.append(f"{ours} / {theirs}: {share:.0%}{goal}")
-    if rated:
-        p99 = rated[0].percentile(99)
-        lines.append(f"p99 at {args.rate:g} reports/s: {p99:.2f} ms (goal: under 50 ms)")
+        lines.append(
+            f"at {args.rate:g} reports/s, {name}: p50 {percentile(latencies, 50):.2f} ms, "
+            f"p99 {percentile(latencies, 99):.2f} ms, max {max(latencies):.2f} ms{goal}"
+        )
     return "\n".join(lines)
 
 
@@ -317,16 +343,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=200.0, help="reports/s, fixed-rate phase")
     parser.add_argument("--seconds", type=float, default=10.0, help="fixed-rate phase length")
     parser.add_argument("--store", choices=("sqlite", "memory"), default="sqlite")
-    parser.add_argument(
-        "--phases",
-        type=lambda text: set(text.split(",")),
-        default={"bare", "burst", "rate"},
-        help="comma-separated subset of bare,burst,rate (default: all)",
-    )
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the throughput phases")
     parser.add_argument("--smoke", action="store_true", help="tiny run: checks it works")
     args = parser.parse_args(argv)
     if args.smoke:
-        args.count, args.seconds = 20, 0.2
+        args.count, args.seconds, args.rounds = 20, 0.2, 1
     runner: Any
     if _has_uvloop():
         import uvloop

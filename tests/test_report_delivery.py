@@ -48,6 +48,10 @@ def attempted(count: int) -> Callable[[ReportLog], bool]:
     return lambda log: only(log)["attempts"] == count
 
 
+def delivered_count(count: int) -> Callable[[ReportLog], bool]:
+    return lambda log: sum(e["delivered"] for e in log) == count
+
+
 def only(log: ReportLog) -> dict[str, object]:
     assert len(log) == 1, log
     return log[0]
@@ -253,16 +257,22 @@ def test_delivered_reports_keep_the_token_alive(
     token = api.token(port=str(receiver.port), version="1.0.2")
     unheard = quiet.token(port=str(other.port), version="1.0.2")
     other.stop()  # its reports are refused, so they never count as interaction
-    sim.advance(1000)
-    sim.post("/extensions/1003/unregister")
-    receiver.wait_for_acknowledged(1)
-    wait_for_log(sim, lambda log: any(e["delivered"] for e in log))
-    sim.advance(1000)  # 2000 s after login, 1000 s after the delivery
+    for delivered, extension_change in enumerate(("unregister", "register"), start=1):
+        sim.advance(1000)
+        sim.post(f"/extensions/1003/{extension_change}")
+        receiver.wait_for_acknowledged(delivered)
+        wait_for_log(sim, delivered_count(delivered))
+    sim.advance(1000)  # 3000 s after login, 1000 s after the last delivery, no request between
     assert api.call("deviceinfo/query", None, token)["status"] == "Success"
     assert quiet.call("deviceinfo/query", None, unheard) == failed("20006")
-    # The expired session's report is dropped, not retried for ever.
-    log = wait_for_log(sim, lambda log: any(e["dropped"] for e in log), timeout=15)
-    assert [e["target"] for e in log if e["dropped"]] == [other.url]
+    # The expired session's report was dropped, not retried for ever; the later event never
+    # reached it.
+    log = wait_for_log(sim, lambda log: any(e["dropped"] for e in log))
+    assert [(e["target"], e["delivered"], e["dropped"]) for e in log] == [
+        (receiver.url, True, False),
+        (other.url, False, True),
+        (receiver.url, True, False),
+    ]
 
 
 def test_a_hanging_receiver_does_not_delay_another_session(
