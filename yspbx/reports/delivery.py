@@ -67,10 +67,13 @@ class Deliverer:
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._again: set[str] = set()
         self._timers: dict[str, Timer] = {}
+        self._stopped = False
 
     def wake(self, token: str) -> None:
         """Look at the session's queue soon: start its worker, or make the running one look
-        again before it rests."""
+        again before it rests. Once stopped, reports stay in the store for the next start."""
+        if self._stopped:
+            return
         if token in self._workers:
             self._again.add(token)
             return
@@ -83,6 +86,11 @@ class Deliverer:
             timer.cancel()
 
     async def stop(self) -> None:
+        """Stop for good (the server is shutting down)."""
+        self._stopped = True
+        await self.cancel_all()
+
+    async def cancel_all(self) -> None:
         """Cancel every worker and timer; what was in flight stays pending in the store."""
         for timer in self._timers.values():
             timer.cancel()

@@ -81,7 +81,7 @@ class ReportService:
         """Forget every report, pending or not (``POST /sim/v1/reset``)."""
         if self._sweep_timer is not None:
             self._sweep_timer.cancel()
-        await self.deliverer.stop()
+        await self.deliverer.cancel_all()
         await self.outbox.clear()
         self._arm_sweep()
 
