@@ -1,7 +1,8 @@
 """Receivers that misbehave: the report is retried, never lost, and the server stays responsive.
 
 A server of its own with a short send deadline (``reports.timeout = 0.5``) and few delivery
-slots (``reports.concurrency = 3``), so hanging receivers cost fractions of a second.
+slots (``reports.concurrency = 3``), so hanging receivers cost fractions of a second; it also
+lets absolute report URLs name one more host (``reports.allowed_hosts``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ CONFIG = """
 [reports]
 timeout = 0.5
 concurrency = 3
+allowed_hosts = ["127.0.0.35"]
 """
 
 
@@ -179,6 +181,24 @@ def test_delivery_slots_are_bounded_and_the_server_stays_responsive(
     finally:
         for rx in [*hanging, healthy]:
             rx.stop()
+
+
+def test_an_allowed_host_may_receive_another_sessions_reports(
+    faulty: ServerProcess, control: Sim, receiver: Receiver
+) -> None:
+    with Receiver("127.0.0.35") as allowed, Receiver("127.0.0.36") as refused:
+        api = Api(faulty.url, receiver.host)
+        url = f"{allowed.host}:{allowed.port}/crm"
+        token = api.token(port=str(receiver.port), version="1.0.2", url=url, urltag="1")
+        control.post("/extensions/1001/unregister")
+        (report,) = allowed.wait_for_acknowledged(1)
+        assert report.path == "/crm"
+        beat = {"url": f"{refused.host}:{refused.port}/x", "urlflag": "1"}
+        assert api.call("heartbeat", beat, token) == {"status": "Failed", "errno": "20015"}
+        control.post("/extensions/1001/register")
+        allowed.wait_for_acknowledged(2)
+        assert receiver.received == []
+        assert refused.received == []
 
 
 def test_restart_delivers_what_was_pending_in_order_then_bootup(tmp_path: Path) -> None:
