@@ -5,7 +5,7 @@ acts as a separate host) and a free port, records every request it reads, raw by
 in arrival order, and answers each one as scripted::
 
     with Receiver("127.0.0.5") as receiver:
-        token = Api(server.url, receiver.host).token(port=str(receiver.port), version="1.0.2")
+        token = log_in(server.url, receiver, version="1.0.2")  # from 127.0.0.5, its port
         receiver.queue(500, 500, HANG, CLOSE, CUT_BODY, Slow(0.2, 200))  # the next six answers
         receiver.policy = lambda request: 500 if request.number % 3 == 0 else 200  # then this
         ...
@@ -16,8 +16,11 @@ in arrival order, and answers each one as scripted::
 Answers: an ``int`` is that HTTP status (empty body); ``HANG`` reads the request and never
 answers (until the client gives up or the receiver stops); ``CLOSE`` reads it and closes
 without a word; ``CUT_BODY`` starts a ``200`` whose body stops half way; ``Slow(s, status)``
-answers after ``s`` seconds. Every answer closes the connection, as the PBX expects of
-receivers.
+answers after ``s`` seconds. Every answer closes the connection (the PBX opens a new one per
+report anyway).
+
+``wait_for_log(sim, predicate)`` polls ``GET /sim/v1/reports``: once the log shows an attempt,
+its retry timer is armed, so ``sim.advance(...)`` then brings the resend forward.
 """
 
 from __future__ import annotations
