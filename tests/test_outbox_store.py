@@ -95,6 +95,14 @@ async def test_a_failed_head_waits_for_its_retry_time(store: Store) -> None:
     )
 
 
+async def test_an_attempt_without_answer_keeps_the_last_status(store: Store) -> None:
+    (first,) = await store.outbox.add([report("a", 1)])
+    await store.outbox.finish(first, "p", AttemptOutcome("http://x/", 500, False, T0))
+    await store.outbox.finish(first, "p", AttemptOutcome("http://x/", None, False, T0))
+    (kept,) = await store.outbox.reports()
+    assert (kept.attempts, kept.last_status) == (2, 500)
+
+
 async def test_an_expired_lease_can_be_taken_over_and_release_frees_it(store: Store) -> None:
     (first,) = await store.outbox.add([report("a", 1)])
     await store.outbox.claim("a", "dead", T0, T0 + 30)

@@ -95,6 +95,21 @@ def test_cut_answers_and_dropped_connections_are_not_acknowledgements(
     assert len(receiver.acknowledged()) == 1
 
 
+def test_an_attempt_without_answer_keeps_the_last_status(
+    faulty: ServerProcess, control: Sim, receiver: Receiver
+) -> None:
+    log_in(faulty.url, receiver, version="1.0.2")
+    receiver.queue(500, HANG)
+    control.post("/extensions/1001/unregister")
+    wait_for_log(control, lambda log: head(log)["attempts"] == 1)
+    control.advance(1)
+    log = wait_for_log(control, lambda log: head(log)["attempts"] == 2)
+    assert (head(log)["last_status"], head(log)["delivered"]) == (500, False)
+    control.advance(2)
+    log = wait_for_log(control, delivered)
+    assert (head(log)["attempts"], head(log)["last_status"]) == (3, 200)
+
+
 def test_a_slow_answer_within_the_deadline_is_one_delivery(
     faulty: ServerProcess, control: Sim, receiver: Receiver
 ) -> None:

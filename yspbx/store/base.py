@@ -162,7 +162,8 @@ class OutboxStore(Protocol):
 
     async def finish(self, report_id: int, owner: str, outcome: AttemptOutcome) -> bool:
         """Record an attempt and release the lease; False when the report was no longer
-        pending (dropped meanwhile): its attempt is counted but it stays dropped."""
+        pending (dropped meanwhile): its attempt is counted but it stays dropped. A status of
+        None (no answer) keeps the last status received."""
 
     async def release(self, owner: str) -> int:
         """Give up every lease ``owner`` holds (a process stopping mid-attempt)."""

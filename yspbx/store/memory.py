@@ -191,7 +191,7 @@ class MemoryOutbox:
             report,
             target=outcome.target,
             attempts=report.attempts + 1,
-            last_status=outcome.status,
+            last_status=report.last_status if outcome.status is None else outcome.status,
             state=state,
             next_attempt_at=outcome.next_attempt_at,
         )

@@ -351,7 +351,8 @@ class SqliteOutbox:
             pending = int(row[0]) == ReportState.PENDING
             state = ReportState.DELIVERED if pending and outcome.delivered else ReportState(row[0])
             conn.execute(
-                "UPDATE reports SET target = ?, attempts = attempts + 1, last_status = ?, "
+                "UPDATE reports SET target = ?, attempts = attempts + 1, "
+                "last_status = COALESCE(?, last_status), "
                 "state = ?, next_attempt_at = ?, "
                 "lease_until = CASE WHEN lease_owner = ? THEN 0 ELSE lease_until END, "
                 "lease_owner = CASE WHEN lease_owner = ? THEN '' ELSE lease_owner END "
