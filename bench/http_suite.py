@@ -273,7 +273,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--no-prism", action="store_true")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "http.json")
-    parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
+    parser.add_argument(
+        "--no-docs", dest="write_docs", action="store_false", help="leave docs/benchmarks.md alone"
+    )
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         print("wrk is not installed (Debian: apt-get install -y wrk)", file=sys.stderr)

@@ -86,6 +86,7 @@ class ReportSettings(_Section):
     retry_max: float = Field(60.0, gt=0)
     concurrency: int = Field(32, ge=1)
     history: int = Field(10000, ge=100)
+    keepalive: bool = False
 
 
 class SimSettings(_Section):

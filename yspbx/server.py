@@ -68,6 +68,8 @@ def serve(settings: Settings) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # httpx logs every request at INFO; the report sender logs the attempts that matter.
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.root.level))
     if settings.server.workers > 1:
         print("yspbx: --workers above 1 is not available yet", file=sys.stderr)
         return 2

@@ -10,11 +10,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+import httpx
+
 from yspbx.clock import Clock
 from yspbx.config import Settings
 from yspbx.journal import Journal
 from yspbx.pbx.engine import Engine
 from yspbx.pbx.simulated import SimulatedPbx
+from yspbx.reports.fanout import MonitoredCheck
+from yspbx.reports.service import ReportService
 from yspbx.scheduler import Scheduler, Timer
 from yspbx.sessions.lockout import LockoutPolicy
 from yspbx.sessions.manager import Credentials, SessionManager
@@ -38,10 +42,17 @@ class Services:
     engine: Engine
     simulator: SimulatedPbx
     journal: Journal
+    reports: ReportService
     _purge_timer: Timer | None = None
 
     @classmethod
-    def build(cls, settings: Settings, store: Store | None = None) -> Services:
+    def build(
+        cls,
+        settings: Settings,
+        store: Store | None = None,
+        report_transport: httpx.AsyncBaseTransport | None = None,
+    ) -> Services:
+        """Build every part; ``report_transport`` replaces the network under report delivery."""
         clock = Clock()
         scheduler = Scheduler(clock)
         store = store or open_store(settings.server.store)
@@ -59,6 +70,17 @@ class Services:
             allowed_report_hosts=settings.reports.allowed_hosts,
         )
         engine = SimulatedPbx(settings, clock, scheduler, store.state)
+        reports = ReportService(
+            settings.reports,
+            clock,
+            scheduler,
+            store,
+            sessions,
+            serial_number=lambda: engine.serial_number,
+            monitored=_status_monitor(engine),
+            transport=report_transport,
+        )
+        engine.subscribe(reports.publish)
         return cls(
             settings=settings,
             clock=clock,
@@ -69,6 +91,7 @@ class Services:
             engine=engine,
             simulator=engine,
             journal=Journal(settings.sim.journal_size),
+            reports=reports,
         )
 
     async def start(self) -> None:
@@ -76,11 +99,13 @@ class Services:
         if saved is not None:
             self.clock.adopt_offset(float(saved))
         await self.engine.start()
+        await self.reports.start()
         self._arm_timers()
         self.scheduler.start()
 
     async def stop(self) -> None:
         await self.scheduler.stop()
+        await self.reports.stop()
         await self.engine.stop()
         await self.store.close()
 
@@ -92,9 +117,10 @@ class Services:
         return self.clock.now()
 
     async def reset(self) -> None:
-        """Back to the loaded configuration: no calls, sessions, lockouts or logs."""
+        """Back to the loaded configuration: no calls, sessions, lockouts, reports or logs."""
         if self._purge_timer is not None:
             self._purge_timer.cancel()
+        await self.reports.reset()
         await self.store.sessions.clear()
         await self.store.lockouts.clear()
         await self.engine.reset()
@@ -109,6 +135,16 @@ class Services:
         if forgotten:
             log.info("forgot %d long-expired tokens", forgotten)
         self._arm_timers()
+
+
+def _status_monitor(engine: SimulatedPbx) -> MonitoredCheck:
+    """The PBX's "status monitor" switch per extension, as the report fan-out asks for it."""
+
+    def monitored(number: str) -> bool:
+        extension = engine.config.extensions.get(number)
+        return extension is None or extension.status_monitor
+
+    return monitored
 
 
 class ServicesHolder:

@@ -13,6 +13,7 @@ from yspbx.services import Services, ServicesHolder
 from yspbx.sim.bodies import json_object, number
 from yspbx.sim.call_routes import build_call_routes
 from yspbx.sim.errors import bad_request, conflict, not_found
+from yspbx.sim.report_routes import build_report_routes
 
 # One jump may move the clock by at most ten years.
 MAX_ADVANCE = 10 * 365 * 86400.0
@@ -99,4 +100,5 @@ def build_routes(holder: ServicesHolder) -> list[Route]:
         Route("/extensions/{number}/register", register, methods=["POST"]),
         Route("/extensions/{number}/unregister", unregister, methods=["POST"]),
         *build_call_routes(holder),
+        *build_report_routes(holder),
     ]

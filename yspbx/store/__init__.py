@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from yspbx.store.base import (
+    AttemptOutcome,
     BlockedIp,
+    Claim,
     FailureOutcome,
     LockoutState,
     LockoutStore,
+    NewReport,
+    OutboxStore,
+    ReportState,
     SessionStore,
     StateStore,
     Store,
+    StoredReport,
 )
 
 
@@ -54,14 +60,20 @@ def open_store(url: str) -> Store:
 
 
 __all__ = [
+    "AttemptOutcome",
     "BlockedIp",
+    "Claim",
     "FailureOutcome",
     "LockoutState",
     "LockoutStore",
+    "NewReport",
+    "OutboxStore",
+    "ReportState",
     "SessionStore",
     "StateStore",
     "Store",
     "StoreUrlError",
+    "StoredReport",
     "check_store_url",
     "open_store",
 ]

@@ -7,7 +7,9 @@ SQLite backend answers from the calling thread (its statements take microseconds
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import IntEnum
 from typing import Protocol
 
 from yspbx.sessions.models import ReportTarget, Session
@@ -90,6 +92,97 @@ class StateStore(Protocol):
     async def clear(self) -> None: ...
 
 
+class ReportState(IntEnum):
+    PENDING = 0
+    DELIVERED = 1
+    DROPPED = 2
+
+
+@dataclass(frozen=True, slots=True)
+class NewReport:
+    """A report to queue for one session: its body is final, its target is where it goes now."""
+
+    token: str
+    action: str
+    body: bytes
+    target: str
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReport:
+    id: int
+    token: str
+    action: str
+    body: bytes
+    target: str
+    created_at: float
+    attempts: int
+    last_status: int | None
+    state: ReportState
+    next_attempt_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """What :meth:`OutboxStore.claim` found for a session.
+
+    ``report`` is the session's oldest undelivered report, now leased to the caller; when it is
+    None, ``wait_until`` says when to look again (the head is backing off or leased elsewhere),
+    or is None too when the session has nothing pending.
+    """
+
+    report: StoredReport | None
+    wait_until: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptOutcome:
+    """The result of one delivery attempt, written by :meth:`OutboxStore.finish`."""
+
+    target: str
+    status: int | None
+    delivered: bool
+    next_attempt_at: float
+
+
+class OutboxStore(Protocol):
+    """Reports waiting for, and reports done with, delivery.
+
+    Per session, reports go out in id order and only the oldest pending one (the head) may be
+    attempted. The store decides atomically, across processes, who attempts it: a claim leases
+    the head until ``lease_until`` and nobody else gets it meanwhile.
+    """
+
+    async def add(self, reports: Sequence[NewReport]) -> list[int]:
+        """Queue the reports at once (ids grow in the given order) and return their ids."""
+
+    async def claim(self, token: str, owner: str, now: float, lease_until: float) -> Claim:
+        """Lease the session's head report to ``owner`` if it is due and not leased elsewhere."""
+
+    async def finish(self, report_id: int, owner: str, outcome: AttemptOutcome) -> bool:
+        """Record an attempt and release the lease; False when the report was no longer
+        pending (dropped meanwhile): its attempt is counted but it stays dropped. A status of
+        None (no answer) keeps the last status received."""
+
+    async def release(self, owner: str) -> int:
+        """Give up every lease ``owner`` holds (a process stopping mid-attempt)."""
+
+    async def drop(self, token: str) -> int:
+        """Mark every pending report of the session dropped; return how many there were."""
+
+    async def pending_tokens(self) -> list[str]:
+        """Sessions that have pending reports, in the order of their oldest pending report."""
+
+    async def reports(self, after_id: int = 0) -> list[StoredReport]:
+        """Every report kept (pending, delivered or dropped), oldest first."""
+
+    async def trim(self, keep: int) -> int:
+        """Forget the oldest finished reports beyond the newest ``keep``; pending ones stay."""
+
+    async def clear(self) -> None: ...
+
+
 class Store(Protocol):
     @property
     def url(self) -> str: ...
@@ -102,5 +195,8 @@ class Store(Protocol):
 
     @property
     def state(self) -> StateStore: ...
+
+    @property
+    def outbox(self) -> OutboxStore: ...
 
     async def close(self) -> None: ...

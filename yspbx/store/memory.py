@@ -5,10 +5,21 @@ Every method completes without awaiting, so each one is atomic on the event loop
 
 from __future__ import annotations
 
-from dataclasses import replace
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from yspbx.sessions.models import ReportTarget, Session
-from yspbx.store.base import BlockedIp, FailureOutcome, LockoutState
+from yspbx.store.base import (
+    AttemptOutcome,
+    BlockedIp,
+    Claim,
+    FailureOutcome,
+    LockoutState,
+    NewReport,
+    ReportState,
+    StoredReport,
+)
 
 _CLEAN = LockoutState(0, None)
 
@@ -117,12 +128,117 @@ class MemoryState:
         self._values.clear()
 
 
+@dataclass(slots=True)
+class _Row:
+    report: StoredReport
+    lease_owner: str = ""
+    lease_until: float = 0.0
+
+
+class MemoryOutbox:
+    def __init__(self) -> None:
+        self._rows: dict[int, _Row] = {}  # insertion order = id order
+        self._pending: dict[str, list[int]] = {}  # per session, ids of pending reports in order
+        self._ids = itertools.count(1)
+
+    async def add(self, reports: Sequence[NewReport]) -> list[int]:
+        ids = []
+        for new in reports:
+            report_id = next(self._ids)
+            self._rows[report_id] = _Row(
+                StoredReport(
+                    id=report_id,
+                    token=new.token,
+                    action=new.action,
+                    body=new.body,
+                    target=new.target,
+                    created_at=new.created_at,
+                    attempts=0,
+                    last_status=None,
+                    state=ReportState.PENDING,
+                    next_attempt_at=new.created_at,
+                )
+            )
+            self._pending.setdefault(new.token, []).append(report_id)
+            ids.append(report_id)
+        return ids
+
+    async def claim(self, token: str, owner: str, now: float, lease_until: float) -> Claim:
+        queue = self._pending.get(token)
+        if not queue:
+            return Claim(None)
+        row = self._rows[queue[0]]
+        if row.lease_owner and row.lease_owner != owner and row.lease_until > now:
+            return Claim(None, row.lease_until)
+        if row.report.next_attempt_at > now:
+            return Claim(None, row.report.next_attempt_at)
+        row.lease_owner, row.lease_until = owner, lease_until
+        return Claim(row.report)
+
+    async def finish(self, report_id: int, owner: str, outcome: AttemptOutcome) -> bool:
+        row = self._rows.get(report_id)
+        if row is None:
+            return False
+        report = row.report
+        pending = report.state is ReportState.PENDING
+        state = report.state
+        if pending and outcome.delivered:
+            state = ReportState.DELIVERED
+            self._pending[report.token].remove(report_id)
+            if not self._pending[report.token]:
+                del self._pending[report.token]
+        row.report = replace(
+            report,
+            target=outcome.target,
+            attempts=report.attempts + 1,
+            last_status=report.last_status if outcome.status is None else outcome.status,
+            state=state,
+            next_attempt_at=outcome.next_attempt_at,
+        )
+        if row.lease_owner == owner:
+            row.lease_owner, row.lease_until = "", 0.0
+        return pending
+
+    async def release(self, owner: str) -> int:
+        released = 0
+        for row in self._rows.values():
+            if row.lease_owner == owner:
+                row.lease_owner, row.lease_until = "", 0.0
+                released += 1
+        return released
+
+    async def drop(self, token: str) -> int:
+        ids = self._pending.pop(token, [])
+        for report_id in ids:
+            row = self._rows[report_id]
+            row.report = replace(row.report, state=ReportState.DROPPED)
+        return len(ids)
+
+    async def pending_tokens(self) -> list[str]:
+        return sorted(self._pending, key=lambda token: self._pending[token][0])
+
+    async def reports(self, after_id: int = 0) -> list[StoredReport]:
+        return [row.report for report_id, row in self._rows.items() if report_id > after_id]
+
+    async def trim(self, keep: int) -> int:
+        finished = [i for i, row in self._rows.items() if row.report.state != ReportState.PENDING]
+        excess = finished[: max(0, len(finished) - keep)]
+        for report_id in excess:
+            del self._rows[report_id]
+        return len(excess)
+
+    async def clear(self) -> None:
+        self._rows.clear()
+        self._pending.clear()
+
+
 class MemoryStore:
     def __init__(self, url: str = "memory://") -> None:
         self.url = url
         self.sessions = MemorySessions()
         self.lockouts = MemoryLockouts()
         self.state = MemoryState()
+        self.outbox = MemoryOutbox()
 
     async def close(self) -> None:
         return None

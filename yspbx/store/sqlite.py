@@ -1,4 +1,4 @@
-"""The SQLite store: the default, so sessions, lockouts and PBX state survive a restart.
+"""The SQLite store: the default, so sessions, lockouts, reports and PBX state survive a restart.
 
 Several processes may share one file (``--workers N``): the database runs in WAL mode, every
 read-modify-write runs inside ``BEGIN IMMEDIATE`` (one writer at a time, across processes),
@@ -9,12 +9,22 @@ thread: each takes microseconds, far less than a thread hop would cost.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from yspbx.sessions.models import ReportTarget, Session
-from yspbx.store.base import BlockedIp, FailureOutcome, LockoutState
+from yspbx.store.base import (
+    AttemptOutcome,
+    BlockedIp,
+    Claim,
+    FailureOutcome,
+    LockoutState,
+    NewReport,
+    ReportState,
+    StoredReport,
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -40,6 +50,21 @@ CREATE TABLE IF NOT EXISTS state (
     key TEXT PRIMARY KEY,
     value BLOB NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS reports (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    token TEXT NOT NULL,
+    action TEXT NOT NULL,
+    body BLOB NOT NULL,
+    target TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_status INTEGER,
+    state INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL NOT NULL,
+    lease_owner TEXT NOT NULL DEFAULT '',
+    lease_until REAL NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS reports_pending ON reports (token, id) WHERE state = 0;
 """
 
 _SESSION_COLUMNS = (
@@ -254,6 +279,133 @@ class SqliteState:
         self._conn.execute("DELETE FROM state")
 
 
+_REPORT_COLUMNS = (
+    "id, token, action, body, target, created_at, attempts, last_status, state, next_attempt_at"
+)
+
+
+def _report(row: tuple[Any, ...]) -> StoredReport:
+    (report_id, token, action, body, target, created, attempts, status, state, next_at) = row
+    return StoredReport(
+        id=int(report_id),
+        token=str(token),
+        action=str(action),
+        body=bytes(body),
+        target=str(target),
+        created_at=float(created),
+        attempts=int(attempts),
+        last_status=None if status is None else int(status),
+        state=ReportState(int(state)),
+        next_attempt_at=float(next_at),
+    )
+
+
+class SqliteOutbox:
+    """The outbox as one table; a claim is a single conditional UPDATE, atomic across processes."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    async def add(self, reports: Sequence[NewReport]) -> list[int]:
+        ids: list[int] = []
+        if not reports:
+            return ids
+        with immediate(self._conn) as conn:
+            for new in reports:
+                cursor = conn.execute(
+                    "INSERT INTO reports (token, action, body, target, created_at, "
+                    "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (new.token, new.action, new.body, new.target, new.created_at, new.created_at),
+                )
+                assert cursor.lastrowid is not None
+                ids.append(cursor.lastrowid)
+        return ids
+
+    async def claim(self, token: str, owner: str, now: float, lease_until: float) -> Claim:
+        rows = self._conn.execute(
+            "UPDATE reports SET lease_owner = ?, lease_until = ? "
+            "WHERE id = (SELECT MIN(id) FROM reports WHERE token = ? AND state = 0) "
+            "AND next_attempt_at <= ? AND (lease_owner IN ('', ?) OR lease_until <= ?) "
+            f"RETURNING {_REPORT_COLUMNS}",
+            (owner, lease_until, token, now, owner, now),
+        ).fetchall()  # all rows: a RETURNING statement commits only once stepped to its end
+        if rows:
+            return Claim(_report(rows[0]))
+        head = self._conn.execute(
+            "SELECT next_attempt_at, lease_owner, lease_until FROM reports "
+            "WHERE token = ? AND state = 0 ORDER BY id LIMIT 1",
+            (token,),
+        ).fetchone()
+        if head is None:
+            return Claim(None)
+        next_at, lease_owner, leased_until = head
+        if lease_owner not in ("", owner) and leased_until > now:
+            return Claim(None, float(leased_until))
+        return Claim(None, float(next_at))
+
+    async def finish(self, report_id: int, owner: str, outcome: AttemptOutcome) -> bool:
+        with immediate(self._conn) as conn:
+            row = conn.execute("SELECT state FROM reports WHERE id = ?", (report_id,)).fetchone()
+            if row is None:
+                return False
+            pending = int(row[0]) == ReportState.PENDING
+            state = ReportState.DELIVERED if pending and outcome.delivered else ReportState(row[0])
+            conn.execute(
+                "UPDATE reports SET target = ?, attempts = attempts + 1, "
+                "last_status = COALESCE(?, last_status), "
+                "state = ?, next_attempt_at = ?, "
+                "lease_until = CASE WHEN lease_owner = ? THEN 0 ELSE lease_until END, "
+                "lease_owner = CASE WHEN lease_owner = ? THEN '' ELSE lease_owner END "
+                "WHERE id = ?",
+                (
+                    outcome.target,
+                    outcome.status,
+                    int(state),
+                    outcome.next_attempt_at,
+                    owner,
+                    owner,
+                    report_id,
+                ),
+            )
+        return pending
+
+    async def release(self, owner: str) -> int:
+        cursor = self._conn.execute(
+            "UPDATE reports SET lease_owner = '', lease_until = 0 WHERE lease_owner = ?", (owner,)
+        )
+        return cursor.rowcount
+
+    async def drop(self, token: str) -> int:
+        cursor = self._conn.execute(
+            "UPDATE reports SET state = ? WHERE token = ? AND state = 0",
+            (int(ReportState.DROPPED), token),
+        )
+        return cursor.rowcount
+
+    async def pending_tokens(self) -> list[str]:
+        rows = self._conn.execute(
+            "SELECT token FROM reports WHERE state = 0 GROUP BY token ORDER BY MIN(id)"
+        ).fetchall()
+        return [str(token) for (token,) in rows]
+
+    async def reports(self, after_id: int = 0) -> list[StoredReport]:
+        rows = self._conn.execute(
+            f"SELECT {_REPORT_COLUMNS} FROM reports WHERE id > ? ORDER BY id", (after_id,)
+        ).fetchall()
+        return [_report(row) for row in rows]
+
+    async def trim(self, keep: int) -> int:
+        cursor = self._conn.execute(
+            "DELETE FROM reports WHERE state != 0 AND id <= ("
+            "SELECT id FROM reports WHERE state != 0 ORDER BY id DESC LIMIT 1 OFFSET ?)",
+            (keep,),
+        )
+        return cursor.rowcount
+
+    async def clear(self) -> None:
+        self._conn.execute("DELETE FROM reports")
+
+
 class SqliteStore:
     def __init__(self, url: str) -> None:
         self.url = url
@@ -262,6 +414,7 @@ class SqliteStore:
         self.sessions = SqliteSessions(self.conn)
         self.lockouts = SqliteLockouts(self.conn)
         self.state = SqliteState(self.conn)
+        self.outbox = SqliteOutbox(self.conn)
 
     async def close(self) -> None:
         self.conn.close()

@@ -1,0 +1,42 @@
+"""``python -m bench [NAME [options]]``: run one benchmark by name, or every one in turn.
+
+Each benchmark is a module with ``main(argv) -> int``; add new ones to :data:`BENCHMARKS`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+BENCHMARKS = {
+    "http": (
+        "bench.http_suite",
+        "login and extensionlist/query vs bare Starlette, raw ASGI, Prism",
+    ),
+    "reports": ("bench.reports", "event-report delivery: throughput and latency vs bare httpx"),
+}
+
+
+def main(argv: list[str]) -> int:
+    if argv and argv[0] in ("-h", "--help"):
+        print(__doc__)
+        for name, (_, summary) in BENCHMARKS.items():
+            print(f"  {name:<10} {summary}")
+        return 0
+    if not argv:
+        status = 0
+        for name, (module, _) in BENCHMARKS.items():
+            print(f"== {name} ==", flush=True)
+            status |= importlib.import_module(module).main([])
+        return status
+    name, rest = argv[0], argv[1:]
+    if name not in BENCHMARKS:
+        known = ", ".join(BENCHMARKS)
+        print(f"bench: no benchmark named {name!r} (known: {known})", file=sys.stderr)
+        return 2
+    result: int = importlib.import_module(BENCHMARKS[name][0]).main(rest)
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,34 @@
+"""The benchmarks run (a tiny run, seconds): the figures themselves are docs/benchmarks.md's."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.slow
+
+
+def test_report_benchmark_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "reports", "--smoke"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    for phase in ("bare httpx POST loop", "yspbx, 1 session", "at 200 reports/s, yspbx"):
+        assert phase in done.stdout
+
+
+def test_unknown_benchmark_is_refused() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "nope"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 2
+    assert "reports" in done.stderr

@@ -1,0 +1,171 @@
+"""Delivering each session's reports in order, one at a time, until the receiver answers 200.
+
+Each session with pending reports gets one worker task in this process. The worker claims the
+session's oldest pending report from the store (a lease, so two processes never send it at
+once), posts it, and records the outcome:
+
+* ``200``: delivered. The session's token is refreshed (a report is interaction) and the next
+  report follows at once.
+* anything else, or no answer: the report stays at the head of the session's queue; the next
+  attempt waits :class:`~yspbx.reports.outbox.RetryPolicy` seconds on the server clock (a timer
+  on the :class:`~yspbx.scheduler.Scheduler`, so ``clock/advance`` brings it forward).
+
+Before each attempt the worker checks that the session still lives; if it has expired or gone,
+its pending reports are dropped. Sessions never wait for one another except for a free slot:
+at most ``reports.concurrency`` posts are in flight, each bounded by ``reports.timeout``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+import secrets
+
+from yspbx.clock import Clock
+from yspbx.journal import mask
+from yspbx.reports.outbox import Outbox, RetryPolicy
+from yspbx.reports.sender import ReportSender
+from yspbx.scheduler import Scheduler, Timer
+from yspbx.sessions.manager import SessionManager
+from yspbx.store.base import AttemptOutcome, SessionStore
+
+log = logging.getLogger(__name__)
+
+# A claimed report stays leased this long beyond the send deadline, should this process die.
+LEASE_MARGIN = 30.0
+
+
+class _Step(enum.Enum):
+    DELIVERED = "delivered"  # the head went out: look at the next one now
+    WAITING = "waiting"  # nothing to send now (queue empty, backing off, or session gone)
+
+
+class Deliverer:
+    def __init__(
+        self,
+        outbox: Outbox,
+        sessions: SessionManager,
+        session_store: SessionStore,
+        sender: ReportSender,
+        scheduler: Scheduler,
+        clock: Clock,
+        retry: RetryPolicy,
+        concurrency: int,
+    ) -> None:
+        self._outbox = outbox
+        self._sessions = sessions
+        self._session_store = session_store
+        self._sender = sender
+        self._scheduler = scheduler
+        self._clock = clock
+        self._retry = retry
+        self._slots = asyncio.Semaphore(concurrency)
+        self._lease = sender.timeout + LEASE_MARGIN
+        # Unique per process: the store's leases tell processes sharing a file apart.
+        self.owner = secrets.token_hex(8)
+        self._workers: dict[str, asyncio.Task[None]] = {}
+        self._again: set[str] = set()
+        self._timers: dict[str, Timer] = {}
+        self._stopped = False
+
+    def wake(self, token: str) -> None:
+        """Look at the session's queue soon: start its worker, or make the running one look
+        again before it rests. Once stopped, reports stay in the store for the next start."""
+        if self._stopped:
+            return
+        if token in self._workers:
+            self._again.add(token)
+            return
+        self._workers[token] = asyncio.create_task(self._work(token), name="yspbx-report")
+
+    def forget(self, token: str) -> None:
+        """The session ended: no more timers for it (a worker in flight finishes its attempt)."""
+        timer = self._timers.pop(token, None)
+        if timer is not None:
+            timer.cancel()
+
+    async def stop(self) -> None:
+        """Stop for good (the server is shutting down)."""
+        self._stopped = True
+        await self.cancel_all()
+
+    async def cancel_all(self) -> None:
+        """Cancel every worker and timer; what was in flight stays pending in the store."""
+        for timer in self._timers.values():
+            timer.cancel()
+        self._timers.clear()
+        workers = list(self._workers.values())
+        for task in workers:
+            task.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+        self._workers.clear()
+        self._again.clear()
+        await self._outbox.store.release(self.owner)
+
+    async def _work(self, token: str) -> None:
+        try:
+            while True:
+                self._again.discard(token)
+                try:
+                    step = await self._step(token)
+                except Exception:
+                    log.exception("report delivery for session %s failed", mask(token))
+                    self._arm(token, self._clock.now() + self._retry.maximum)
+                    step = _Step.WAITING
+                if step is _Step.WAITING and token not in self._again:
+                    return
+        finally:
+            self._workers.pop(token, None)
+
+    async def _step(self, token: str) -> _Step:
+        async with self._slots:
+            now = self._clock.now()
+            session = await self._session_store.get(token)
+            if session is None or session.expires_at <= now:
+                await self._outbox.drop(token, "expired" if session else "gone")
+                return _Step.WAITING
+            claim = await self._outbox.store.claim(token, self.owner, now, now + self._lease)
+            report = claim.report
+            if report is None:
+                if claim.wait_until is not None:
+                    self._arm(token, claim.wait_until)
+                return _Step.WAITING
+            target = session.target.address
+            result = await self._sender.post(target, report.body)
+        now = self._clock.now()
+        delivered = result.status == 200
+        attempts = report.attempts + 1
+        next_at = now if delivered else now + self._retry.delay(attempts)
+        pending = await self._outbox.store.finish(
+            report.id, self.owner, AttemptOutcome(target, result.status, delivered, next_at)
+        )
+        if delivered:
+            if pending:
+                await self._sessions.touch(session, now)
+            await self._outbox.finished()
+            return _Step.DELIVERED
+        log.info(
+            "report %d (%s) to %s: attempt %d got %s; next in %.3g s",
+            report.id,
+            report.action,
+            target,
+            attempts,
+            result.status if result.status is not None else result.error,
+            next_at - now,
+        )
+        if pending:
+            self._arm(token, next_at)
+        return _Step.WAITING
+
+    def _arm(self, token: str, when: float) -> None:
+        previous = self._timers.pop(token, None)
+        if previous is not None:
+            previous.cancel()
+        self._timers[token] = self._scheduler.call_at(
+            when, lambda: self._fire(token), "report-retry"
+        )
+
+    def _fire(self, token: str) -> None:
+        self._timers.pop(token, None)
+        self.wake(token)

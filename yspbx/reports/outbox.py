@@ -1,0 +1,121 @@
+"""The outbox rules: a report is stored before anyone tries to send it, retried on a capped
+exponential backoff, dropped when its session ends, and forgotten only once finished and old.
+
+The data lives in an :class:`~yspbx.store.base.OutboxStore` (memory, SQLite, ...); this module
+decides what goes in and when the next attempt is due. Delivery itself is
+:mod:`yspbx.reports.delivery`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from yspbx.config import ReportSettings
+from yspbx.journal import mask
+from yspbx.sessions.models import Session
+from yspbx.store.base import NewReport, OutboxStore, ReportState, StoredReport
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """``initial * factor**(n-1)`` seconds after the n-th failed attempt, never above ``maximum``.
+
+    No jitter: each session has exactly one sender, so there is no herd to spread out, and a
+    predictable schedule is what a test advancing the clock needs.
+    """
+
+    initial: float
+    factor: float
+    maximum: float
+
+    @classmethod
+    def from_settings(cls, settings: ReportSettings) -> RetryPolicy:
+        return cls(settings.retry_initial, settings.retry_factor, settings.retry_max)
+
+    def delay(self, failed_attempts: int) -> float:
+        try:
+            delay = self.initial * self.factor ** max(0, failed_attempts - 1)
+        except OverflowError:
+            return self.maximum
+        return min(self.maximum, delay)
+
+
+class Outbox:
+    def __init__(self, store: OutboxStore, history: int) -> None:
+        self.store = store
+        self._history = history
+        self._finished_since_trim = 0
+
+    async def enqueue(
+        self,
+        sessions: Sequence[Session],
+        action: str,
+        body_for: Callable[[bool], bytes],
+        now: float,
+    ) -> list[int]:
+        """Queue one report per session, each in the format its login asked for."""
+        bodies: dict[bool, bytes] = {}
+        reports = []
+        for session in sessions:
+            well_formed = session.well_formed_reports
+            if well_formed not in bodies:
+                bodies[well_formed] = body_for(well_formed)
+            reports.append(
+                NewReport(
+                    token=session.token,
+                    action=action,
+                    body=bodies[well_formed],
+                    target=session.target.address,
+                    created_at=now,
+                )
+            )
+        return await self.store.add(reports)
+
+    async def drop(self, token: str, reason: str) -> int:
+        """The session ended: its undelivered reports will never be sent; say how many."""
+        dropped = await self.store.drop(token)
+        if dropped:
+            log.warning(
+                "session %s ended (%s): dropped %d undelivered report%s",
+                mask(token),
+                reason,
+                dropped,
+                "" if dropped == 1 else "s",
+            )
+        return dropped
+
+    async def finished(self) -> None:
+        """Count a finished report; trim the history now and then, not on every delivery."""
+        self._finished_since_trim += 1
+        if self._finished_since_trim >= max(1, self._history // 10):
+            await self.trim()
+
+    async def trim(self) -> None:
+        self._finished_since_trim = 0
+        await self.store.trim(self._history)
+
+    async def listing(self) -> list[dict[str, Any]]:
+        """``GET /sim/v1/reports``: every report kept, oldest first, body as the bytes sent."""
+        return [_entry(report) for report in await self.store.reports()]
+
+    async def clear(self) -> None:
+        self._finished_since_trim = 0
+        await self.store.clear()
+
+
+def _entry(report: StoredReport) -> dict[str, Any]:
+    return {
+        "id": report.id,
+        "action": report.action,
+        "target": report.target,
+        "body": report.body.decode("utf-8", errors="replace"),
+        "attempts": report.attempts,
+        "delivered": report.state is ReportState.DELIVERED,
+        "last_status": report.last_status,
+        "dropped": report.state is ReportState.DROPPED,
+    }
