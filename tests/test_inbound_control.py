@@ -175,3 +175,25 @@ def test_accept_errnos(api: Api, sim: Sim, body: dict[str, object], errno: str) 
     pbx = HttpPbx(api, sim)
     for endpoint in ("inbound/accept", "inbound/refuse"):
         assert api.call(endpoint, body, pbx.token) == failed(errno)
+
+
+def test_incoming_directed_within_and_after_the_window_over_http(api: Api, sim: Sim) -> None:
+    pbx = HttpPbx(api, sim)
+    within = pbx.place(CALLER, "5503320", "SIP-Directed")
+    assert (pbx.calls()[within]["offer"], pbx.calls()[within]["parties"]) == (
+        "destination",
+        [CALLER],
+    )
+    sim.advance(9)
+    moved = pbx("inbound/transfer_number", inboundid=within, number="6200", fromext="")
+    assert moved == {"status": "Success", "callid": within}
+    assert pbx.calls()[within]["destination"] == {"type": "ivr", "number": "6200"}
+    sim.advance(1)  # the window's end changes nothing any more
+    assert pbx.calls()[within]["destination"] == {"type": "ivr", "number": "6200"}
+
+    after = pbx.place("0698765432", "5503320", "SIP-Directed")
+    sim.advance(10)
+    assert pbx.calls()[after]["parties"] == ["0698765432", "1000"]
+    assert pbx("inbound/accept", inboundid=after) == failed("10016")
+    pbx("inbound/transfer_number", inboundid=after, number="1003", fromext="")
+    assert pbx.calls()[after]["parties"] == ["0698765432", "1003"]

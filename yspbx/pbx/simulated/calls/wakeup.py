@@ -93,6 +93,9 @@ class WakeupCalls:
         if alarm is None:
             return
         self._timers.pop(alarm.wakeupid, None)
+        if alarm.extid not in self._switch.config.extensions:  # the room was renumbered
+            self._after(alarm, attempt, answered=False)
+            return
         switch = self._switch
         call = switch.new_call("Internal", alarm.extid, alarm.extid)
         call.service = {"type": "wakeup", "wakeupid": alarm.wakeupid, "prompt": alarm.prompt}
@@ -109,9 +112,12 @@ class WakeupCalls:
         if attempt is None:
             return
         alarm = self._current(attempt)
-        if alarm is None:
-            return
-        if not call.answered and attempt.number < alarm.repeats:
+        if alarm is not None:
+            self._after(alarm, attempt, call.answered)
+
+    def _after(self, alarm: WakeupAlarm, attempt: Attempt, answered: bool) -> None:
+        """An alarm call is over: repeat it if it was missed and may be, else the next day."""
+        if not answered and attempt.number < alarm.repeats:
             again = attempt.occurrence + (attempt.number + 1) * alarm.repeatinterval * 60.0
             retry = replace(attempt, number=attempt.number + 1)
             self._arm(retry, max(again, self._switch.now()))
