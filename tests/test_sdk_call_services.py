@@ -53,7 +53,7 @@ def test_hotel(server: ServerProcess, sim: Sim) -> None:
             5,
         )
         assert alarm.prompt == "macroform-cold_day"
-        client.hotel.update_alarm("1009", "1", "07:00", "custom", weekdays=[1, 2, 3])
+        client.hotel.update_alarm("1009", "1", "07:00", "custom", weekdays=["1", "2", "3"])
         (updated,) = client.hotel.alarms("1009")[0].alarms
         assert (updated.time, updated.schedule, updated.weekdays) == (
             "07:00",
