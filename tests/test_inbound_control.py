@@ -130,6 +130,21 @@ async def test_a_trunk_with_both_options_asks_then_waits_for_a_destination(pbx: 
     assert pbx.calls_only() == [("RING", "1000", f"in:{CALLER}")]
 
 
+async def test_a_transfer_while_the_invite_waits_accepts_the_call(pbx: Pbx) -> None:
+    callid = await pbx.calls.place_call(CALLER, "5503310", "SIP-Screened")
+    await pbx.calls.transfer_inbound(callid, "1002", "")
+    assert pbx.calls_only() == [
+        ("Invite", f"in:{CALLER}"),
+        ("ALERT", f"in:{CALLER}"),
+        ("RING", "1002", f"in:{CALLER}"),
+    ]
+    await pbx.advance(10)  # the window's end no longer matters
+    assert pbx.live()[0]["parties"] == [CALLER, "1002"]
+    with pytest.raises(PbxError) as late:
+        await pbx.calls.accept_inbound(callid)
+    assert late.value.errno is Errno.INBOUND_CONTROL_TIMEOUT
+
+
 async def test_trunks_without_control_send_neither_report(pbx: Pbx) -> None:
     callid = await pbx.calls.place_call(CALLER, "5503301", "SIP-Carrier")
     assert pbx.calls_only() == [("RING", "1000", f"in:{CALLER}")]
