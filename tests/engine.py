@@ -21,10 +21,16 @@ from yspbx.pbx.events import (
     DomainEvent,
     ExtensionStatusChanged,
     ExtParty,
+    InboundCallArrived,
+    InboundCallOffered,
     InboundParty,
     KeyPressed,
     OutboundParty,
     Party,
+    PromptFinished,
+    PromptTrunkParty,
+    SmsResult,
+    SurveyAnswered,
 )
 from yspbx.pbx.models import Cdr
 from yspbx.pbx.simulated.calls import SimulatedCalls
@@ -41,12 +47,14 @@ _ACTIONS: dict[type[Any], str] = {
 }
 
 
-def who(party: Party) -> str:
-    """A party in one word: ``1001``, ``in:0612345678``, ``out:0698765432``."""
+def who(party: Party | PromptTrunkParty | None) -> str:
+    """A party in one word: ``1001``, ``in:0612345678``, ``out:0698765432``, ``trunk:GSM1``."""
     if isinstance(party, ExtParty):
         return party.extid
     if isinstance(party, InboundParty):
         return f"in:{party.from_number}"
+    if isinstance(party, PromptTrunkParty):
+        return f"trunk:{party.trunkname}"
     assert isinstance(party, OutboundParty)
     return f"out:{party.to_number}"
 
@@ -68,6 +76,16 @@ def brief(event: DomainEvent) -> tuple[str, ...]:
         return ("NewCdr", event.cdr.status)
     if isinstance(event, KeyPressed):
         return ("DTMF", event.info, str(event.flag), event.infos)
+    if isinstance(event, InboundCallOffered):
+        return ("Invite", who(event.inbound))
+    if isinstance(event, InboundCallArrived):
+        return ("Incoming", who(event.inbound))
+    if isinstance(event, PromptFinished):
+        return ("PlayPromptEnd", event.prompt, who(event.party))
+    if isinstance(event, SurveyAnswered):
+        return ("satisfaction", event.surveyresult)
+    if isinstance(event, SmsResult):
+        return ("sms-send", event.smsid, event.status)
     return (type(event).__name__,)
 
 

@@ -98,6 +98,9 @@ class SimSettings(_Section):
 class CallSettings(_Section):
     ring_timeout: float = Field(30, gt=0)
     inbound_control_window: float = Field(10, gt=0)
+    prompt_seconds: float = Field(5, gt=0)
+    sms_seconds: float = Field(3, gt=0)
+    survey_seconds: float = Field(10, gt=0)
 
 
 class Settings(BaseSettings):

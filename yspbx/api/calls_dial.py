@@ -13,7 +13,7 @@ _AUTOANSWER = Field("autoanswer", False, '"yes": the first phone picks up by its
 _DIAL_OUT_ERRORS = (Errno.EXTENSION_NOT_FOUND, Errno.NO_OUTBOUND_PERMISSION)
 
 
-def _autoanswer(params: Params) -> bool:
+def autoanswer(params: Params) -> bool:
     """``yes`` (any case) asks for auto-answer; anything else, or nothing, does not."""
     return (params.text("autoanswer") or "").strip().lower() == "yes"
 
@@ -33,7 +33,7 @@ def _autoanswer(params: Params) -> bool:
 async def dial_extension(request: ApiRequest) -> Reply:
     params = request.params
     callid = await request.services.engine.calls.dial_extension(
-        params.require("caller"), params.require("callee"), _autoanswer(params)
+        params.require("caller"), params.require("callee"), autoanswer(params)
     )
     return {"callid": callid}
 
@@ -53,7 +53,7 @@ async def dial_extension(request: ApiRequest) -> Reply:
 async def dial_outbound(request: ApiRequest) -> Reply:
     params = request.params
     callid = await request.services.engine.calls.dial_outbound(
-        params.require("extid"), params.require("outto"), _autoanswer(params)
+        params.require("extid"), params.require("outto"), autoanswer(params)
     )
     return {"callid": callid}
 
@@ -93,7 +93,7 @@ async def callback(request: ApiRequest) -> Reply:
 async def ivr_dial_extension(request: ApiRequest) -> Reply:
     params = request.params
     callid = await request.services.engine.calls.dial_ivr_extension(
-        params.require("ivrid"), params.require("extid"), _autoanswer(params)
+        params.require("ivrid"), params.require("extid"), autoanswer(params)
     )
     return {"callid": callid}
 

@@ -1,5 +1,6 @@
 """The call half of the engine interface: query, originate, control and transfer calls, and
-fetch their records and recordings (endpoints.md sections 9-13, 18-19).
+fetch their records and recordings (endpoints.md sections 9-13, 18-19); decide about inbound
+calls, play prompts, send SMS, and keep hotel rooms' wake-up alarms (sections 14-17).
 
 Implemented by :class:`yspbx.pbx.simulated.calls.SimulatedCalls`; a real engine provides its
 own. Arguments and answers are plain data (numbers and ids as strings), never HTTP. Methods
@@ -38,6 +39,33 @@ class OutboundCall:
     to_number: str
     trunk: str
     status: TrunkCallStatus
+
+
+@dataclass(frozen=True, slots=True)
+class AlarmFields:
+    """A wake-up alarm's fields as a request sends them (``None``: not sent). The engine checks
+    them (``10020`` for a value it cannot use)."""
+
+    time: str | None = None
+    type: str | None = None
+    weekdays: str | None = None
+    repeats: str | None = None
+    repeatinterval: str | None = None
+    prompt: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WakeupAlarm:
+    """One wake-up alarm of an extension, as ``wakeupcall/query`` lists it."""
+
+    wakeupid: str
+    extid: str
+    time: str
+    type: str
+    weekdays: tuple[str, ...]
+    repeats: int
+    repeatinterval: int
+    prompt: str
 
 
 class CallOps(Protocol):
@@ -113,3 +141,47 @@ class CallOps(Protocol):
         self, extid: str, starttime: str, endtime: str, random: str, client_ip: str
     ) -> bytes:
         """The matching records as CSV, spending ``random``."""
+
+    # -- inbound call control (section 14) -----------------------------------------------
+
+    async def accept_inbound(self, inboundid: str) -> None:
+        """Let a call the PBX announced with ``Invite`` go on (``10016`` once too late)."""
+
+    async def refuse_inbound(self, inboundid: str) -> None:
+        """Drop a call the PBX announced with ``Invite``: no record is kept."""
+
+    # -- prompts (section 15) ------------------------------------------------------------
+
+    async def play_prompt_to_extension(self, extid: str, prompt: str, autoanswer: bool) -> str:
+        """Ring the extension and play ``prompt`` (files joined by ``+``) once it answers."""
+
+    async def play_prompt_to_number(self, number: str, prompt: str, fromext: str) -> str:
+        """Dial ``number`` outside (as ``fromext`` may, any route when empty) and play."""
+
+    # -- SMS (section 16) ----------------------------------------------------------------
+
+    async def send_sms(self, trunk: str, phonenumber: str, message: str) -> str:
+        """Send the URL-encoded ``message``; answers the ``smsid``, the outcome is an event."""
+
+    # -- hotel (section 17) --------------------------------------------------------------
+
+    async def create_alarms(self, extids: list[str], fields: AlarmFields) -> list[str]:
+        """Give each extension the alarm; answers the new ``wakeupid``s, one per extension."""
+
+    async def alarms(self, extids: list[str] | None = None) -> list[WakeupAlarm]:
+        """The alarms of the extensions named (all when None), by extension, then id."""
+
+    async def update_alarm(
+        self, extid: str, wakeupid: str | None, time: str | None, fields: AlarmFields
+    ) -> None:
+        """Change the fields sent of one alarm, found by ``wakeupid`` (or, as the old guide
+        does it, by its current ``time``)."""
+
+    async def delete_alarms(
+        self, extid: str, wakeupids: list[str] | None, time: str | None = None
+    ) -> None:
+        """Delete the alarms named (by id, or by time), or all the extension's."""
+
+    async def check_out(self, extids: list[str]) -> None:
+        """Hotel check-out: empty the rooms' voicemail, remove their outbound-route
+        permissions, delete their alarms and reset their caller-ID name."""

@@ -1,5 +1,5 @@
 """The ``/sim/v1`` endpoints of product.md: state, reset, clock, journal, lockouts, phones
-(calls: :mod:`yspbx.sim.call_routes`)."""
+(calls: :mod:`yspbx.sim.call_routes`; SMS and voicemail: :mod:`yspbx.sim.service_routes`)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from yspbx.sim.bodies import json_object, number
 from yspbx.sim.call_routes import build_call_routes
 from yspbx.sim.errors import bad_request, conflict, not_found
 from yspbx.sim.report_routes import build_report_routes
+from yspbx.sim.service_routes import build_service_routes
 
 # One jump may move the clock by at most ten years.
 MAX_ADVANCE = 10 * 365 * 86400.0
@@ -101,4 +102,5 @@ def build_routes(holder: ServicesHolder) -> list[Route]:
         Route("/extensions/{number}/unregister", unregister, methods=["POST"]),
         *build_call_routes(holder),
         *build_report_routes(holder),
+        *build_service_routes(holder),
     ]

@@ -170,6 +170,26 @@ class SimulatedConfig(ConfigTables):
         call = self.hooks.extension_status(member.agent) or ""
         return _CALL_STATE_AGENT.get(call, AgentState.NOT_INUSE)
 
+    # Hotel check-out (the call engine's hotel/checkout does the rest).
+
+    async def check_out(self, numbers: list[str]) -> None:
+        """The rooms lose their outbound-route permissions and get back the name the
+        configuration file gives them; ``ConfigChange`` for each room whose name changed."""
+        async with self._changing():
+            rooms = self._pick(self.extensions, numbers, Errno.EXTENSION_NOT_FOUND)
+            renamed = []
+            for room in rooms:
+                for route in self.outroutes.values():
+                    if room.number in route.extensions:
+                        route.extensions = [e for e in route.extensions if e != room.number]
+                filed = self._pristine[kinds.EXTENSIONS.table].get(room.number)
+                name = filed.username if filed is not None else ""
+                if room.username != name:
+                    room.username = name
+                    renamed.append(room.number)
+            await self._save()
+        await self._emit([ConfigChanged("extension", "update", number) for number in renamed])
+
     # ConfigOps: apply.
 
     async def apply(self) -> None:

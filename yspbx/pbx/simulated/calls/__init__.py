@@ -5,9 +5,14 @@ The parts, each in its own module:
 
 * :mod:`.model`: calls, legs and the declared leg state machine;
 * :mod:`.switch`: the live calls and every change to them, with the reports each causes;
-* :mod:`.destinations`: reaching extensions, numbers outside, IVRs, queues, ring groups;
+* :mod:`.destinations`: reaching extensions, numbers outside, and the features that hold calls:
+  :mod:`.ivr`, :mod:`.queue` (with :mod:`.queue_strategy`, :mod:`.survey`), :mod:`.ringgroup`,
+  :mod:`.prompts`;
 * :mod:`.routing` (with :mod:`.patterns`, :mod:`.targets`): what a number reaches;
-* :mod:`.dialing`, :mod:`.control`, :mod:`.transfers`: the API's call operations;
+* :mod:`.dialing`, :mod:`.control`, :mod:`.transfers`, :mod:`.prompt_calls`: the API's call
+  operations; :mod:`.inbound_control`: ``Invite``/``Incoming`` and accept/refuse;
+* :mod:`.sms`: GSM messages; :mod:`.hotel` (with :mod:`.alarms`, :mod:`.alarm_rules`,
+  :mod:`.wakeup`, :mod:`.voicemail`): wake-up alarms and check-out;
 * :mod:`.phones`: the simulator's phones and the outside world (``/sim/v1/calls``);
 * :mod:`.queries`: how live calls are listed;
 * :mod:`.cdr`, :mod:`.recordings`, :mod:`.downloads`, :mod:`.records`: records, recordings
@@ -20,28 +25,34 @@ after the reports it caused have been handed to the event bus.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from yspbx.clock import Clock
 from yspbx.config import Settings
-from yspbx.pbx.call_ops import InboundCall, MonitorMode, OutboundCall
+from yspbx.pbx.call_ops import AlarmFields, InboundCall, MonitorMode, OutboundCall, WakeupAlarm
 from yspbx.pbx.models import Cdr
 from yspbx.pbx.simulated.calls.cdr import CdrBook
 from yspbx.pbx.simulated.calls.control import CallControl
 from yspbx.pbx.simulated.calls.destinations import Destinations
 from yspbx.pbx.simulated.calls.dialing import Dialer
 from yspbx.pbx.simulated.calls.downloads import Tickets
+from yspbx.pbx.simulated.calls.hotel import Hotel
 from yspbx.pbx.simulated.calls.ids import IdSource
+from yspbx.pbx.simulated.calls.inbound_control import InboundControl
 from yspbx.pbx.simulated.calls.model import LegKind
 from yspbx.pbx.simulated.calls.outbox import Outbox
 from yspbx.pbx.simulated.calls.phones import Phones
+from yspbx.pbx.simulated.calls.prompt_calls import PromptCalls
 from yspbx.pbx.simulated.calls.queries import describe, inbound_calls, outbound_calls
 from yspbx.pbx.simulated.calls.recordings import Recordings
 from yspbx.pbx.simulated.calls.records import RecordAccess
 from yspbx.pbx.simulated.calls.routing import Router
+from yspbx.pbx.simulated.calls.sms import SmsGateway
 from yspbx.pbx.simulated.calls.switch import Switch
 from yspbx.pbx.simulated.calls.transfers import Transfers
+from yspbx.pbx.simulated.calls.voicemail import Voicemail
 from yspbx.pbx.simulated.config import SimulatedConfig
 from yspbx.pbx.simulated.events import EventBus
 from yspbx.pbx.timefmt import parse_zone
@@ -62,6 +73,7 @@ class SimulatedCalls:
         scheduler: Scheduler,
         state: StateStore,
         bus: EventBus,
+        rng: random.Random | None = None,
     ) -> None:
         zone = parse_zone(settings.device.timezone)
         self._ids = IdSource(clock, state)
@@ -80,11 +92,16 @@ class SimulatedCalls:
             zone,
         )
         router = Router(config)
-        self._destinations = Destinations(self._switch)
+        self._destinations = Destinations(self._switch, router, rng)
         self._dialer = Dialer(self._switch, self._destinations, router)
         self._control = CallControl(self._switch, self._destinations, self._dialer)
         self._transfers = Transfers(self._switch, self._destinations, router, self._control)
-        self._phones = Phones(self._switch, self._destinations, router)
+        self._inbound = InboundControl(self._destinations)
+        self._phones = Phones(self._switch, self._destinations, router, self._inbound)
+        self._prompts = PromptCalls(self._switch, self._dialer, router)
+        self._sms = SmsGateway(self._switch)
+        self._voicemail = Voicemail(self._switch, state)
+        self._hotel = Hotel(self._destinations, state, self._voicemail, zone)
         self._records = RecordAccess(config, self._cdrs, self._recordings, self._tickets, zone)
         config.use_call_status(self.extension_status)
         config.hooks.trunk_in_use = self._switch.trunk_in_use
@@ -98,15 +115,26 @@ class SimulatedCalls:
 
     # -- life cycle ------------------------------------------------------------------------
 
+    def seed(self, value: int) -> None:
+        """Make the PBX's random choices (the ``Random`` queue strategy) repeatable."""
+        self._destinations.queues.strategy.rng.seed(value)
+
     async def start(self) -> None:
         await self._ids.load()
+        await self._hotel.start()
 
     async def reset(self) -> None:
-        """No calls, no records, no recordings, no download randoms; ids keep counting."""
+        """No calls, records, recordings, download randoms, messages or alarms; call ids keep
+        counting, alarm ids start over."""
         self._switch.clear()
+        self._destinations.queues.clear()
+        self._inbound.clear()
+        self._sms.clear()
         await self._cdrs.clear()
         await self._recordings.clear()
         await self._tickets.clear()
+        await self._voicemail.clear()
+        await self._hotel.reset()
 
     # -- CallOps: queries ------------------------------------------------------------------
 
@@ -187,6 +215,42 @@ class SimulatedCalls:
             lambda: self._transfers.transfer_trunk(outboundid, LegKind.OUTBOUND, number, fromext)
         )
 
+    # -- CallOps: inbound control, prompts, SMS, hotel -------------------------------------
+
+    async def accept_inbound(self, inboundid: str) -> None:
+        await self._run(lambda: self._inbound.accept(inboundid))
+
+    async def refuse_inbound(self, inboundid: str) -> None:
+        await self._run(lambda: self._inbound.refuse(inboundid))
+
+    async def play_prompt_to_extension(self, extid: str, prompt: str, autoanswer: bool) -> str:
+        return await self._run(lambda: self._prompts.to_extension(extid, prompt, autoanswer))
+
+    async def play_prompt_to_number(self, number: str, prompt: str, fromext: str) -> str:
+        return await self._run(lambda: self._prompts.to_number(number, prompt, fromext))
+
+    async def send_sms(self, trunk: str, phonenumber: str, message: str) -> str:
+        return await self._run(lambda: self._sms.send(trunk, phonenumber, message))
+
+    async def create_alarms(self, extids: list[str], fields: AlarmFields) -> list[str]:
+        return await self._hotel.create(extids, fields)
+
+    async def alarms(self, extids: list[str] | None = None) -> list[WakeupAlarm]:
+        return await self._hotel.query(extids)
+
+    async def update_alarm(
+        self, extid: str, wakeupid: str | None, time: str | None, fields: AlarmFields
+    ) -> None:
+        await self._hotel.update(extid, wakeupid, time, fields)
+
+    async def delete_alarms(
+        self, extid: str, wakeupids: list[str] | None, time: str | None = None
+    ) -> None:
+        await self._hotel.delete(extid, wakeupids, time)
+
+    async def check_out(self, extids: list[str]) -> None:
+        await self._hotel.check_out(extids)
+
     # -- CallOps: records and recordings ---------------------------------------------------
 
     async def recording_random(self, name: str, app_ip: str, allowed_ip: str | None) -> str:
@@ -240,3 +304,16 @@ class SimulatedCalls:
     async def records(self) -> list[Cdr]:
         """Every call record kept, oldest first."""
         return await self._cdrs.all()
+
+    def sms_messages(self) -> list[dict[str, Any]]:
+        """The SMS sent lately, oldest first, with their outcome so far."""
+        return self._sms.messages()
+
+    async def settle_sms(self, smsid: str, status: Literal["Success", "Failed"]) -> dict[str, Any]:
+        """Decide now how a message still being sent ends."""
+        return await self._run(lambda: self._sms.settle(smsid, status))
+
+    async def voicemail(self, extid: str) -> list[dict[str, Any]]:
+        """The messages in an extension's voicemail box, oldest first."""
+        await self._switch.flush()
+        return await self._voicemail.messages(extid)

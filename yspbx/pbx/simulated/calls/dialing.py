@@ -47,7 +47,7 @@ class Dialer:
         if isinstance(target, ExtensionTarget):
             self.idle(callee)
         call = self._new("Internal", caller, callee)
-        self._ring_extension_first(call, caller, target, autoanswer)
+        self.ring_extension_first(call, caller, target, autoanswer)
         return call.callid
 
     def dial_outbound(self, extid: str, number: str, autoanswer: bool) -> str:
@@ -55,7 +55,7 @@ class Dialer:
         target = self._router.outbound_for_api(number, extid)
         self.idle(extid)
         call = self._new("Outbound", extid, number)
-        self._ring_extension_first(call, extid, target, autoanswer)
+        self.ring_extension_first(call, extid, target, autoanswer)
         return call.callid
 
     def callback(self, caller: str, number: str, fromext: str) -> str:
@@ -64,7 +64,7 @@ class Dialer:
         second = self._router.outbound_for_api(number, fromext)
         call = self._new("Callback", caller, number)
         call.segment.srctrunkname = first.trunk
-        self._ring_outside_first(call, first, second)
+        self.ring_outside_first(call, first, second)
         return call.callid
 
     def dial_ivr_extension(self, ivrid: str, extid: str, autoanswer: bool) -> str:
@@ -72,7 +72,7 @@ class Dialer:
         self.extension(extid)
         self.idle(extid)
         call = self._new("Internal", extid, ivrid)
-        self._ring_extension_first(call, extid, IvrTarget(ivrid), autoanswer)
+        self.ring_extension_first(call, extid, IvrTarget(ivrid), autoanswer)
         return call.callid
 
     def dial_ivr_outbound(self, ivrid: str, number: str, fromext: str) -> str:
@@ -110,9 +110,10 @@ class Dialer:
     def _new(self, type: CdrType, callfrom: str, callto: str) -> Call:
         return self._switch.new_call(type, callfrom, callto, reports_ring=True, reports_alert=True)
 
-    def _ring_extension_first(
+    def ring_extension_first(
         self, call: Call, number: str, target: Target, autoanswer: bool
     ) -> None:
+        """Ring extension ``number`` as the call's caller; ``target`` follows its answer."""
         call.next_target = target
         extension = self._config.extensions[number]
         if not extension.registered:
@@ -129,10 +130,11 @@ class Dialer:
         first = self._router.outbound_for_api(number, fromext)
         call = self._new("Outbound", fromext, number)
         call.segment.desttrunkname = first.trunk
-        self._ring_outside_first(call, first, target)
+        self.ring_outside_first(call, first, target)
         return call.callid
 
-    def _ring_outside_first(self, call: Call, first: ExternalTarget, then: Target) -> None:
+    def ring_outside_first(self, call: Call, first: ExternalTarget, then: Target) -> None:
+        """Ring the number outside as the call's caller; ``then`` follows its answer."""
         call.next_target = then
         leg = Leg(
             LegKind.OUTBOUND,

@@ -32,7 +32,7 @@ from typing import Literal
 
 from yspbx.pbx.events import ExtParty, InboundParty, OutboundParty, Party
 from yspbx.pbx.models import CdrType
-from yspbx.pbx.simulated.calls.targets import Target
+from yspbx.pbx.simulated.calls.targets import Target, Unreachable
 from yspbx.scheduler import Timer
 
 
@@ -74,6 +74,7 @@ class Role(StrEnum):
 
 MonitorKind = Literal["Listen", "Whisper", "Barge-in"]
 DestinationKind = Literal["ivr", "queue", "ringgroup", "voicemail"]
+OfferKind = Literal["answer", "destination"]
 
 
 @dataclass(eq=False)
@@ -160,6 +161,33 @@ class Segment:
     agentringtime: str = ""
 
 
+class Feature:
+    """What the PBX itself does with a call beyond connecting parties: an IVR collecting keys,
+    a queue hunting for an agent, a ring group, a prompt, a satisfaction survey.
+
+    A call has at most one (``Call.feature``). The switch and the destinations ask it at the
+    moments it may want a say; each method's default is "nothing to add".
+    """
+
+    def key(self, call: Call, key: str) -> None:
+        """The caller pressed ``key`` (already reported as DTMF)."""
+
+    def ringing_stopped(self, call: Call, leg: Leg, why: Unreachable) -> bool:
+        """The last party ringing for the call stopped unanswered; True when handled."""
+        return False
+
+    def answered(self, call: Call, leg: Leg) -> None:
+        """A party the feature rang picked up (the call is connected right after)."""
+
+    def party_left(self, call: Call, leg: Leg) -> bool:
+        """A party of an answered call hung up; True when the feature carries on the call."""
+        return False
+
+    def describe(self) -> dict[str, str]:
+        """The feature for the control plane's call listing."""
+        return {}
+
+
 @dataclass(eq=False)
 class Call:
     callid: str
@@ -175,6 +203,13 @@ class Call:
     digits: str = ""
     ended: bool = False
     timers: list[Timer] = field(default_factory=list, repr=False)
+    feature: Feature | None = field(default=None, repr=False)
+    # An inbound call waiting for the application (Invite: accept/refuse; Incoming: a transfer).
+    offer: OfferKind | None = None
+    # (queue, agent) while a queue agent talks with the caller.
+    queue_agent: tuple[str, str] | None = None
+    # What the PBX placed the call for, when it is its own (a prompt, a wake-up alarm).
+    service: dict[str, str] = field(default_factory=dict)
 
     @property
     def caller(self) -> Leg:

@@ -15,6 +15,7 @@ from yspbx.pbx.events import KeyPressed
 from yspbx.pbx.models import CdrType
 from yspbx.pbx.simulated.calls.destinations import Destinations
 from yspbx.pbx.simulated.calls.errors import Invalid, NotFound, NotPossible
+from yspbx.pbx.simulated.calls.inbound_control import InboundControl
 from yspbx.pbx.simulated.calls.model import Call, Leg, LegKind, LegState, Role
 from yspbx.pbx.simulated.calls.routing import Router
 from yspbx.pbx.simulated.calls.switch import Switch
@@ -31,10 +32,17 @@ def _target_number(target: Target, dialled: str) -> str:
 
 
 class Phones:
-    def __init__(self, switch: Switch, destinations: Destinations, router: Router) -> None:
+    def __init__(
+        self,
+        switch: Switch,
+        destinations: Destinations,
+        router: Router,
+        inbound: InboundControl,
+    ) -> None:
         self._switch = switch
         self._destinations = destinations
         self._router = router
+        self._inbound = inbound
         self._config = switch.config
 
     def place(self, caller: str, dialled: str, trunk: str | None) -> Call:
@@ -79,7 +87,7 @@ class Phones:
             to_number=dialled,
         )
         self._switch.add_leg(call, leg)
-        self._destinations.reach(call, target)
+        self._inbound.arrive(call, target)
         return call
 
     def call(self, callid: str) -> Call:
@@ -119,7 +127,8 @@ class Phones:
         return leg
 
     def press(self, callid: str, digits: str) -> None:
-        """The caller presses keys: each one is kept on the call and reported (``DTMF``)."""
+        """The caller presses keys: each one is kept on the call, reported (``DTMF``), and
+        handed to the feature holding the call (an IVR, a queue's breakout, a survey)."""
         if not KEYS.fullmatch(digits):
             raise Invalid(f"{digits!r} holds keys a phone does not have (0-9, *, #)")
         call = self.call(callid)
@@ -127,7 +136,11 @@ class Phones:
         if not caller.connected:
             raise NotPossible(f"the caller of {callid} is not connected yet")
         for key in digits:
+            if call.ended or not caller.live:
+                break
             call.digits += key
             self._switch.outbox.emit(
                 KeyPressed(call.callid, (caller.party(),), key, len(call.digits) - 1, call.digits)
             )
+            if call.feature is not None:
+                call.feature.key(call, key)

@@ -101,6 +101,9 @@ def describe(call: Call) -> dict[str, Any]:
         "started_at": call.segment.started_at,
         "answered_at": call.segment.answered_at,
         "digits": call.digits,
+        "feature": (call.feature.describe() or None) if call.feature is not None else None,
+        "offer": call.offer,
+        "service": call.service or None,
         "legs": [_describe_leg(call, leg) for leg in call.live_legs()],
     }
 

@@ -44,6 +44,10 @@ from yspbx.scheduler import Scheduler, Timer
 
 # Called when the last ringing party of a call stopped ringing without answering.
 RingingStopped = Callable[[Call, Leg, Unreachable], None]
+# Told when a leg has ended, and when a call is over (with its record's status; None when the
+# call was dropped without a record, as a refused inbound call is).
+LegEnded = Callable[[Call, Leg], None]
+CallClosed = Callable[[Call, CdrStatus | None], None]
 
 
 class Switch:
@@ -76,6 +80,8 @@ class Switch:
         self._firing_at: float | None = None
         # Destinations decide what happens when nobody is left ringing (queues retry).
         self.on_ringing_stopped: RingingStopped = self._fail_on_ringing_stopped
+        self.leg_ended: list[LegEnded] = []
+        self.call_closed: list[CallClosed] = []
 
     # -- time ----------------------------------------------------------------------------
 
@@ -170,6 +176,9 @@ class Switch:
                 del self._trunk_legs[leg.leg_id]
         if leg.kind is LegKind.EXTENSION:
             self.status.update(leg.number, [leg] if leg.live else [])
+        if state is LegState.ENDED:
+            for listener in self.leg_ended:
+                listener(call, leg)
 
     # -- ringing -------------------------------------------------------------------------
 
@@ -284,6 +293,8 @@ class Switch:
             self._stop_ringing(call, leg, DECLINED)
             return
         if call.answered:
+            if call.feature is not None and call.feature.party_left(call, leg):
+                return
             self.finish(call, leg)
         else:
             ringing = call.ringing()
@@ -320,6 +331,21 @@ class Switch:
         for leg in ordered:
             self.move(call, leg, LegState.ENDED)
 
+    def end(self, call: Call, status: CdrStatus) -> None:
+        """The PBX ends the call without a further report (its BYEs already went out)."""
+        self._end_legs(call)
+        self.close(call, status)
+
+    def discard(self, call: Call) -> None:
+        """Drop the call as if it never was: no report beyond the legs' status, no record."""
+        call.ended = True
+        call.cancel_timers()
+        self._end_legs(call)
+        self.calls.pop(call.callid, None)
+        self._cdrs_written.pop(call.callid, None)
+        for listener in self.call_closed:
+            listener(call, None)
+
     def close(self, call: Call, status: CdrStatus) -> None:
         """The call is over: drop it and write its (last) record."""
         call.ended = True
@@ -327,6 +353,8 @@ class Switch:
         self.calls.pop(call.callid, None)
         self.write_record(call, status)
         self._cdrs_written.pop(call.callid, None)
+        for listener in self.call_closed:
+            listener(call, status)
 
     def write_record(self, call: Call, status: CdrStatus) -> None:
         """Write the record of the current stretch (and its recording), then ``NewCdr``."""

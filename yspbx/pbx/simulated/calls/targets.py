@@ -52,6 +52,16 @@ class VoicemailTarget:
 
 
 @dataclass(frozen=True, slots=True)
+class PromptTarget:
+    """The PBX itself plays ``number`` (prompt files joined by ``+``) to the call, then hangs
+    up: ``extension/playprompt``, ``outbound/playprompt`` and wake-up alarms. ``report`` says
+    whether the end of the playback is reported (``PlayPromptEnd``)."""
+
+    number: str
+    report: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class Unreachable:
     """Nothing can take the call: it fails with this report reason and record status."""
 
@@ -66,6 +76,7 @@ Target = (
     | QueueTarget
     | RingGroupTarget
     | VoicemailTarget
+    | PromptTarget
     | Unreachable
 )
 

@@ -104,6 +104,8 @@ class Transfers:
             switch.move(call, staying, LegState.DIALING)
         call.destination = None
         call.next_target = None
+        call.feature = None
+        call.offer = None
         if by_api:
             call.reports_ring = call.reports_alert = True
         if isinstance(target, Unreachable):
