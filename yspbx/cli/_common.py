@@ -17,7 +17,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
+from rich import box
 from rich.console import Console
+from rich.table import Column, Table
 
 if TYPE_CHECKING:
     import httpx
@@ -46,6 +48,13 @@ class CliState:
     sim_token: str | None = None
     transport: httpx.BaseTransport | None = None
     sim_transport: httpx.BaseTransport | None = None
+
+
+def listing(*headers: str) -> Table:
+    """A table of ids and numbers: never wrapped or cut, since they are meant to be copied
+    into the next command, and compact enough for an 80-column terminal."""
+    columns = [Column(header, no_wrap=True) for header in headers]
+    return Table(*columns, box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
 
 
 def state_of(ctx: typer.Context) -> CliState:
