@@ -137,7 +137,7 @@ def test_the_sdk_always_sends_what_the_server_requires(name: str) -> None:
 def _docs_rows() -> dict[str, str]:
     """docs/sdk.md's table of the configuration answers: model name -> its row."""
     text = (Path(__file__).parent.parent / "docs" / "sdk.md").read_text(encoding="utf-8")
-    section = text.split("### What the configuration methods answer", 1)[1].split("\n## ", 1)[0]
+    section = text.split("### What the configuration methods answer", 1)[1].split("\n##", 1)[0]
     rows = [line for line in section.splitlines() if line.startswith("| `")]
     return {row.split("`")[1]: row for row in rows}
 

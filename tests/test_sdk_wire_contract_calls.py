@@ -5,6 +5,7 @@ field the server reads the SDK can send, and every field it requires the SDK's m
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -134,3 +135,19 @@ def test_the_sdk_always_sends_what_the_server_requires(name: str) -> None:
 
 def test_each_served_endpoint_has_a_case() -> None:
     assert {case.path for case in CALL_CASES.values()} >= SERVED
+
+
+def test_the_docs_name_every_answer_field_with_its_wire_name() -> None:
+    text = (Path(__file__).parent.parent / "docs" / "sdk.md").read_text(encoding="utf-8")
+    section = text.split("### What the call methods answer", 1)[1].split("\n##", 1)[0]
+    rows = {line.split("`")[1]: line for line in section.splitlines() if line.startswith("| `")}
+    models = [calls.InboundCall, calls.CallParty, calls.OutboundCall, *WHOLE.values()]
+    assert set(rows) == {model.__name__ for model in models}
+    for model in models:
+        row = rows[model.__name__]
+        for name, info in model.model_fields.items():
+            if info.alias and info.alias != name:
+                assert f"`{name}` (`{info.alias}`)" in row, (model.__name__, name)
+            else:
+                assert f"`{name}`" in row, (model.__name__, name)
+                assert f"`{name}` (`" not in row, (model.__name__, name)
