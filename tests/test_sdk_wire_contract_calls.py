@@ -141,7 +141,12 @@ def test_the_docs_name_every_answer_field_with_its_wire_name() -> None:
     text = (Path(__file__).parent.parent / "docs" / "sdk.md").read_text(encoding="utf-8")
     section = text.split("### What the call methods answer", 1)[1].split("\n##", 1)[0]
     rows = {line.split("`")[1]: line for line in section.splitlines() if line.startswith("| `")}
-    models = [calls.InboundCall, calls.CallParty, calls.OutboundCall, *WHOLE.values()]
+    models: list[type[BaseModel]] = [
+        calls.InboundCall,
+        calls.CallParty,
+        calls.OutboundCall,
+        *WHOLE.values(),
+    ]
     assert set(rows) == {model.__name__ for model in models}
     for model in models:
         row = rows[model.__name__]
