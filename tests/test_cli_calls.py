@@ -49,7 +49,7 @@ def test_calls_lists_both_directions(pbx: list[str], simulator: Simulator) -> No
     table = ok(*pbx, "calls")
     assert inbound in table
     ivr_row = next(line for line in table.splitlines() if in_ivr in line)
-    assert ivr_row.split()[-2:] == ["ivr", "6200"]  # who has the call
+    assert "ivr 6200" in ivr_row  # who has the call
     assert outboundid is not None
     assert outboundid in table
     assert "Talking" in table

@@ -98,7 +98,7 @@ def calls(ctx: typer.Context, as_json: JsonOption = False) -> None:
     if as_json:
         print_json(live)
         return
-    table = listing("callid", "parties", "state", "trunk")
+    table = listing("callid", "parties", "state", "trunk", wrap="parties")
     for item in live:
         table.add_row(item.callid, ", ".join(item.parties), item.state, item.trunk or "")
     console.print(table if live else "no calls")
