@@ -8,7 +8,7 @@ import pytest
 from tests.engine import pbx  # noqa: F401  (the in-process PBX fixture)
 from tests.helpers import Api, Sim
 from tests.sdk_live import Wire, twin
-from yspbx.client import Client
+from yspbx.client import Client, Simulator
 from yspbx.testing import ServerProcess
 
 
@@ -66,3 +66,10 @@ def sdk(
     driven through the same calls (see ``tests/sdk_live.py``)."""
     with twin(request.param, server.url, wire) as client:
         yield client
+
+
+@pytest.fixture
+def simulator(server: ServerProcess, sim: Sim) -> Iterator[Simulator]:
+    """The SDK's control-plane helper on the session's server (reset first, by ``sim``)."""
+    with Simulator(server.url) as control:
+        yield control

@@ -12,16 +12,17 @@ from __future__ import annotations
 import functools
 import inspect
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
 
 import httpx
+import pytest
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 from pydantic import BaseModel
 
 from tests.helpers import PASSWORD
-from yspbx.client import AsyncClient, Client
+from yspbx.client import ApiError, AsyncClient, Client, Simulator
 
 API = "/api/v1.1.0/"
 
@@ -144,4 +145,32 @@ def assert_read_whole(models: Sequence[BaseModel], answer: list[dict[str, Any]])
             name = by_wire[key]
             assert name in model.model_fields_set
             value = getattr(model, name)
+            if isinstance(text, list):  # a list of objects (an inbound call's callee)
+                assert_read_whole(value, text)
+                continue
             assert _same(value, text), f"{type(model).__name__}.{name} = {value!r}, sent {text!r}"
+
+
+# -- calls -----------------------------------------------------------------------------------
+
+OUTSIDE = "0612345678"
+FAR_END = "0698765432"
+
+
+def talking(simulator: Simulator, caller: str, callee: str, trunk: str | None = None) -> str:
+    """A call from ``caller`` to ``callee`` that ``callee`` answered."""
+    callid = simulator.start_call(caller, callee, trunk=trunk)
+    assert simulator.answer(callid) == callee
+    return callid
+
+
+def raised(
+    call: Callable[[], object], kind: type[ApiError], errno: str, endpoint: str | None = None
+) -> None:
+    """``call`` raises exactly ``kind`` (not a subclass) with ``errno`` (for ``endpoint``)."""
+    with pytest.raises(kind) as caught:
+        call()
+    assert type(caught.value) is kind
+    assert caught.value.errno == errno
+    if endpoint is not None:
+        assert caught.value.endpoint == endpoint

@@ -11,53 +11,15 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import httpx
 import pytest
-from typer.testing import CliRunner, Result
 
+from tests.cli_support import bound, creds, run
 from tests.helpers import Api, Sim, failed
-from tests.sdk_cases import TOKEN
-from yspbx.cli import app
 from yspbx.cli._common import CliState
 from yspbx.cli.sim import parse_duration
 from yspbx.testing import ServerProcess
-
-runner = CliRunner()
-
-
-def run(*args: str, state: CliState | None = None, env: dict[str, str] | None = None) -> Result:
-    return runner.invoke(app, list(args), obj=state, env=env)
-
-
-def creds(url: str, password: str = "yspbx-demo") -> list[str]:
-    return ["--pbx", url, "--username", "api", "--password", password]
-
-
-def bound(address: str) -> CliState:
-    return CliState(transport=httpx.HTTPTransport(local_address=address))
-
-
-def fake_pbx(answers: dict[str, dict[str, Any]]) -> tuple[CliState, list[httpx.Request]]:
-    """A PBX behind an injected transport, for verbs whose endpoints the server lacks yet."""
-    seen: list[httpx.Request] = []
-
-    def handle(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        name = request.url.path.removeprefix("/api/v1.1.0/")
-        if name == "login":
-            return httpx.Response(200, json={"status": "Success", "token": TOKEN})
-        return httpx.Response(200, json={"status": "Success", **answers.get(name, {})})
-
-    return CliState(transport=httpx.MockTransport(handle)), seen
-
-
-def sent(seen: list[httpx.Request], name: str) -> dict[str, Any]:
-    (request,) = [r for r in seen if r.url.path.endswith("/" + name)]
-    body: dict[str, Any] = json.loads(request.content or b"{}")
-    return body
-
 
 # -- client verbs against the real server -------------------------------------------------
 
@@ -131,99 +93,6 @@ def test_missing_connection_options_are_usage_errors() -> None:
     assert "--username" in result.output
 
 
-# -- client verbs whose endpoints the server does not serve yet: an injected PBX -------------
-
-
-def test_extensions_table_and_json() -> None:
-    state, _ = fake_pbx(
-        {
-            "extensionlist/query": {
-                "extlist": [
-                    {"extnumber": "2001", "status": "Registered", "type": "SIP", "username": "Ana"}
-                ]
-            }
-        }
-    )
-    result = run(*creds("http://pbx.test"), "extensions", state=state)
-    assert result.exit_code == 0, result.output
-    assert "2001" in result.output
-    assert "Ana" in result.output
-    assert "Registered" in result.output
-    as_json = run(*creds("http://pbx.test"), "extensions", "--json", state=state)
-    assert json.loads(as_json.output)[0]["number"] == "2001"
-
-
-def test_calls_lists_both_directions() -> None:
-    state, _ = fake_pbx(
-        {
-            "inbound/query": {
-                "inbound": [
-                    {
-                        "inboundid": "1709283312.41",
-                        "from": "0612345678",
-                        "to": "4420001",
-                        "trunk": "SIP-Carrier",
-                        "status": "Talking",
-                        "callee": [{"extid": "2001"}],
-                    }
-                ]
-            },
-            "outbound/query": {"outbound": []},
-        }
-    )
-    result = run(*creds("http://pbx.test"), "calls", state=state)
-    assert result.exit_code == 0, result.output
-    assert "Talking" in result.output
-    as_json = json.loads(run(*creds("http://pbx.test"), "calls", "--json", state=state).output)
-    assert as_json["inbound"][0]["id"] == "1709283312.41"
-    assert as_json["inbound"][0]["from_number"] == "0612345678"
-    assert as_json["outbound"] == []
-
-
-def test_dial_hangup_and_transfer_send_what_they_say() -> None:
-    answers = {
-        "extension/dial_extension": {"callid": "1.1"},
-        "extension/dial_outbound": {"callid": "1.2"},
-        "calltransfer": {"callid": "1.3"},
-    }
-    state, seen = fake_pbx(answers)
-    pbx = creds("http://pbx.test")
-    result = run(*pbx, "dial", "2001", "2002", state=state)
-    assert result.output.strip() == "1.1"
-    assert sent(seen, "extension/dial_extension") == {
-        "caller": "2001",
-        "callee": "2002",
-        "autoanswer": "no",
-    }
-    result = run(*pbx, "dial", "--external", "--auto-answer", "2001", "0611", state=state)
-    assert result.output.strip() == "1.2"
-    assert sent(seen, "extension/dial_outbound")["autoanswer"] == "yes"
-    assert run(*pbx, "hangup", "2001", state=state).exit_code == 0
-    assert sent(seen, "extension/hangup") == {"extid": "2001"}
-    assert run(*pbx, "hangup", "--inbound", "9.9", state=state).exit_code == 0
-    assert sent(seen, "inbound/hangup") == {"inboundid": "9.9"}
-    assert run(*pbx, "hangup", state=state).exit_code == 2
-    result = run(*pbx, "transfer", "1.1", "2001", "6700", state=state)
-    assert result.output.strip() == "1.3"
-    assert sent(seen, "calltransfer") == {
-        "callid": "1.1",
-        "transferor": "2001",
-        "transferto": "6700",
-    }
-
-
-def test_a_refused_request_shows_the_errno_and_its_meaning() -> None:
-    def handle(request: httpx.Request) -> httpx.Response:
-        if request.url.path.endswith("/login"):
-            return httpx.Response(200, json={"status": "Success", "token": TOKEN})
-        return httpx.Response(200, json={"status": "Failed", "errno": "10008"})
-
-    state = CliState(transport=httpx.MockTransport(handle))
-    result = run(*creds("http://pbx.test"), "dial", "2001", "2002", state=state)
-    assert result.exit_code == 1
-    assert "errno 10008 (extension is not idle)" in result.output
-
-
 # -- yspbx sim --------------------------------------------------------------------------------
 
 
@@ -271,47 +140,34 @@ def test_sim_phone_registration(server: ServerProcess, sim: Sim) -> None:
     assert "already registered" in again.output
 
 
-def test_sim_call_verbs_send_the_control_plane_requests() -> None:
-    """Calls, answers, DTMF and the report log are served by the calls and reports issues;
-    until then the requests are checked against an injected transport."""
-    seen: list[tuple[str, str, Any]] = []
+def test_sim_reports_lists_and_filters() -> None:
+    """``/sim/v1/reports`` is served by the reports issue; until then the verb reads an
+    injected control plane (the call verbs run live in ``test_cli_calls.py``)."""
+    reports = [
+        {
+            "id": 1,
+            "action": "RING",
+            "target": "http://127.0.0.1:8260/",
+            "body": '{"action":"RING"}',
+            "attempts": 1,
+            "delivered": True,
+            "last_status": 200,
+        },
+        {"id": 2, "action": "BYE", "target": "http://127.0.0.1:8260/", "body": "{}"},
+    ]
 
     def handle(request: httpx.Request) -> httpx.Response:
-        body = json.loads(request.content) if request.content else None
-        seen.append((request.method, request.url.path, body))
-        if request.url.path == "/sim/v1/calls" and request.method == "POST":
-            return httpx.Response(200, json={"callid": "1700000000.1"})
-        if request.url.path == "/sim/v1/calls":
-            call = {"callid": "1700000000.1", "parties": ["1001", "1000"], "state": "ringing"}
-            return httpx.Response(200, json=[call])
-        if request.url.path == "/sim/v1/reports":
-            report = {
-                "id": 1,
-                "action": "RING",
-                "target": "http://127.0.0.1:8260/",
-                "body": '{"action":"RING"}',
-                "attempts": 1,
-                "delivered": True,
-                "last_status": 200,
-            }
-            return httpx.Response(200, json=[report])
-        return httpx.Response(200, json={})
+        assert (request.method, request.url.path) == ("GET", "/sim/v1/reports")
+        return httpx.Response(200, json=reports)
 
     state = CliState(sim_transport=httpx.MockTransport(handle))
-    assert run("sim", "call", "0611", "1000", "--trunk", "SIP-Carrier", state=state).output.strip()
-    assert run("sim", "answer", "1700000000.1", state=state).exit_code == 0
-    assert run("sim", "dtmf", "1700000000.1", "12#", state=state).exit_code == 0
-    assert run("sim", "hangup", "1700000000.1", "--party", "1000", state=state).exit_code == 0
-    calls = run("sim", "calls", state=state)
-    assert "1001, 1000" in calls.output
-    reports = run("sim", "reports", "--action", "RING", state=state)
-    assert "RING" in reports.output
-    assert seen[:4] == [
-        ("POST", "/sim/v1/calls", {"from": "0611", "to": "1000", "trunk": "SIP-Carrier"}),
-        ("POST", "/sim/v1/calls/1700000000.1/answer", {}),
-        ("POST", "/sim/v1/calls/1700000000.1/dtmf", {"digits": "12#"}),
-        ("POST", "/sim/v1/calls/1700000000.1/hangup", {"party": "1000"}),
-    ]
+    ring = run("sim", "reports", "--action", "RING", state=state)
+    assert ring.exit_code == 0, ring.output
+    assert "RING" in ring.output
+    assert "BYE" not in ring.output
+    as_json = json.loads(run("sim", "reports", "--json", state=state).output)
+    assert [r["action"] for r in as_json] == ["RING", "BYE"]
+    assert "no reports" in run("sim", "reports", "--action", "ALERT", state=state).output
 
 
 def test_sim_without_a_server_says_so() -> None:

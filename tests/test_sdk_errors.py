@@ -23,6 +23,7 @@ from yspbx.client import (
     LockoutError,
     LoginError,
     NotFoundError,
+    NotPermittedError,
     ResponseError,
     TokenError,
     TransportError,
@@ -97,6 +98,16 @@ def paths(seen: list[httpx.Request]) -> list[str]:
         ("10008", BusyError),
         ("10027", BusyError),
         ("10025", BusyError),
+        ("10015", BusyError),  # the call is not connected yet
+        ("10061", BusyError),  # the trunk carries a call
+        ("10009", NotPermittedError),
+        ("10010", NotPermittedError),
+        ("10024", NotPermittedError),
+        ("20012", InvalidValueError),  # a download ticket spent, expired or unknown
+        ("20020", InvalidValueError),
+        ("20019", InvalidValueError),
+        ("20015", InvalidValueError),
+        ("20021", NotFoundError),
         ("10011", NotFoundError),
         ("10012", NotFoundError),
         ("10062", NotFoundError),

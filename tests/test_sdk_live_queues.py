@@ -16,6 +16,7 @@ from yspbx.client import (
     NotFoundError,
     Queue,
     QueueStatus,
+    Simulator,
 )
 
 
@@ -181,3 +182,37 @@ def test_unknown_queues_are_not_found(sdk: Client) -> None:
         with pytest.raises(NotFoundError) as caught:
             call()
         assert caught.value.errno == "10013"
+
+
+def test_queue_status_counts_waiting_callers(sdk: Client, wire: Wire, simulator: Simulator) -> None:
+    """Callers ringing in on a trunk for queue 6700 wait until an agent answers; the count is
+    ``callercount`` on the wire, ``waiting_callers`` in the SDK."""
+    first = simulator.start_call("0611111111", "6700", trunk="SIP-Carrier")
+    second = simulator.start_call("0622222222", "6700", trunk="SIP-Carrier")
+    third = simulator.start_call("0633333333", "5503303", trunk="SIP-Carrier")  # the queue's DID
+    assert {c.callid: c.destination.number for c in simulator.calls() if c.destination} == {
+        first: "6700",
+        second: "6700",
+        third: "6700",
+    }
+    status = sdk.queues.status("6700")
+    (block,) = wire.items("queuestatus/query", "queues")[0]["queuestatus"]
+    assert block["callercount"] == "3"
+    assert status.waiting_callers == 3
+    # Both agents ring for the first caller.
+    assert [(m.agent, m.status) for m in status.members] == [
+        ("1001", AgentStatus.RINGING),
+        ("1002", AgentStatus.RINGING),
+    ]
+
+    assert simulator.answer(first, party="1001") == "1001"  # an agent takes the first caller
+    assert sdk.queues.status("6700").waiting_callers == 2
+    simulator.hang_up(second)  # a caller gives up
+    assert sdk.queues.status("6700").waiting_callers == 1
+    sdk.calls.hang_up_inbound(third)
+    status = sdk.queues.status("6700")
+    assert status.waiting_callers == 0
+    assert [(m.agent, m.status) for m in status.members] == [
+        ("1001", AgentStatus.IN_USE),
+        ("1002", AgentStatus.IDLE),
+    ]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.sdk_live import Wire, assert_read_whole
-from yspbx.client import Client, InvalidValueError, NotFoundError, SipTrunk
+from tests.sdk_live import FAR_END, OUTSIDE, Wire, assert_read_whole, raised
+from yspbx.client import BusyError, Client, InvalidValueError, NotFoundError, Simulator, SipTrunk
 
 
 def test_trunk_list(sdk: Client, wire: Wire) -> None:
@@ -160,3 +160,26 @@ def test_updating_an_unknown_sip_trunk_is_not_found(sdk: Client) -> None:
         with pytest.raises(NotFoundError) as caught:
             sdk.trunks.update_sip(trunk_id, "peer", host="203.0.113.9")
         assert (caught.value.errno, caught.value.endpoint) == ("10062", "siptrunk/update")
+
+
+def test_a_trunk_carrying_a_call_cannot_be_deleted(sdk: Client, simulator: Simulator) -> None:
+    """``10061`` (the trunk could not be deleted: a call is on it) is a ``BusyError``: it
+    works once the call has ended. Deleting several trunks deletes none of them."""
+    inbound = simulator.start_call(OUTSIDE, "5503310", trunk="SIP-Screened")
+    raised(lambda: sdk.trunks.delete_sip("SIP-Screened"), BusyError, "10061", "siptrunk/delete")
+    raised(lambda: sdk.trunks.delete_sip(["SIP-Directed", "SIP-Screened"]), BusyError, "10061")
+    simulator.start_call("1001", FAR_END)  # out through SIP-Carrier
+    raised(lambda: sdk.trunks.delete_sip("all"), BusyError, "10061")
+    assert [t.name for t in sdk.trunks.query_sip()] == [
+        "SIP-Carrier",
+        "SIP-Screened",
+        "SIP-Directed",
+    ]
+
+    simulator.hang_up(inbound)
+    sdk.trunks.delete_sip("SIP-Screened")
+    raised(lambda: sdk.trunks.delete_sip("SIP-Carrier"), BusyError, "10061")
+    sdk.calls.hang_up("1001")
+    sdk.trunks.delete_sip("SIP-Carrier")
+    assert simulator.calls() == []
+    assert [t.name for t in sdk.trunks.query_sip()] == ["SIP-Directed"]

@@ -12,12 +12,9 @@ import pytest
 from pydantic import BaseModel
 
 from tests.sdk_cases_config import CONFIG_CASES
+from tests.wire_contract import ENDPOINTS, answered_keys, wire_names
 from yspbx import api
-from yspbx.api import all_endpoints
-from yspbx.api.registry import Endpoint
 from yspbx.client._models import extensions, ivrs, paging, queues, routes, system, trunks
-
-ENDPOINTS = {endpoint.path: endpoint for endpoint in all_endpoints()}
 
 ANSWERS: dict[str, tuple[str, type[BaseModel]]] = {
     "deviceinfo/query": ("deviceinfo", system.DeviceInfo),
@@ -74,17 +71,6 @@ NOT_SENT = {
 }
 # Spellings the server reads besides the one the SDK sends (extension/update's ``moblie``).
 ALSO_READ = {"extension/update": {"moblie"}}
-
-
-def wire_names(model: type[BaseModel]) -> set[str]:
-    return {info.alias or name for name, info in model.model_fields.items()}
-
-
-def answered_keys(endpoint: Endpoint, key: str) -> set[str]:
-    schema: dict[str, Any] = endpoint.response[key]
-    if schema.get("type") == "array":
-        schema = schema["items"]
-    return set(schema["properties"])
 
 
 @pytest.mark.parametrize("path", sorted(ANSWERS))
@@ -151,7 +137,7 @@ def test_the_sdk_always_sends_what_the_server_requires(name: str) -> None:
 def _docs_rows() -> dict[str, str]:
     """docs/sdk.md's table of the configuration answers: model name -> its row."""
     text = (Path(__file__).parent.parent / "docs" / "sdk.md").read_text(encoding="utf-8")
-    section = text.split("### What the configuration methods answer", 1)[1].split("\n## ", 1)[0]
+    section = text.split("### What the configuration methods answer", 1)[1].split("\n##", 1)[0]
     rows = [line for line in section.splitlines() if line.startswith("| `")]
     return {row.split("`")[1]: row for row in rows}
 

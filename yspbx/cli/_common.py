@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.table import Column, Table
 
 if TYPE_CHECKING:
     import httpx
@@ -46,6 +47,15 @@ class CliState:
     sim_token: str | None = None
     transport: httpx.BaseTransport | None = None
     sim_transport: httpx.BaseTransport | None = None
+
+
+def listing(*headers: str, wrap: str | None = None) -> Table:
+    """A table of ids and numbers, compact enough for an 80-column terminal. Ids and numbers
+    are meant to be copied into the next command, so no column is cut or wrapped but ``wrap``
+    (by default the last one), which wraps between words when the terminal is narrow."""
+    wrapping = headers[-1] if wrap is None else wrap
+    columns = [Column(header, no_wrap=header != wrapping) for header in headers]
+    return Table(*columns, box=None, padding=(0, 2, 0, 0), header_style="bold")
 
 
 def state_of(ctx: typer.Context) -> CliState:

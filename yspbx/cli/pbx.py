@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from yspbx.cli._common import console, explained, fail, open_client, print_json, state_of
+from yspbx.cli._common import (
+    console,
+    explained,
+    fail,
+    listing,
+    open_client,
+    print_json,
+    state_of,
+)
+
+if TYPE_CHECKING:
+    from yspbx.client import CallParty
 
 JsonOption = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
 
@@ -52,7 +63,7 @@ def extensions(ctx: typer.Context, as_json: JsonOption = False) -> None:
     if as_json:
         print_json(found)
         return
-    table = Table("number", "name", "status", "type", "agent id")
+    table = listing("number", "name", "status", "type", "agent id")
     for ext in found:
         table.add_row(ext.number, ext.name, ext.status, ext.type, ext.agent_id)
     console.print(table)
@@ -71,15 +82,23 @@ def calls(ctx: typer.Context, as_json: JsonOption = False) -> None:
             }
         )
         return
-    table = Table("direction", "id", "from", "to", "trunk", "status", "with")
+    table = listing("dir", "id", "from", "to", "trunk", "status", "with")
     for call in inbound:
-        held_by = ",".join(p.extension or "?" for p in call.callee)
+        held_by = ", ".join(_party(p) for p in call.callee)
         table.add_row(
             "in", call.id, call.from_number, call.to_number, call.trunk, call.status, held_by
         )
     for out in outbound:
         table.add_row("out", out.id, out.from_number, out.to_number, out.trunk, out.status, "")
     console.print(table if inbound or outbound else "no calls in progress")
+
+
+def _party(party: CallParty) -> str:
+    """An extension as its number; an IVR, queue, ring group or trunk leg named as such."""
+    kind = party.kind
+    if kind in ("extension", ""):
+        return party.id
+    return f"{kind.replace('_', ' ')} {party.id}"
 
 
 def dial(

@@ -17,6 +17,7 @@ from yspbx.cli._common import (
     console,
     explained,
     fail,
+    listing,
     open_simulator,
     print_json,
     state_of,
@@ -97,7 +98,7 @@ def calls(ctx: typer.Context, as_json: JsonOption = False) -> None:
     if as_json:
         print_json(live)
         return
-    table = Table("callid", "parties", "state", "trunk")
+    table = listing("callid", "parties", "state", "trunk", wrap="parties")
     for item in live:
         table.add_row(item.callid, ", ".join(item.parties), item.state, item.trunk or "")
     console.print(table if live else "no calls")
@@ -125,6 +126,19 @@ def dtmf(ctx: typer.Context, callid: str, digits: str) -> None:
     with explained(_target(ctx)), open_simulator(ctx) as sim:
         sim.dtmf(callid, digits)
     console.print("[green]sent[/]")
+
+
+@app.command()
+def transfer(
+    ctx: typer.Context,
+    callid: str,
+    party: Annotated[str, typer.Argument(help="the extension whose phone transfers")],
+    to: Annotated[str, typer.Argument(metavar="TO", help="where the other side goes")],
+) -> None:
+    """PARTY blind-transfers the other side of its call to TO from its phone."""
+    with explained(_target(ctx)), open_simulator(ctx) as sim:
+        sim.transfer(callid, party, to)
+    console.print("[green]transferred[/]")
 
 
 @app.command()

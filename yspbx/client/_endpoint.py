@@ -68,10 +68,11 @@ def many(key: str, model: type[M]) -> Parser[list[M]]:
 
 
 def whole(model: type[M]) -> Parser[M]:
-    """The answer itself, beside ``status`` (``recording/get_random``, ``cdr/get_random``)."""
+    """The answer's own fields, beside ``status`` (``recording/get_random``,
+    ``cdr/get_random``); ``status`` is the envelope's, not the model's."""
 
     def parse(data: dict[str, Any]) -> M:
-        return model.model_validate(data)
+        return model.model_validate({k: v for k, v in data.items() if k != "status"})
 
     return parse
 

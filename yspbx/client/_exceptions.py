@@ -8,7 +8,8 @@
     │   ├── TokenError              20004 / 20005 / 20006, still failing after one re-login
     │   ├── NotFoundError           the extension, call, IVR, queue, trunk, file... does not exist
     │   ├── InvalidValueError       a value of the request was refused (missing, malformed, taken)
-    │   └── BusyError               the extension or GSM module is busy, or applied too often
+    │   ├── NotPermittedError       the PBX's settings forbid it (outbound permission, monitoring)
+    │   └── BusyError               not now: something is busy or in a call, or not connected yet
     ├── TransportError              the PBX could not be reached or did not answer in time
     │   ├── ConnectError                nothing reached the PBX (refused, no route, TLS, DNS)
     │   └── TransportTimeout            no answer in time
@@ -97,8 +98,17 @@ class InvalidValueError(ApiError):
     """
 
 
+class NotPermittedError(ApiError):
+    """The PBX's settings forbid what was asked: the extension may not dial that number
+    (``10024``: no outbound route it may use, or call restriction on), the extension may not
+    be monitored or already is (``10009``), or the monitor's mode does not allow this kind of
+    monitoring (``10010``). Asking again will not help until the settings change."""
+
+
 class BusyError(ApiError):
-    """The PBX cannot do it now: the extension is not idle, no GSM module is free, ..."""
+    """The PBX cannot do it now: the extension is not idle (``10008``), the call is not
+    connected yet (``10015``), the trunk carries a call (``10061``), no GSM module is free
+    (``10027``), settings were applied too often (``10025``). It may work later."""
 
 
 class TransportError(YspbxError):
@@ -152,6 +162,12 @@ _INVALID_VALUE_ERRNOS = frozenset(
         Errno.SMS_NUMBER_BLANK,
         Errno.SMS_CONTENT_BLANK,
         Errno.SMS_NUMBER_INVALID,
+        # Downloads: the allowed IP, the CDR time range, a ticket (random) that is unknown,
+        # spent, expired or not for this file or client.
+        Errno.ALLOWED_IP_INVALID,
+        Errno.CDR_TIME_INVALID,
+        Errno.RECORDING_RANDOM_INVALID,
+        Errno.CDR_RANDOM_INVALID,
         # siptrunk/*: every field's own code, from the name to the DODs (10042-10059).
         *(Errno(str(code)) for code in range(10042, 10060)),
         # inroute/*: name, patterns, trunks, destination (10063-10069).
@@ -160,8 +176,17 @@ _INVALID_VALUE_ERRNOS = frozenset(
         *(Errno(str(code)) for code in range(10073, 10081)),
     }
 )
+_NOT_PERMITTED_ERRNOS = frozenset(
+    {Errno.MONITOR_NOT_ALLOWED, Errno.MONITOR_MODE_MISMATCH, Errno.NO_OUTBOUND_PERMISSION}
+)
 _BUSY_ERRNOS = frozenset(
-    {Errno.EXTENSION_NOT_IDLE, Errno.GSM_MODULE_BUSY, Errno.APPLY_TOO_FREQUENT}
+    {
+        Errno.EXTENSION_NOT_IDLE,
+        Errno.CALL_NOT_CONNECTED,
+        Errno.TRUNK_DELETE_FAILED,
+        Errno.GSM_MODULE_BUSY,
+        Errno.APPLY_TOO_FREQUENT,
+    }
 )
 
 
@@ -173,6 +198,8 @@ def api_error(errno: str, endpoint: str = "") -> ApiError:
         return NotFoundError(errno, endpoint)
     if errno in _INVALID_VALUE_ERRNOS:
         return InvalidValueError(errno, endpoint)
+    if errno in _NOT_PERMITTED_ERRNOS:
+        return NotPermittedError(errno, endpoint)
     if errno in _BUSY_ERRNOS:
         return BusyError(errno, endpoint)
     return ApiError(errno, endpoint)

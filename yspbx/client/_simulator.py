@@ -38,13 +38,58 @@ class ExtensionState(ResponseModel):
     status: str
 
 
+class SimLeg(ResponseModel):
+    """One party's channel in a live call."""
+
+    number: str
+    kind: str = ""
+    """``ext``, ``inbound`` (came in on a trunk) or ``outbound`` (went out on one)."""
+    role: str = ""
+    """``caller``, ``callee`` or ``monitor``."""
+    state: str = ""
+    """``ringing``, ``dialing`` (up, waiting), ``talking`` or ``held``."""
+    muted: bool = False
+    id: str | None = None
+    """A trunk leg's ``inboundid`` / ``outboundid``."""
+    trunk: str | None = None
+    trunk_number: str | None = None
+    """The number as the trunk dialled it (after the route's strip and prepend)."""
+    status: str | None = None
+    """A trunk leg's status as ``inbound/query`` / ``outbound/query`` say it."""
+    monitor_mode: str | None = None
+
+
+class SimDestination(ResponseModel):
+    """The PBX feature holding a call: ``ivr``, ``queue``, ``ringgroup`` or ``voicemail``."""
+
+    type: str
+    number: str
+
+
 class SimCall(ResponseModel):
     """A live call as the simulator sees it."""
 
     callid: str
     parties: list[str] = Field(default_factory=list)
+    """The live parties' numbers, caller first (then the feature holding the call, if any)."""
     state: str = ""
+    """``ringing``, ``talking``, ``held`` or ``dialing``."""
     trunk: str | None = None
+    type: str = ""
+    """The call record's type so far: ``Internal``, ``Outbound``, ``Inbound``, ..."""
+    destination: SimDestination | None = None
+    started_at: float | None = None
+    answered_at: float | None = None
+    digits: str = ""
+    """The keys the caller pressed so far."""
+    legs: list[SimLeg] = Field(default_factory=list)
+
+    def leg(self, number: str) -> SimLeg:
+        """The live leg of ``number`` (a ``KeyError`` when it has none)."""
+        for leg in self.legs:
+            if leg.number == number:
+                return leg
+        raise KeyError(number)
 
 
 class SimState(ResponseModel):
@@ -155,19 +200,30 @@ class Simulator:
         return str(self._call("POST", "/calls", body)["callid"])
 
     def calls(self) -> list[SimCall]:
+        """The live calls, oldest first."""
         return _CALLS.validate_python(self._call("GET", "/calls"))
 
-    def answer(self, callid: str, *, party: str | None = None) -> None:
-        """The ringing party (or ``party``) picks up."""
-        self._call("POST", f"/calls/{callid}/answer", _party(party))
+    def call(self, callid: str) -> SimCall:
+        """One live call (``SimulatorError`` 404 once it has ended)."""
+        return SimCall.model_validate(self._call("GET", f"/calls/{callid}"))
 
-    def hang_up(self, callid: str, *, party: str | None = None) -> None:
-        """``party`` (by default the caller) hangs up."""
-        self._call("POST", f"/calls/{callid}/hangup", _party(party))
+    def answer(self, callid: str, *, party: str | None = None) -> str:
+        """The ringing party (or ``party``) picks up. Returns who did."""
+        return str(self._call("POST", f"/calls/{callid}/answer", _party(party))["party"])
+
+    def hang_up(self, callid: str, *, party: str | None = None) -> str:
+        """``party`` (by default the caller) hangs up, or declines while ringing. Returns who
+        did."""
+        return str(self._call("POST", f"/calls/{callid}/hangup", _party(party))["party"])
 
     def dtmf(self, callid: str, digits: str) -> None:
-        """The caller presses ``digits``."""
+        """The caller presses ``digits`` (``0-9``, ``*``, ``#``)."""
         self._call("POST", f"/calls/{callid}/dtmf", {"digits": digits})
+
+    def transfer(self, callid: str, party: str, to: str) -> None:
+        """Extension ``party`` blind-transfers the other side of its call to ``to`` from its
+        phone (the PBX reports it as ``Tranfer``; API transfers are not reported)."""
+        self._call("POST", f"/calls/{callid}/transfer", {"party": party, "to": to})
 
     # -- plumbing -------------------------------------------------------------------------
 

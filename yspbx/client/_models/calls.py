@@ -10,9 +10,34 @@ from yspbx.client._wire import RequestModel, ResponseModel, TextList, YesNo
 
 
 class CallParty(ResponseModel):
-    """Who holds an inbound call: ``{"extid": "2001"}``, or another kind of party."""
+    """One of those who have an inbound call (``inbound/query``'s ``callee``): an extension
+    (``{"extid": "2001"}``), the IVR, queue or ring group holding the call, or a call leg on a
+    trunk (an outbound leg once the call was sent outside). Exactly one field is set."""
 
     extension: str | None = Field(None, alias="extid")
+    ivr: str | None = Field(None, alias="ivrid")
+    queue: str | None = Field(None, alias="queueid")
+    ring_group: str | None = Field(None, alias="ringgroupid")
+    outbound: str | None = Field(None, alias="outboundid")
+    """The id of an outbound leg (as ``outbound/query`` and ``outbound/hangup`` know it)."""
+    inbound: str | None = Field(None, alias="inboundid")
+
+    @property
+    def kind(self) -> str:
+        """``extension``, ``ivr``, ``queue``, ``ring_group``, ``outbound``, ``inbound``, or
+        ``""`` for a kind of party this SDK does not know (see ``model_extra``)."""
+        return next((name for name in _PARTY_KINDS if getattr(self, name) is not None), "")
+
+    @property
+    def id(self) -> str:
+        """The party's number or id, whatever its kind."""
+        kind = self.kind
+        if kind:
+            return str(getattr(self, kind))
+        return next((str(value) for value in (self.model_extra or {}).values()), "")
+
+
+_PARTY_KINDS = ("extension", "ivr", "queue", "ring_group", "outbound", "inbound")
 
 
 class InboundCall(ResponseModel):
