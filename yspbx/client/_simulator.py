@@ -66,6 +66,28 @@ class SimDestination(ResponseModel):
     number: str
 
 
+class SimFeature(ResponseModel):
+    """What the PBX is doing with a call: an IVR, queue, ring group, prompt or survey.
+
+    ``type`` says which; the other fields are those that kind has (``number`` for an IVR,
+    queue or ring group, ``entered`` for the keys an IVR collected, ``prompt``, ``queue``).
+    """
+
+    type: str
+    number: str | None = None
+    entered: str | None = None
+    prompt: str | None = None
+    queue: str | None = None
+
+
+class SimService(ResponseModel):
+    """A call the PBX placed for itself: a ``prompt`` playback or a ``wakeup`` alarm."""
+
+    type: str
+    prompt: str | None = None
+    wakeupid: str | None = None
+
+
 class SimCall(ResponseModel):
     """A live call as the simulator sees it."""
 
@@ -83,6 +105,11 @@ class SimCall(ResponseModel):
     digits: str = ""
     """The keys the caller pressed so far."""
     legs: list[SimLeg] = Field(default_factory=list)
+    feature: SimFeature | None = None
+    offer: str | None = None
+    """``answer`` while an ``Invite``d call waits for accept/refuse, ``destination`` while an
+    ``Incoming`` call waits to be directed, else None."""
+    service: SimService | None = None
 
     def leg(self, number: str) -> SimLeg:
         """The live leg of ``number`` (a ``KeyError`` when it has none)."""

@@ -105,7 +105,6 @@ class SimulatedCalls:
         self._records = RecordAccess(config, self._cdrs, self._recordings, self._tickets, zone)
         config.use_call_status(self.extension_status)
         config.hooks.trunk_in_use = self._switch.trunk_in_use
-        config.hooks.queue_waiting = self._switch.queue_waiting
 
     async def _run(self, operation: Callable[[], T]) -> T:
         """Change the calls, then hand every report the change caused to the bus."""

@@ -31,7 +31,6 @@ from yspbx.pbx.simulated.calls.cdr import CdrBook, build_cdr
 from yspbx.pbx.simulated.calls.ids import IdSource
 from yspbx.pbx.simulated.calls.model import (
     Call,
-    Destination,
     Leg,
     LegKind,
     LegState,
@@ -132,12 +131,6 @@ class Switch:
     def trunk_in_use(self, name: str) -> bool:
         """Whether a live call has a leg on the trunk (the configuration then refuses deletion)."""
         return any(leg.trunk == name for _, leg in self._trunk_legs.values())
-
-    def queue_waiting(self, number: str) -> int:
-        """Callers in queue ``number`` that no agent has taken yet (``queuestatus/query``'s
-        ``callercount``): an agent answering takes the call out of the queue."""
-        queue = Destination("queue", number)
-        return sum(1 for call in self.calls.values() if call.destination == queue)
 
     def extension_status(self, number: str) -> str | None:
         found = self._extension_legs.get(number)
