@@ -35,7 +35,10 @@ def line(server: ServerProcess, sim: Sim) -> Iterator[Line]:
     report format, each a real receiver (``tests/e2e.py``)."""
     both = Line(server.url, sim)
     yield both
-    both.close()
+    try:
+        both.delivered()  # whatever the test read from the log also arrived, in order
+    finally:
+        both.close()
 
 
 @pytest.fixture

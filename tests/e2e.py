@@ -6,12 +6,16 @@ arrives twice, once in each format. The test acts through the API (with the 1.0.
 token, from its IP) and through the control plane (the phones, the outside world, the clock),
 then reads what arrived on the receivers' sockets, in arrival order.
 
-:meth:`Line.take` waits until the report log shows every report produced so far delivered,
-checks that each receiver got exactly those bodies (in order, each once, byte for byte as the
-log shows them), that the legacy body of every report says the same as its 1.0.2 twin (the
-same members in the same order, the ``call`` array written out as repeated keys, no ``sn``),
-and hands back the reports that are new since the last take. :func:`step` sums a report up
-(its action and its parties in order) so a test can assert a whole sequence in one line.
+:meth:`Line.take` reads the report log (``GET /sim/v1/reports``: every report is in it by the
+time the request that caused it has been answered) and hands back the 1.0.2 reports that are new
+since the last take, after checking that the legacy body of each says the same as its 1.0.2 twin
+(the same members in the same order, the ``call`` array written out as repeated keys, no
+``sn``). It does not wait for delivery, so a scenario moves on at once and the durations in its
+records are the clock advances it made, however slow the machine. :meth:`Line.delivered` (used
+by :meth:`Line.bodies`, :meth:`Line.reports`, and after every test by the ``line`` fixture) waits
+until the log shows everything delivered and checks that each receiver got exactly the logged
+bodies: in order, each once, byte for byte. :func:`step` sums a report up (its action and its
+parties in order) so a test can assert a whole sequence in one line.
 """
 
 from __future__ import annotations
@@ -142,16 +146,20 @@ class Line:
         return got[0], got[1]
 
     def take(self) -> list[Pairs]:
-        """The 1.0.2 reports that arrived since the last take (their legacy twins checked)."""
-        modern, legacy = self.delivered()
-        assert len(modern) == len(legacy)
+        """The 1.0.2 reports produced since the last take (their legacy twins checked)."""
+        log = self.sim.get("/reports")
+        modern, legacy = (
+            [entry["body"].encode() for entry in log if entry["target"] == receiver.url]
+            for receiver in (self.modern, self.legacy)
+        )
+        assert len(modern) == len(legacy), log
         fresh = slice(self._taken, None)
         self._taken = len(modern)
         reports = []
         for new, old in zip(modern[fresh], legacy[fresh], strict=True):
-            report = pairs(new.body)
-            assert report[-1] == ("sn", SN), new.body
-            assert pairs(old.body) == as_legacy(report), (new.body, old.body)
+            report = pairs(new)
+            assert report[-1] == ("sn", SN), new
+            assert pairs(old) == as_legacy(report), (new, old)
             reports.append(report)
         return reports
 

@@ -13,7 +13,7 @@ import io
 import re
 import wave
 
-from tests.e2e import SN, Line, of
+from tests.e2e import SN, Line, Pairs, of, step
 from tests.helpers import API
 
 CALLER = "0612345678"
@@ -117,3 +117,68 @@ def test_a_call_that_is_not_recorded_names_no_recording(line: Line) -> None:
     (cdr,) = of(line.reports(), "NewCdr")
     assert "recording" not in cdr
     assert (cdr["srctrunkname"], cdr["didnumber"], cdr["type"]) == ("GSM1", "1002", "Inbound")
+
+
+def test_the_application_hangs_up_the_inbound_party(line: Line) -> None:
+    """``inbound/hangup`` releases the caller's side: it is named first in the first ``BYE``."""
+    callid = line.place(CALLER, "1002", trunk="SIP-Carrier")
+    line.answer(callid)
+    line.take()
+    line("inbound/hangup", inboundid=callid)
+    assert line.steps() == [
+        ("BYE", f"in:{CALLER}", "1002"),
+        ("BYE", "1002", f"in:{CALLER}"),
+        ("ExtensionStatus", "1002", "Idle"),
+        ("NewCdr", "ANSWERED"),
+    ]
+
+
+def test_two_calls_at_once_each_keep_their_order(line: Line) -> None:
+    """Reports of calls that overlap arrive in the order things happened, whichever call they
+    belong to."""
+    first = line.place(CALLER, "1002", trunk="SIP-Carrier")
+    second = line.place("0611111111", "1003", trunk="SIP-Carrier")
+    line.answer(second)
+    line.answer(first)
+    line.hangup(second)
+    line.hangup(first, "1002")
+    reports = line.take()
+    by_call = {
+        callid: [step(r) for r in reports if _callid(r) == callid] for callid in (first, second)
+    }
+    assert by_call[first] == [
+        ("RING", "1002", f"in:{CALLER}"),
+        ("ANSWERED", f"in:{CALLER}", "1002"),
+        ("ANSWER", "1002", f"in:{CALLER}"),
+        ("BYE", "1002", f"in:{CALLER}"),
+        ("BYE", f"in:{CALLER}", "1002"),
+        ("NewCdr", "ANSWERED"),
+    ]
+    assert by_call[second] == [
+        ("RING", "1003", "in:0611111111"),
+        ("ANSWERED", "in:0611111111", "1003"),
+        ("ANSWER", "1003", "in:0611111111"),
+        ("BYE", "in:0611111111", "1003"),
+        ("BYE", "1003", "in:0611111111"),
+        ("NewCdr", "ANSWERED"),
+    ]
+    # Across the two calls, the order of the operations.
+    actions = [(_callid(r), step(r)[0]) for r in reports if _callid(r)]
+    assert actions == [
+        (first, "RING"),
+        (second, "RING"),
+        (second, "ANSWERED"),
+        (second, "ANSWER"),
+        (first, "ANSWERED"),
+        (first, "ANSWER"),
+        (second, "BYE"),
+        (second, "BYE"),
+        (second, "NewCdr"),
+        (first, "BYE"),
+        (first, "BYE"),
+        (first, "NewCdr"),
+    ]
+
+
+def _callid(report: Pairs) -> str:
+    return str(dict(report).get("callid", ""))
