@@ -20,11 +20,12 @@ from yspbx.client import (
     Answered,
     Bye,
     Event,
+    ExtensionParty,
     ExtensionStatus,
+    InboundParty,
     NewCdr,
     Ring,
 )
-from yspbx.client._events import ExtensionParty, InboundParty
 from yspbx.testing import ReportCollector, ServerProcess
 
 MODERN_HOST, LEGACY_HOST = "127.0.0.43", "127.0.0.44"
