@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e import Line
 from tests.engine import pbx  # noqa: F401  (the in-process PBX fixture)
 from tests.helpers import Api, Sim
 from tests.sdk_live import Wire, twin
@@ -26,6 +27,18 @@ def sim(server: ServerProcess) -> Iterator[Sim]:
     control.reset()
     yield control
     control.close()
+
+
+@pytest.fixture
+def line(server: ServerProcess, sim: Sim) -> Iterator[Line]:
+    """Two application servers logged in to the session's server (reset first), one per
+    report format, each a real receiver (``tests/e2e.py``)."""
+    both = Line(server.url, sim)
+    yield both
+    try:
+        both.delivered()  # whatever the test read from the log also arrived, in order
+    finally:
+        both.close()
 
 
 @pytest.fixture

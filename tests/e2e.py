@@ -1,0 +1,183 @@
+"""The end-to-end harness: the real server, and two application servers logged in to it.
+
+Each scenario test gets a :class:`Line`: two real HTTP receivers on their own loopback IPs,
+one logged in with ``version`` ``1.0.2`` and one without (the legacy format), so every report
+arrives twice, once in each format. The test acts through the API (with the 1.0.2 session's
+token, from its IP) and through the control plane (the phones, the outside world, the clock),
+then reads what arrived on the receivers' sockets, in arrival order.
+
+:meth:`Line.take` reads the report log (``GET /sim/v1/reports``: every report is in it by the
+time the request that caused it has been answered) and hands back the 1.0.2 reports that are new
+since the last take, after checking that the legacy body of each says the same as its 1.0.2 twin
+(the same members in the same order, the ``call`` array written out as repeated keys, no
+``sn``). It does not wait for delivery, so a scenario moves on at once and the durations in its
+records are the clock advances it made, however slow the machine. :meth:`Line.delivered` (used
+by :meth:`Line.bodies`, :meth:`Line.reports`, and after every test by the ``line`` fixture) waits
+until the log shows everything delivered and checks that each receiver got exactly the logged
+bodies: in order, each once, byte for byte. :func:`step` sums a report up (its action and its
+parties in order) so a test can assert a whole sequence in one line.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tests.helpers import Api, Sim
+from tests.receivers import Received, Receiver, log_in, wait_for_log
+
+SN = "369300000001"
+MODERN_HOST = "127.0.0.41"
+LEGACY_HOST = "127.0.0.42"
+
+# A JSON object as the ordered list of its members (repeated keys kept).
+Pairs = list[tuple[str, Any]]
+
+
+def pairs(body: bytes) -> Pairs:
+    """``body`` parsed keeping every member in order, repeated keys included."""
+    parsed = json.loads(body, object_pairs_hook=list)
+    assert isinstance(parsed, list), body
+    return parsed
+
+
+def as_legacy(modern: Pairs) -> Pairs:
+    """What the legacy format must say for a 1.0.2 report: the parties of ``call`` written
+    straight into the report, in the same place, and no ``sn``."""
+    flat: Pairs = []
+    for key, value in modern:
+        if key == "call":
+            for party in value:
+                assert len(party) == 1, party
+                flat.extend(party)
+        elif key != "sn":
+            flat.append((key, value))
+    return flat
+
+
+def label(kind: str, fields: Pairs) -> str:
+    """A party in a few characters: ``1001``, ``in:0612345678``, ``out:0698765432``."""
+    values = dict(fields)
+    if kind == "ext":
+        return str(values["extid"])
+    if kind == "inbound":
+        return f"in:{values['from']}"
+    return f"out:{values['to']}"
+
+
+PARTY_KINDS = ("ext", "inbound", "outbound")
+
+
+def step(report: Pairs) -> tuple[str, ...]:
+    """The report summed up: ``("RING", "1002", "1001")``, ``("ExtensionStatus", "1001",
+    "Busy")``, ``("CallFailed", "DND", "1004")``, ``("NewCdr", "ANSWERED")``..."""
+    members = as_legacy(report)
+    values: dict[str, str] = {k: v for k, v in members if isinstance(v, str)}
+    action = str(values["action"])
+    parties = [label(key, value) for key, value in members if key in PARTY_KINDS]
+    if action == "ExtensionStatus":
+        return (action, values["extension"], values["status"])
+    if action == "ConfigChange":
+        key = values["extid"] if values["type"] == "extension" else values["trunkname"]
+        return (action, values["type"], key, values["operation"])
+    if action == "NewCdr":
+        return (action, values["status"])
+    if action == "CallFailed":
+        return (action, values["reason"], *parties)
+    return (action, *parties)
+
+
+class Line:
+    """Two application servers logged in to the server, one per report format."""
+
+    def __init__(self, server_url: str, sim: Sim) -> None:
+        self.sim = sim
+        self.modern = Receiver(MODERN_HOST).start()
+        self.legacy = Receiver(LEGACY_HOST).start()
+        self.token = log_in(server_url, self.modern, version="1.0.2")
+        log_in(server_url, self.legacy)
+        self.api = Api(server_url, MODERN_HOST)
+        self._taken = 0
+
+    def close(self) -> None:
+        self.api.close()
+        self.modern.stop()
+        self.legacy.stop()
+
+    # -- the application, through the API --------------------------------------------------
+
+    def __call__(self, endpoint: str, **body: Any) -> dict[str, Any]:
+        """An API request that must succeed; its answer."""
+        answer = self.api.call(endpoint, body, self.token)
+        assert answer["status"] == "Success", (endpoint, body, answer)
+        return answer
+
+    # -- the phones, the outside world and the clock, through the control plane ------------
+
+    def place(self, caller: str, to: str, trunk: str | None = None) -> str:
+        body = {"from": caller, "to": to} | ({"trunk": trunk} if trunk else {})
+        return str(self.sim.post("/calls", body)["callid"])
+
+    def answer(self, callid: str, party: str | None = None) -> None:
+        self.sim.post(f"/calls/{callid}/answer", {"party": party} if party else {})
+
+    def hangup(self, callid: str, party: str | None = None) -> None:
+        self.sim.post(f"/calls/{callid}/hangup", {"party": party} if party else {})
+
+    def advance(self, seconds: float) -> None:
+        self.sim.advance(seconds)
+
+    def live_calls(self) -> list[dict[str, Any]]:
+        calls: list[dict[str, Any]] = self.sim.get("/calls")
+        return calls
+
+    # -- what arrived ------------------------------------------------------------------------
+
+    def delivered(self) -> tuple[list[Received], list[Received]]:
+        """Every report produced so far as each receiver got it, once all are delivered."""
+        log = wait_for_log(self.sim, lambda log: all(entry["delivered"] for entry in log))
+        got = []
+        for receiver in (self.modern, self.legacy):
+            sent = [entry["body"].encode() for entry in log if entry["target"] == receiver.url]
+            received = receiver.wait_for_acknowledged(len(sent))
+            # Each report once, in the order produced, exactly the bytes the log shows.
+            assert [r.body for r in receiver.received] == sent
+            got.append(received)
+        return got[0], got[1]
+
+    def take(self) -> list[Pairs]:
+        """The 1.0.2 reports produced since the last take (their legacy twins checked)."""
+        log = self.sim.get("/reports")
+        modern, legacy = (
+            [entry["body"].encode() for entry in log if entry["target"] == receiver.url]
+            for receiver in (self.modern, self.legacy)
+        )
+        assert len(modern) == len(legacy), log
+        fresh = slice(self._taken, None)
+        self._taken = len(modern)
+        reports = []
+        for new, old in zip(modern[fresh], legacy[fresh], strict=True):
+            report = pairs(new)
+            assert report[-1] == ("sn", SN), new
+            assert pairs(old) == as_legacy(report), (new, old)
+            reports.append(report)
+        return reports
+
+    def steps(self) -> list[tuple[str, ...]]:
+        """:meth:`take`, summed up."""
+        return [step(report) for report in self.take()]
+
+    def reports(self) -> list[Pairs]:
+        """Every 1.0.2 report so far, parsed."""
+        modern, _ = self.delivered()
+        return [pairs(r.body) for r in modern]
+
+    def bodies(self) -> tuple[list[bytes], list[bytes]]:
+        """The raw bodies of every report so far: (1.0.2, legacy)."""
+        modern, legacy = self.delivered()
+        return [r.body for r in modern], [r.body for r in legacy]
+
+
+def of(reports: list[Pairs], action: str) -> list[dict[str, Any]]:
+    """The reports of one action, as dicts (for reports that repeat no key)."""
+    return [dict(r) for r in reports if dict(r)["action"] == action]
