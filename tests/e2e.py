@@ -10,12 +10,13 @@ then reads what arrived on the receivers' sockets, in arrival order.
 time the request that caused it has been answered) and hands back the 1.0.2 reports that are new
 since the last take, after checking that the legacy body of each says the same as its 1.0.2 twin
 (the same members in the same order, the ``call`` array written out as repeated keys, no
-``sn``). It does not wait for delivery, so a scenario moves on at once and the durations in its
+``sn``, and ``DTMF`` without ``flag``/``infos``). It does not wait for delivery, so a scenario moves on at once and the durations in its
 records are the clock advances it made, however slow the machine. :meth:`Line.delivered` (used
 by :meth:`Line.bodies`, :meth:`Line.reports`, and after every test by the ``line`` fixture) waits
 until the log shows everything delivered and checks that each receiver got exactly the logged
 bodies: in order, each once, byte for byte. :func:`step` sums a report up (its action and its
-parties in order) so a test can assert a whole sequence in one line.
+parties in order) so a test can assert a whole sequence in one line. Long clock advances keep
+both sessions alive with heartbeats, as a real application server does.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from tests.receivers import Received, Receiver, log_in, wait_for_log
 SN = "369300000001"
 MODERN_HOST = "127.0.0.41"
 LEGACY_HOST = "127.0.0.42"
+# Seconds of server clock between the application servers' heartbeats in a long advance.
+HEARTBEAT = 20 * 60
 
 # A JSON object as the ordered list of its members (repeated keys kept).
 Pairs = list[tuple[str, Any]]
@@ -124,12 +127,14 @@ class Line:
         self.modern = Receiver(MODERN_HOST).start()
         self.legacy = Receiver(LEGACY_HOST).start()
         self.token = log_in(server_url, self.modern, version="1.0.2")
-        log_in(server_url, self.legacy)
+        self.legacy_token = log_in(server_url, self.legacy)
         self.api = Api(server_url, MODERN_HOST)
+        self.legacy_api = Api(server_url, LEGACY_HOST)
         self._taken = 0
 
     def close(self) -> None:
         self.api.close()
+        self.legacy_api.close()
         self.modern.stop()
         self.legacy.stop()
 
@@ -182,7 +187,18 @@ class Line:
         self.sim.post(f"/calls/{callid}/dtmf", {"digits": digits})
 
     def advance(self, seconds: float) -> None:
+        """Move the server clock. Over long stretches both application servers stay logged in
+        as real ones do: a ``heartbeat`` every :data:`HEARTBEAT` seconds of the clock (a token
+        lives 30 minutes without interaction)."""
+        while seconds > HEARTBEAT:
+            self.sim.advance(HEARTBEAT)
+            seconds -= HEARTBEAT
+            self.heartbeat()
         self.sim.advance(seconds)
+
+    def heartbeat(self) -> None:
+        for api, token in ((self.api, self.token), (self.legacy_api, self.legacy_token)):
+            assert api.call("heartbeat", {}, token) == {"status": "Success"}
 
     def live_calls(self) -> list[dict[str, Any]]:
         calls: list[dict[str, Any]] = self.sim.get("/calls")

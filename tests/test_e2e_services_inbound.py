@@ -31,7 +31,7 @@ def test_invite_accepted_within_the_window(line: Line) -> None:
     assert legacy == [f'{{"action":"Invite","callid":"{callid}","inbound":{party}}}'.encode()]
     # While the application decides, the call rings nobody.
     (query,) = line("inbound/query", inboundid=callid)["inbound"]
-    assert (query["status"], query.get("callee", [])) == ("Progress", [])
+    assert (query["inboundid"], query["status"], query["callee"]) == (callid, "Progress", [])
     assert line.live_calls()[0]["offer"] == "answer"
 
     line.advance(4)

@@ -48,15 +48,16 @@ def test_a_caller_walks_the_ivr_by_keys_to_an_extension(line: Line) -> None:
     ]
 
     modern, legacy = line.bodies()
-    party = (
-        f'{{"from":"{CALLER}","to":"{IVR_DID}","trunk":"SIP-Carrier","inboundid":"{callid}"}}'
-    )
+    party = f'{{"from":"{CALLER}","to":"{IVR_DID}","trunk":"SIP-Carrier","inboundid":"{callid}"}}'
     head = f'"callid":"{callid}"'
     sn = f',"sn":"{SN}"}}'
-    assert modern[0] == (
-        f'{{"action":"PlayPromptEnd",{head},"inbound":{party},"ivr":{{"ivrid":"6200"}},'
-        f'"playtonum":"{CALLER}","prompt":"welcome"' + sn
-    ).encode()
+    assert (
+        modern[0]
+        == (
+            f'{{"action":"PlayPromptEnd",{head},"inbound":{party},"ivr":{{"ivrid":"6200"}},'
+            f'"playtonum":"{CALLER}","prompt":"welcome"' + sn
+        ).encode()
+    )
     assert legacy[0] == modern[0].replace(f',"sn":"{SN}"'.encode(), b"")
     dtmf = f'{{"action":"DTMF",{head},"call":[{{"inbound":{party}}}],'
     assert modern[1:5] == [
@@ -161,14 +162,20 @@ def test_ivr_dial_extension(line: Line) -> None:
     ]
     modern, legacy = line.bodies()
     head = f'"callid":"{callid}"'
-    assert modern[2] == (
-        f'{{"action":"PlayPromptEnd",{head},"ext":{{"extid":"1001"}},"ivr":{{"ivrid":"6200"}},'
-        f'"playtonum":"1001","prompt":"welcome","sn":"{SN}"}}'
-    ).encode()
-    assert modern[3] == (
-        f'{{"action":"DTMF",{head},"call":[{{"ext":{{"extid":"1001"}}}}],'
-        f'"info":"1","flag":"0","infos":"1","sn":"{SN}"}}'
-    ).encode()
+    assert (
+        modern[2]
+        == (
+            f'{{"action":"PlayPromptEnd",{head},"ext":{{"extid":"1001"}},"ivr":{{"ivrid":"6200"}},'
+            f'"playtonum":"1001","prompt":"welcome","sn":"{SN}"}}'
+        ).encode()
+    )
+    assert (
+        modern[3]
+        == (
+            f'{{"action":"DTMF",{head},"call":[{{"ext":{{"extid":"1001"}}}}],'
+            f'"info":"1","flag":"0","infos":"1","sn":"{SN}"}}'
+        ).encode()
+    )
     assert legacy[3] == f'{{"action":"DTMF",{head},"ext":{{"extid":"1001"}},"info":"1"}}'.encode()
     (cdr,) = of(line.reports(), "NewCdr")
     assert (cdr["callfrom"], cdr["callto"], cdr["type"]) == ("1001", "1003", "Internal")
@@ -208,10 +215,13 @@ def test_ivr_dial_outbound(line: Line) -> None:
     ]
     modern, legacy = line.bodies()
     head = f'"callid":"{callid}"'
-    assert modern[0] == (
-        f'{{"action":"PlayPromptEnd",{head},"outbound":{{"trunkname":"SIP-Carrier"}},'
-        f'"ivr":{{"ivrid":"6200"}},"playtonum":"{OUTSIDE}","prompt":"welcome","sn":"{SN}"}}'
-    ).encode()
+    assert (
+        modern[0]
+        == (
+            f'{{"action":"PlayPromptEnd",{head},"outbound":{{"trunkname":"SIP-Carrier"}},'
+            f'"ivr":{{"ivrid":"6200"}},"playtonum":"{OUTSIDE}","prompt":"welcome","sn":"{SN}"}}'
+        ).encode()
+    )
     party = f'{{"from":"1001","to":"{OUTSIDE}","trunk":"SIP-Carrier","outboundid":"{outboundid}"}}'
     assert legacy[1] == f'{{"action":"DTMF",{head},"outbound":{party},"info":"0"}}'.encode()
     (cdr,) = of(line.reports(), "NewCdr")

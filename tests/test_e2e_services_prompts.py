@@ -43,7 +43,9 @@ def test_extension_playprompt(line: Line) -> None:
     assert modern[3] == (bye + f'"call":[{{"ext":{{"extid":"1001"}}}}],"sn":"{SN}"}}').encode()
     assert legacy[3] == (bye + '"ext":{"extid":"1001"}}').encode()
     (cdr,) = of(line.reports(), "NewCdr")
-    assert {k: cdr[k] for k in ("callfrom", "callto", "type", "callduraction", "talkduraction")} == {
+    assert {
+        k: cdr[k] for k in ("callfrom", "callto", "type", "callduraction", "talkduraction")
+    } == {
         "callfrom": "1001",
         "callto": "1001",
         "type": "Internal",
@@ -70,7 +72,9 @@ def test_outbound_playprompt(line: Line) -> None:
         ("NewCdr", "ANSWERED"),
     ]
     modern, legacy = line.bodies()
-    end = f'{{"action":"PlayPromptEnd","callid":"{callid}","outbound":{{"trunkname":"SIP-Carrier"}},'
+    end = (
+        f'{{"action":"PlayPromptEnd","callid":"{callid}","outbound":{{"trunkname":"SIP-Carrier"}},'
+    )
     assert modern[0] == (end + f'"prompt":"goodbye","sn":"{SN}"}}').encode()
     assert legacy[0] == (end + '"prompt":"goodbye"}').encode()
     (cdr,) = of(line.reports(), "NewCdr")
