@@ -18,10 +18,14 @@ ROOM = "1009"
 DAY = 86400
 
 
-def next_minute(now: float) -> tuple[str, float]:
-    """An alarm time (``hh:mm``) at least a minute away, and the seconds until it."""
-    at = (int(now) // 60 + 2) * 60
-    return f"{datetime.fromtimestamp(at, UTC):%H:%M}", at - now
+def now(line: Line) -> float:
+    return float(line.sim.get("/clock")["now"])
+
+
+def next_minute(line: Line) -> tuple[str, float]:
+    """An alarm time (``hh:mm``) at least a minute away, and when it is (epoch seconds)."""
+    at = (int(now(line)) // 60 + 2) * 60
+    return f"{datetime.fromtimestamp(at, UTC):%H:%M}", at
 
 
 def alarm_calls(line: Line) -> list[dict[str, Any]]:
@@ -29,7 +33,7 @@ def alarm_calls(line: Line) -> list[dict[str, Any]]:
 
 
 def test_a_wake_up_call_missed_repeated_answered_then_checked_out(line: Line) -> None:
-    time, wait = next_minute(line.sim.get("/clock")["now"])
+    time, at = next_minute(line)
     alarm = {"time": time, "type": "everyday", "repeats": "1", "repeatinterval": "2"}
     created = line("wakeupcall/create", extid=ROOM, wakeup=[alarm | {"prompt": "welcome"}])
     assert created == {"status": "Success"}
@@ -37,9 +41,9 @@ def test_a_wake_up_call_missed_repeated_answered_then_checked_out(line: Line) ->
     line("extension/update", extid=ROOM, username="Guest Smith")
     assert line.steps() == [("ConfigChange", "extension", ROOM, "update")]
 
-    line.advance(wait - 0.5)
+    line.advance(at - now(line) - 0.5)
     assert (line.steps(), alarm_calls(line)) == ([], [])
-    line.advance(0.5)  # the alarm's time: the room rings
+    line.advance(at - now(line))  # the alarm's time: the room rings
     assert line.steps() == [("ExtensionStatus", ROOM, "Ringing")]
     (call,) = alarm_calls(line)
     first = call["callid"]
@@ -116,7 +120,7 @@ def test_a_wake_up_call_missed_repeated_answered_then_checked_out(line: Line) ->
 def test_a_onetime_alarm_for_two_rooms_one_in_dnd(line: Line) -> None:
     """One request, two alarms: 1004 is in DND, so its call fails at once (and is repeated,
     then the onetime alarm is gone); the room answers its first call."""
-    time, wait = next_minute(line.sim.get("/clock")["now"])
+    time, at = next_minute(line)
     alarm = {"time": time, "type": "onetime", "repeats": "1", "repeatinterval": "1"}
     line("wakeupcall/create", extid=f"{ROOM},1004", wakeup=[alarm])
     wakeups = line("wakeupcall/query")["wakeups"]
@@ -125,7 +129,7 @@ def test_a_onetime_alarm_for_two_rooms_one_in_dnd(line: Line) -> None:
         (ROOM, "1"),
     ]
     assert wakeups[1]["wakeup"][0]["prompt"] == "macroform-cold_day"
-    line.advance(wait)
+    line.advance(at - now(line))
     assert line.steps() == [
         ("ExtensionStatus", ROOM, "Ringing"),
         ("CallFailed", "DND", "1004"),
