@@ -10,13 +10,14 @@ then reads what arrived on the receivers' sockets, in arrival order.
 time the request that caused it has been answered) and hands back the 1.0.2 reports that are new
 since the last take, after checking that the legacy body of each says the same as its 1.0.2 twin
 (the same members in the same order, the ``call`` array written out as repeated keys, no
-``sn``, and ``DTMF`` without ``flag``/``infos``). It does not wait for delivery, so a scenario moves on at once and the durations in its
-records are the clock advances it made, however slow the machine. :meth:`Line.delivered` (used
-by :meth:`Line.bodies`, :meth:`Line.reports`, and after every test by the ``line`` fixture) waits
-until the log shows everything delivered and checks that each receiver got exactly the logged
-bodies: in order, each once, byte for byte. :func:`step` sums a report up (its action and its
-parties in order) so a test can assert a whole sequence in one line. Long clock advances keep
-both sessions alive with heartbeats, as a real application server does.
+``sn``, and ``DTMF`` without ``flag``/``infos``). It does not wait for delivery, so a scenario
+moves on at once and the durations in its records are the clock advances it made, however slow
+the machine. :meth:`Line.delivered` (used by :meth:`Line.bodies`, :meth:`Line.reports`, and
+after every test by the ``line`` fixture) waits until the log shows everything delivered and
+checks that each receiver got exactly the logged bodies: in order, each once, byte for byte.
+:func:`step` sums a report up (its action and its parties in order) so a test can assert a
+whole sequence in one line. Long clock advances keep both sessions alive with heartbeats, as a
+real application server does.
 """
 
 from __future__ import annotations
