@@ -85,6 +85,10 @@ async def test_the_caller_may_hang_up_while_the_application_decides(pbx: Pbx) ->
     ]
     await pbx.advance(20)
     assert pbx.take() == []
+    # The application was asked about this call: answering now is late, not unknown.
+    with pytest.raises(PbxError) as late:
+        await pbx.calls.accept_inbound(callid)
+    assert late.value.errno is Errno.INBOUND_CONTROL_TIMEOUT
 
 
 async def test_incoming_waits_for_a_transfer_within_the_window(pbx: Pbx) -> None:

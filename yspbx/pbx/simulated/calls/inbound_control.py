@@ -15,8 +15,8 @@ A trunk with both options sends ``Invite`` first and ``Incoming`` after the acce
 
 Errnos of ``inbound/accept`` and ``inbound/refuse``: ``10007`` for an id that names no live
 inbound call (and none the application was asked about lately); ``10016`` for a call that is
-not waiting for that decision: its window closed, it was already accepted or refused, or its
-trunk does not ask.
+not waiting for that decision: its window closed, it was already accepted or refused, its
+caller hung up while it waited, or its trunk does not ask.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from yspbx.pbx.simulated.calls.destinations import Destinations
 from yspbx.pbx.simulated.calls.model import Call, LegKind
 from yspbx.pbx.simulated.calls.targets import Target
 
-# How many decided or expired offers are remembered, to answer a late accept with 10016.
+# How many calls the application was asked about are remembered, to answer a late accept
+# with 10016.
 _REMEMBERED = 4096
 
 
@@ -39,10 +40,10 @@ class InboundControl:
         self._destinations = destinations
         self._switch = destinations.switch
         self._config = destinations.config
-        self._closed: OrderedDict[str, None] = OrderedDict()
+        self._asked: OrderedDict[str, None] = OrderedDict()
 
     def clear(self) -> None:
-        self._closed.clear()
+        self._asked.clear()
 
     def arrive(self, call: Call, target: Target) -> None:
         """A call came in on a trunk and its route found ``target``: ask first if the trunk
@@ -53,6 +54,7 @@ class InboundControl:
             return
         call.offer = "answer"
         call.next_target = target
+        self._remember(call)
         self._switch.outbox.emit(InboundCallOffered(call.callid, self._party(call)))
         self._window(call, lambda: self._accept(call))
 
@@ -67,7 +69,7 @@ class InboundControl:
     def _offered(self, inboundid: str) -> Call:
         found = self._switch.trunk_leg(inboundid, LegKind.INBOUND)
         if found is None:
-            errno = Errno.INBOUND_CONTROL_TIMEOUT if inboundid in self._closed else None
+            errno = Errno.INBOUND_CONTROL_TIMEOUT if inboundid in self._asked else None
             raise PbxError(errno or Errno.CALL_NOT_FOUND, inboundid)
         call = found[0]
         if call.offer != "answer":
@@ -89,6 +91,7 @@ class InboundControl:
             return
         call.offer = "destination"
         call.next_target = target
+        self._remember(call)
         self._switch.outbox.emit(InboundCallArrived(call.callid, self._party(call)))
         self._window(call, lambda: self._use_route(call))
 
@@ -108,9 +111,14 @@ class InboundControl:
     def _close_offer(self, call: Call) -> None:
         call.offer = None
         call.cancel_timers()
-        self._closed[call.caller.leg_id] = None
-        while len(self._closed) > _REMEMBERED:
-            self._closed.popitem(last=False)
+
+    def _remember(self, call: Call) -> None:
+        """Keep the id of a call the application is asked about, so that an answer after the
+        call is gone (refused, or its caller hung up while it waited) is late (``10016``), not
+        unknown (``10007``)."""
+        self._asked[call.caller.leg_id] = None
+        while len(self._asked) > _REMEMBERED:
+            self._asked.popitem(last=False)
 
     @staticmethod
     def _party(call: Call) -> InboundParty:
