@@ -10,7 +10,7 @@ from tests.engine import pbx  # noqa: F401  (the in-process PBX fixture)
 from tests.helpers import Api, Sim
 from tests.sdk_live import Wire, twin
 from yspbx.client import Client, Simulator
-from yspbx.testing import ServerProcess
+from yspbx.testing import ReportCollector, ServerProcess
 
 
 @pytest.fixture(scope="session")
@@ -86,3 +86,19 @@ def simulator(server: ServerProcess, sim: Sim) -> Iterator[Simulator]:
     """The SDK's control-plane helper on the session's server (reset first, by ``sim``)."""
     with Simulator(server.url) as control:
         yield control
+
+
+@pytest.fixture(scope="session")
+def collector() -> Iterator[ReportCollector]:
+    """A real :class:`~yspbx.client.ReportReceiver` on a free loopback port, for the session."""
+    with ReportCollector() as receiver:
+        yield receiver
+
+
+@pytest.fixture
+def reports(sdk: Client, collector: ReportCollector) -> ReportCollector:
+    """The reports the PBX sends ``sdk`` from now on: its heartbeat moved its report target to
+    ``collector`` (emptied first), as an application moves it to its own receiver."""
+    sdk.heartbeat(port=collector.port)
+    collector.clear()
+    return collector

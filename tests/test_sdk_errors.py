@@ -126,6 +126,16 @@ def paths(seen: list[httpx.Request]) -> list[str]:
         ("10070", ApiError),
         ("10081", ApiError),
         ("10032", ApiError),
+        ("10016", ApiError),  # too late to accept or refuse: nothing to retry or correct
+        ("10020", InvalidValueError),
+        ("10021", NotFoundError),
+        ("10022", InvalidValueError),  # an alarm at that time already
+        ("10023", NotFoundError),
+        ("10026", NotFoundError),
+        ("10028", InvalidValueError),
+        ("10029", InvalidValueError),  # an SMS the PBX cannot send: emoji, too long
+        ("10030", InvalidValueError),
+        ("10031", InvalidValueError),
         ("99999", ApiError),
     ],
 )
@@ -134,6 +144,13 @@ def test_errno_picks_the_exception(errno: str, kind: type[ApiError]) -> None:
     assert type(error) is kind
     assert error.errno == errno
     assert error.endpoint == "x/y"
+
+
+def test_an_analog_route_refusing_a_prompt_is_not_worth_retrying() -> None:
+    """``10015`` from ``outbound/playprompt`` means the route's trunk is analog (a setting),
+    not a call that is still connecting."""
+    assert type(api_error("10015", "outbound/playprompt")) is NotPermittedError
+    assert type(api_error("10015", "extension/hold")) is BusyError
 
 
 def test_every_errno_of_the_table_has_a_meaning() -> None:

@@ -4,14 +4,18 @@ reads is exactly what ``/sim/v1`` answers, and the control plane's refusals are
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from tests.helpers import Sim
 from tests.sdk_live import FAR_END, OUTSIDE, talking
-from yspbx.client import SimCall, SimDestination, Simulator, SimulatorError
+from tests.sdk_support import sync_client
+from yspbx.client import ExtensionStatus, SimCall, SimDestination, Simulator, SimulatorError
+from yspbx.testing import ReportCollector, ServerProcess
 
 
 def assert_same_call(model: SimCall, sent: dict[str, Any]) -> None:
@@ -20,6 +24,15 @@ def assert_same_call(model: SimCall, sent: dict[str, Any]) -> None:
     assert model.model_extra == {}
     assert all(leg.model_extra == {} for leg in model.legs)
     assert model.model_dump(exclude_unset=True) == sent
+
+
+def assert_same(models: list[Any], sent: list[dict[str, Any]]) -> None:
+    """Each object the control plane sent became a model holding every key, with its value."""
+    assert len(models) == len(sent)
+    for model, keys in zip(models, sent, strict=True):
+        assert isinstance(model, BaseModel)
+        assert model.model_extra == {}
+        assert model.model_dump(by_alias=True, exclude_unset=True) == keys
 
 
 def test_a_call_from_start_to_end(simulator: Simulator, sim: Sim) -> None:
@@ -144,3 +157,78 @@ def test_registration_follows_the_phone(simulator: Simulator) -> None:
         simulator.call(callid)
     simulator.register("1001")
     assert status("1001") == "Registered"
+
+
+def test_sms_and_how_they_end(simulator: Simulator, sim: Sim, server: ServerProcess) -> None:
+    with sync_client(server.url) as client:
+        first = client.sms.send("GSM1", "0611223344", "hello")
+        sending = simulator.sms()
+        assert_same(sending, sim.get("/sms"))
+        assert (sending[0].smsid, sending[0].message, sending[0].status) == (
+            first,
+            "hello",
+            "sending",
+        )
+        settled = simulator.settle_sms(first)  # by default it fails
+        assert (settled.smsid, settled.status) == (first, "Failed")
+        assert simulator.sms() == [settled]
+        second = client.sms.send("GSM1", "0622334455", "again")
+        assert simulator.settle_sms(second, "Success").status == "Success"
+        third = client.sms.send("GSM1", "0633445566", "once more")
+        cases: list[tuple[Callable[[], object], int, str]] = [
+            (lambda: simulator.settle_sms(first), 409, "conflict"),  # already ended
+            (lambda: simulator.settle_sms("0611223344-1"), 404, "not_found"),
+            (lambda: simulator.settle_sms(third, "Maybe"), 400, "bad_request"),  # type: ignore[arg-type]
+        ]
+    for action, status, error in cases:
+        with pytest.raises(SimulatorError) as caught:
+            action()
+        assert (caught.value.status_code, caught.value.error) == (status, error)
+    assert [s.status for s in simulator.sms()] == ["Failed", "Success", "sending"]
+
+
+def test_a_voicemail_box(simulator: Simulator, sim: Sim, server: ServerProcess) -> None:
+    assert simulator.voicemail("1003") == []
+    with sync_client(server.url) as client:
+        client.inbound_routes.add(
+            "Box", trunks="SIP-Carrier", destination_type="voicemail", destination="1003", did="55"
+        )
+    first = simulator.start_call(OUTSIDE, "55", trunk="SIP-Carrier")
+    assert simulator.call(first).destination == SimDestination(type="voicemail", number="1003")
+    simulator.advance(12)
+    simulator.hang_up(first)
+    second = simulator.start_call(FAR_END, "55", trunk="SIP-Carrier")
+    simulator.hang_up(second)
+    box = simulator.voicemail("1003")
+    assert_same(box, sim.get("/extensions/1003/voicemail"))
+    assert [(m.callid, m.from_number, m.seconds) for m in box] == [
+        (first, OUTSIDE, 12),
+        (second, FAR_END, 0),
+    ]
+    with pytest.raises(SimulatorError) as caught:
+        simulator.voicemail("9999")
+    assert (caught.value.status_code, caught.value.error) == (404, "not_found")
+
+
+def test_the_report_log(
+    simulator: Simulator, sim: Sim, server: ServerProcess, collector: ReportCollector
+) -> None:
+    collector.clear()
+    with sync_client(server.url, report_port=collector.port) as client:
+        client.login()
+        simulator.unregister("1001")
+        collector.wait_for(ExtensionStatus)
+        # The receiver has it; the server marks it delivered once it has read the answer.
+        deadline = time.monotonic() + 5
+        while not simulator.reports()[0].delivered and time.monotonic() < deadline:
+            time.sleep(0.01)
+    logged = simulator.reports()
+    assert_same(logged, sim.get("/reports"))
+    (report,) = logged
+    assert (report.action, report.target, report.attempts) == (
+        "ExtensionStatus",
+        collector.url,
+        1,
+    )
+    assert (report.delivered, report.last_status, report.dropped) == (True, 200, False)
+    assert '"extension":"1001"' in report.body

@@ -138,7 +138,12 @@ async def query(request: ApiRequest) -> Reply:
         Field("time", False, "the alarm's current time, when wakeupid is not given"),
         _WAKEUP,
     ),
-    errors=(Errno.EXTENSION_NOT_FOUND, Errno.ALARM_NOT_FOUND, Errno.ALARM_CONFIG_FAILED),
+    errors=(
+        Errno.EXTENSION_NOT_FOUND,
+        Errno.ALARM_NOT_FOUND,
+        Errno.ALARM_CONFIG_FAILED,
+        Errno.ALARM_EXISTS,
+    ),
     example={
         "extid": "1009",
         "wakeupid": "1",

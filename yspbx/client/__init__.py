@@ -67,7 +67,8 @@ from yspbx.client._models.routes import (
 from yspbx.client._models.system import DeviceInfo
 from yspbx.client._models.trunks import SipTrunk, SipTrunkSettings, Trunk
 from yspbx.client._receiver import ReportReceiver
-from yspbx.client._simulator import (
+from yspbx.client._simulator import Simulator, SimulatorError
+from yspbx.client._simulator_models import (
     BlockedIp,
     ExtensionState,
     JournalEntry,
@@ -77,9 +78,9 @@ from yspbx.client._simulator import (
     SimFeature,
     SimLeg,
     SimService,
+    SimSms,
     SimState,
-    Simulator,
-    SimulatorError,
+    SimVoicemail,
 )
 
 __all__ = [
@@ -152,7 +153,9 @@ __all__ = [
     "SimFeature",
     "SimLeg",
     "SimService",
+    "SimSms",
     "SimState",
+    "SimVoicemail",
     "Simulator",
     "SimulatorError",
     "SipTrunk",

@@ -101,8 +101,10 @@ class InvalidValueError(ApiError):
 class NotPermittedError(ApiError):
     """The PBX's settings forbid what was asked: the extension may not dial that number
     (``10024``: no outbound route it may use, or call restriction on), the extension may not
-    be monitored or already is (``10009``), or the monitor's mode does not allow this kind of
-    monitoring (``10010``). Asking again will not help until the settings change."""
+    be monitored or already is (``10009``), the monitor's mode does not allow this kind of
+    monitoring (``10010``), or a prompt cannot be played to a number whose route goes out on an
+    analog trunk (``10015`` from ``outbound/playprompt``). Asking again will not help until the
+    settings change."""
 
 
 class BusyError(ApiError):
@@ -159,7 +161,9 @@ _INVALID_VALUE_ERRNOS = frozenset(
         Errno.IVR_CONFIG_FAILED,
         Errno.QUEUE_CONFIG_FAILED,
         Errno.ALARM_CONFIG_FAILED,
+        Errno.ALARM_EXISTS,  # the extension has an alarm at that time already
         Errno.SMS_NUMBER_BLANK,
+        Errno.SMS_FILE_ERROR,  # the message: emoji, too long, not text
         Errno.SMS_CONTENT_BLANK,
         Errno.SMS_NUMBER_INVALID,
         # Downloads: the allowed IP, the CDR time range, a ticket (random) that is unknown,
@@ -190,8 +194,19 @@ _BUSY_ERRNOS = frozenset(
 )
 
 
+# Where an errno means something else for one endpoint. ``outbound/playprompt`` answers 10015
+# when the number's route goes out on an analog trunk, which reports a call established before
+# anyone answers: asking again cannot help until the routes change.
+_BY_ENDPOINT: dict[tuple[str, str], type[ApiError]] = {
+    ("outbound/playprompt", Errno.CALL_NOT_CONNECTED): NotPermittedError,
+}
+
+
 def api_error(errno: str, endpoint: str = "") -> ApiError:
     """The exception for a failed answer to any request but ``login`` (see ``login_error``)."""
+    special = _BY_ENDPOINT.get((endpoint, errno))
+    if special is not None:
+        return special(errno, endpoint)
     if errno in _TOKEN_ERRNOS:
         return TokenError(errno, endpoint)
     if errno in _NOT_FOUND_ERRNOS:

@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import ssl
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 
 import httpx
-from pydantic import Field, TypeAdapter
+from pydantic import TypeAdapter
 
 from yspbx.client._exceptions import ConnectError, TransportError, TransportTimeout, YspbxError
-from yspbx.client._wire import ResponseModel
+from yspbx.client._simulator_models import (
+    BlockedIp,
+    JournalEntry,
+    SentReport,
+    SimCall,
+    SimSms,
+    SimState,
+    SimVoicemail,
+)
 
 
 class SimulatorError(YspbxError):
@@ -28,134 +36,12 @@ class SimulatorError(YspbxError):
         self.detail = detail
 
 
-class BlockedIp(ResponseModel):
-    ip: str
-    until: float
-
-
-class ExtensionState(ResponseModel):
-    number: str
-    status: str
-
-
-class SimLeg(ResponseModel):
-    """One party's channel in a live call."""
-
-    number: str
-    kind: str = ""
-    """``ext``, ``inbound`` (came in on a trunk) or ``outbound`` (went out on one)."""
-    role: str = ""
-    """``caller``, ``callee`` or ``monitor``."""
-    state: str = ""
-    """``ringing``, ``dialing`` (up, waiting), ``talking`` or ``held``."""
-    muted: bool = False
-    id: str | None = None
-    """A trunk leg's ``inboundid`` / ``outboundid``."""
-    trunk: str | None = None
-    trunk_number: str | None = None
-    """The number as the trunk dialled it (after the route's strip and prepend)."""
-    status: str | None = None
-    """A trunk leg's status as ``inbound/query`` / ``outbound/query`` say it."""
-    monitor_mode: str | None = None
-
-
-class SimDestination(ResponseModel):
-    """The PBX feature holding a call: ``ivr``, ``queue``, ``ringgroup`` or ``voicemail``."""
-
-    type: str
-    number: str
-
-
-class SimFeature(ResponseModel):
-    """What the PBX is doing with a call: an IVR, queue, ring group, prompt or survey.
-
-    ``type`` says which; the other fields are those that kind has (``number`` for an IVR,
-    queue or ring group, ``entered`` for the keys an IVR collected, ``prompt``, ``queue``).
-    """
-
-    type: str
-    number: str | None = None
-    entered: str | None = None
-    prompt: str | None = None
-    queue: str | None = None
-
-
-class SimService(ResponseModel):
-    """A call the PBX placed for itself: a ``prompt`` playback or a ``wakeup`` alarm."""
-
-    type: str
-    prompt: str | None = None
-    wakeupid: str | None = None
-
-
-class SimCall(ResponseModel):
-    """A live call as the simulator sees it."""
-
-    callid: str
-    parties: list[str] = Field(default_factory=list)
-    """The live parties' numbers, caller first (then the feature holding the call, if any)."""
-    state: str = ""
-    """``ringing``, ``talking``, ``held`` or ``dialing``."""
-    trunk: str | None = None
-    type: str = ""
-    """The call record's type so far: ``Internal``, ``Outbound``, ``Inbound``, ..."""
-    destination: SimDestination | None = None
-    started_at: float | None = None
-    answered_at: float | None = None
-    digits: str = ""
-    """The keys the caller pressed so far."""
-    legs: list[SimLeg] = Field(default_factory=list)
-    feature: SimFeature | None = None
-    offer: str | None = None
-    """``answer`` while an ``Invite``d call waits for accept/refuse, ``destination`` while an
-    ``Incoming`` call waits to be directed, else None."""
-    service: SimService | None = None
-
-    def leg(self, number: str) -> SimLeg:
-        """The live leg of ``number`` (a ``KeyError`` when it has none)."""
-        for leg in self.legs:
-            if leg.number == number:
-                return leg
-        raise KeyError(number)
-
-
-class SimState(ResponseModel):
-    now: float
-    extensions: list[ExtensionState] = Field(default_factory=list)
-    calls: list[SimCall] = Field(default_factory=list)
-    sessions: int = 0
-    blocked_ips: list[BlockedIp] = Field(default_factory=list)
-
-
-class SentReport(ResponseModel):
-    """One event report the simulator produced; ``body`` is exactly what was (to be) sent."""
-
-    id: Any = None
-    action: str = ""
-    target: str = ""
-    body: str = ""
-    attempts: int = 0
-    delivered: bool = False
-    last_status: int | None = None
-
-
-class JournalEntry(ResponseModel):
-    """One API request the server received (tokens and password hashes masked)."""
-
-    time: float
-    client_ip: str
-    method: str
-    path: str
-    query: str = ""
-    body: str = ""
-    http_status: int = 200
-    response: str = ""
-
-
 _REPORTS = TypeAdapter(list[SentReport])
 _JOURNAL = TypeAdapter(list[JournalEntry])
 _CALLS = TypeAdapter(list[SimCall])
 _BLOCKED = TypeAdapter(list[BlockedIp])
+_SMS = TypeAdapter(list[SimSms])
+_VOICEMAIL = TypeAdapter(list[SimVoicemail])
 
 
 class Simulator:
@@ -251,6 +137,22 @@ class Simulator:
         """Extension ``party`` blind-transfers the other side of its call to ``to`` from its
         phone (the PBX reports it as ``Tranfer``; API transfers are not reported)."""
         self._call("POST", f"/calls/{callid}/transfer", {"party": party, "to": to})
+
+    # -- services ---------------------------------------------------------------------------
+
+    def sms(self) -> list[SimSms]:
+        """The text messages sent through ``sms/send`` lately (the last 1000), oldest first,
+        with their outcome so far."""
+        return _SMS.validate_python(self._call("GET", "/sms"))
+
+    def settle_sms(self, smsid: str, status: Literal["Success", "Failed"] = "Failed") -> SimSms:
+        """Decide now how a message still being sent ends (by default: it fails); its
+        ``sms-send`` report goes out. ``SimulatorError`` 409 once it has ended."""
+        return SimSms.model_validate(self._call("POST", f"/sms/{smsid}/result", {"status": status}))
+
+    def voicemail(self, extension: str) -> list[SimVoicemail]:
+        """The messages in ``extension``'s voicemail box, oldest first."""
+        return _VOICEMAIL.validate_python(self._call("GET", f"/extensions/{extension}/voicemail"))
 
     # -- plumbing -------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import Field
@@ -17,6 +18,9 @@ from yspbx.client._wire import (
 )
 
 AlarmSchedule = Literal["onetime", "everyday", "custom"]
+
+Weekdays = str | Iterable[str | int]
+"""``"1,3,5"``, ``["1", "3", "5"]`` or ``[1, 3, 5]``: ``0`` is Sunday, ``6`` Saturday."""
 
 
 class Alarm(ResponseModel):

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 from yspbx.client._areas._async._area import AsyncArea
 from yspbx.client._models import hotel, messages
-from yspbx.client._models.hotel import AlarmSchedule, ExtensionAlarms
+from yspbx.client._models.hotel import AlarmSchedule, ExtensionAlarms, Weekdays
 from yspbx.client._models.messages import prompt_names
 from yspbx.client._wire import IdList, split_list
 
@@ -51,7 +51,7 @@ class AsyncHotel(AsyncArea):
         time: str,
         schedule: AlarmSchedule = "onetime",
         *,
-        weekdays: IdList | None = None,
+        weekdays: Weekdays | None = None,
         repeats: int | None = None,
         repeat_interval: int | None = None,
         prompt: str | None = None,
@@ -79,14 +79,18 @@ class AsyncHotel(AsyncArea):
         extension: str,
         alarm_id: str,
         time: str,
-        schedule: AlarmSchedule = "onetime",
+        schedule: AlarmSchedule,
         *,
-        weekdays: IdList | None = None,
+        weekdays: Weekdays | None = None,
         repeats: int | None = None,
         repeat_interval: int | None = None,
         prompt: str | None = None,
     ) -> None:
-        """Replace alarm ``alarm_id`` of ``extension``."""
+        """Change alarm ``alarm_id`` of ``extension`` (the ``wakeupid`` of ``alarms()``).
+
+        ``time`` and ``schedule`` are always sent, as the PBX requires of an alarm; the other
+        settings only when given (yspbx keeps those left out; give them all to be sure a PBX
+        does not reset them)."""
         alarm = hotel.AlarmSpec(
             time=time,
             schedule=schedule,
@@ -99,11 +103,12 @@ class AsyncHotel(AsyncArea):
         await self._send(hotel.ALARM_UPDATE, fields)
 
     async def delete_alarms(self, extension: str, alarm_ids: IdList | None = None) -> None:
-        """Delete the given alarms of ``extension`` (all of them when None)."""
-        fields = hotel.AlarmDelete(
-            extension=extension, alarm_ids=split_list(alarm_ids) if alarm_ids else None
-        )
-        await self._send(hotel.ALARM_DELETE, fields)
+        """Delete the given alarms of ``extension`` (all of them when None; none, and no
+        request, when the ids given are an empty list: the PBX would delete them all)."""
+        ids = None if alarm_ids is None else split_list(alarm_ids)
+        if ids == []:
+            return
+        await self._send(hotel.ALARM_DELETE, hotel.AlarmDelete(extension=extension, alarm_ids=ids))
 
     async def check_out(self, extensions: IdList) -> None:
         """Check the rooms out: voicemail emptied, outbound permissions and alarms removed,

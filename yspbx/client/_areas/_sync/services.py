@@ -5,7 +5,7 @@ from collections.abc import Sequence
 
 from yspbx.client._areas._sync._area import Area
 from yspbx.client._models import hotel, messages
-from yspbx.client._models.hotel import AlarmSchedule, ExtensionAlarms
+from yspbx.client._models.hotel import AlarmSchedule, ExtensionAlarms, Weekdays
 from yspbx.client._models.messages import prompt_names
 from yspbx.client._wire import IdList, split_list
 
@@ -52,7 +52,7 @@ class Hotel(Area):
         time: str,
         schedule: AlarmSchedule = "onetime",
         *,
-        weekdays: IdList | None = None,
+        weekdays: Weekdays | None = None,
         repeats: int | None = None,
         repeat_interval: int | None = None,
         prompt: str | None = None,
@@ -80,14 +80,18 @@ class Hotel(Area):
         extension: str,
         alarm_id: str,
         time: str,
-        schedule: AlarmSchedule = "onetime",
+        schedule: AlarmSchedule,
         *,
-        weekdays: IdList | None = None,
+        weekdays: Weekdays | None = None,
         repeats: int | None = None,
         repeat_interval: int | None = None,
         prompt: str | None = None,
     ) -> None:
-        """Replace alarm ``alarm_id`` of ``extension``."""
+        """Change alarm ``alarm_id`` of ``extension`` (the ``wakeupid`` of ``alarms()``).
+
+        ``time`` and ``schedule`` are always sent, as the PBX requires of an alarm; the other
+        settings only when given (yspbx keeps those left out; give them all to be sure a PBX
+        does not reset them)."""
         alarm = hotel.AlarmSpec(
             time=time,
             schedule=schedule,
@@ -100,11 +104,12 @@ class Hotel(Area):
         self._send(hotel.ALARM_UPDATE, fields)
 
     def delete_alarms(self, extension: str, alarm_ids: IdList | None = None) -> None:
-        """Delete the given alarms of ``extension`` (all of them when None)."""
-        fields = hotel.AlarmDelete(
-            extension=extension, alarm_ids=split_list(alarm_ids) if alarm_ids else None
-        )
-        self._send(hotel.ALARM_DELETE, fields)
+        """Delete the given alarms of ``extension`` (all of them when None; none, and no
+        request, when the ids given are an empty list: the PBX would delete them all)."""
+        ids = None if alarm_ids is None else split_list(alarm_ids)
+        if ids == []:
+            return
+        self._send(hotel.ALARM_DELETE, hotel.AlarmDelete(extension=extension, alarm_ids=ids))
 
     def check_out(self, extensions: IdList) -> None:
         """Check the rooms out: voicemail emptied, outbound permissions and alarms removed,
