@@ -26,6 +26,8 @@ def _checked_zone(name: str) -> str:
     return name
 
 
+SipTrunkType = Literal["register", "peer", "account"]
+PagingDuplex = Literal["paging", "intercom", "multicast"]
 MonitorMode = Literal["Disabled", "Extensive", "Listen", "Whisper", "Barge-in"]
 ForwardTarget = Literal["Voicemail", "Extension", "Mobile Number", "Custom Number"]
 
@@ -119,7 +121,7 @@ class Trunk:
     id: int = 0
     status: str = ""
     hwport: str = ""
-    trunktype: Literal["register", "peer", "account"] = "register"
+    trunktype: SipTrunkType = "register"
     host: str = ""
     port: str = "5060"
     domain: str = ""
@@ -251,7 +253,7 @@ class PagingGroup:
     number: str
     name: str = ""
     id: int = 0
-    duplex: Literal["paging", "intercom", "multicast"] = "paging"
+    duplex: PagingDuplex = "paging"
     allowexten: list[str] = field(default_factory=list)
     allowextengroup: list[str] = field(default_factory=list)
     enablekeyhanup: bool = False

@@ -9,28 +9,18 @@ Where the vendor's documents spell one value two ways (``RRmemory`` / ``Rrmemory
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import get_args
 
-FORWARD_TARGETS = ("Voicemail", "Extension", "Mobile Number", "Custom Number")
-MONITOR_MODES = ("Disabled", "Extensive", "Listen", "Whisper", "Barge-in")
+from yspbx.pbx.models import ForwardTarget, InboundDestType, MonitorMode, PagingDuplex, SipTrunkType
+
+# The sets the config file's types already fix are read from them, so the two never differ.
+FORWARD_TARGETS: tuple[str, ...] = get_args(ForwardTarget)
+MONITOR_MODES: tuple[str, ...] = get_args(MonitorMode)
 RING_TIMEOUTS = (15, 30, 60, 120, 300)
 MAX_DURATIONS = ("Follow System", "Unlimited", "60", "300", "600", "900", "1800", "3600", "6000")
 
-TRUNK_TYPES = ("register", "peer", "account")
-
-INBOUND_DEST_TYPES = (
-    "hangup",
-    "extension",
-    "extrange",
-    "voicemail",
-    "ivr",
-    "ringgroup",
-    "queue",
-    "conference",
-    "disa",
-    "callback",
-    "outroute",
-    "faxtoemail",
-)
+TRUNK_TYPES: tuple[str, ...] = get_args(SipTrunkType)
+INBOUND_DEST_TYPES: tuple[str, ...] = get_args(InboundDestType)
 
 RING_STRATEGIES = ("Ring All", "Least Recent", "Fewest Calls", "Random", "Rrmemory", "Linear")
 QUEUE_ACTIONS = (
@@ -51,7 +41,7 @@ MAX_WAIT_TIMES = (300, 600, 900, 1200, 1800)
 ANNOUNCE_FREQUENCIES = (0, 15, 30, 45, 60, 120, 180, 240, 300, 600, 1200)
 BREAKOUT_KEYS = ("None", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#")
 
-PAGING_DUPLEX = ("paging", "intercom", "multicast")
+PAGING_DUPLEX: tuple[str, ...] = get_args(PagingDuplex)
 
 # Other spellings a request may use, by the canonical value they mean.
 ALIASES: dict[str, tuple[str, ...]] = {
