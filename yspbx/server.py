@@ -12,6 +12,7 @@ is printed by the parent once every worker has finished starting.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import socket
@@ -133,8 +134,32 @@ def _serve_workers(settings: Settings) -> int:
     return 0 if supervisor.announced else 1
 
 
+def store_answers(settings: Settings) -> str | None:
+    """None when the configured store answers; otherwise why not, for the person starting it."""
+    from yspbx.store import StoreUnavailable, open_store
+
+    server = settings.server
+
+    async def ping() -> None:
+        store = open_store(server.store, prefix=server.store_prefix, timeout=server.store_timeout)
+        try:
+            await store.ping()
+        finally:
+            await store.close()
+
+    try:
+        asyncio.run(ping())
+    except (StoreUnavailable, OSError) as exc:
+        return f"the store {server.store} does not answer: {exc}"
+    return None
+
+
 def serve(settings: Settings) -> int:
     configure_logging(settings)
+    problem = store_answers(settings)
+    if problem is not None:
+        print(f"yspbx: {problem}", file=sys.stderr)
+        return 1
     if settings.server.workers > 1:
         return _serve_workers(settings)
     server = _AnnouncingServer(uvicorn_config(create_app(settings), settings), settings)

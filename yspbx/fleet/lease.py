@@ -7,8 +7,10 @@ stopped cleanly (it releases the lease) or its link address refuses connections 
 died on this machine). Times here are wall time (``time.monotonic``), never the server clock:
 ``clock/advance`` must not hand the engine over.
 
-A holder that cannot confirm its lease before it would run out stops running the engine by
-itself, so two engines never run at once for longer than a renewal's time-out.
+A holder that cannot reach the store to confirm its lease before it would run out stops
+running the engine by itself, so two engines never run at once for longer than a renewal's
+time-out. A holder that was merely slow (a stalled event loop) and finds the lease still its own
+keeps running: renewing succeeds as long as nobody took the lease over.
 """
 
 from __future__ import annotations
@@ -92,10 +94,11 @@ class EngineLease:
                 )
                 if renewed:
                     self._confirmed_until = started + self.ttl
-                else:
-                    await self._lose("another process holds the engine lease now")
-            else:
-                await self._try_to_take(started)
+                    self._complained = False
+                    return
+                await self._lose("another process holds the engine lease now")
+                return
+            await self._try_to_take(started)
             self._complained = False
         except (StoreUnavailable, TimeoutError) as exc:
             if not self._complained:

@@ -218,7 +218,9 @@ class LeaseStore(Protocol):
         already, or is still held by ``steal_from`` (a holder known to be dead)."""
 
     async def renew(self, name: str, owner: str, ttl: float) -> bool:
-        """Extend the caller's lease; False when it is no longer the caller's."""
+        """Extend the caller's lease by ``ttl`` from now; False when another process took it
+        over or the caller released it. A lease that ran out but that nobody took is still
+        the caller's: a holder that was slow to renew keeps its engine."""
 
     async def release(self, name: str, owner: str) -> bool:
         """Give the lease up at once if the caller holds it."""

@@ -18,7 +18,8 @@ CREATE TABLE IF NOT EXISTS leases (
     name TEXT PRIMARY KEY,
     owner TEXT NOT NULL,
     address TEXT NOT NULL,
-    expires_at REAL NOT NULL
+    expires_at REAL NOT NULL,
+    last_owner TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS journal (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -48,38 +49,39 @@ class SqliteLeases:
         self._conn.execute("BEGIN IMMEDIATE")
         try:
             row = self._conn.execute(
-                "SELECT owner, address, expires_at FROM leases WHERE name = ?", (name,)
+                "SELECT owner, address, expires_at, last_owner FROM leases WHERE name = ?",
+                (name,),
             ).fetchone()
             if row is not None:
                 holder, held_at, until = str(row[0]), str(row[1]), float(row[2])
-                if holder not in (owner, steal_from) and until > now:
+                if holder not in ("", owner, steal_from) and until > now:
                     self._conn.execute("COMMIT")
                     return LeaseGrant(False, holder, held_at)
             self._conn.execute(
-                "INSERT INTO leases (name, owner, address, expires_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, "
-                "address = excluded.address, expires_at = excluded.expires_at",
-                (name, owner, address, now + ttl),
+                "INSERT INTO leases (name, owner, address, expires_at, last_owner) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
+                "owner = excluded.owner, address = excluded.address, "
+                "expires_at = excluded.expires_at, last_owner = excluded.last_owner",
+                (name, owner, address, now + ttl, owner),
             )
             self._conn.execute("COMMIT")
         except BaseException:
             self._conn.execute("ROLLBACK")
             raise
-        previous = None if row is None or row[0] == owner else str(row[0])
+        previous = None if row is None or row[3] == owner else str(row[3])
         return LeaseGrant(True, owner, address, previous)
 
     async def renew(self, name: str, owner: str, ttl: float) -> bool:
-        now = time.time()
         cursor = self._conn.execute(
-            "UPDATE leases SET expires_at = ? WHERE name = ? AND owner = ? AND expires_at > ?",
-            (now + ttl, name, owner, now),
+            "UPDATE leases SET expires_at = ? WHERE name = ? AND owner = ?",
+            (time.time() + ttl, name, owner),
         )
         return cursor.rowcount > 0
 
     async def release(self, name: str, owner: str) -> bool:
-        # The row stays (expired), so the next holder learns who held the lease before it.
+        # The row stays, so the next holder learns who held the lease before it.
         cursor = self._conn.execute(
-            "UPDATE leases SET expires_at = 0 WHERE name = ? AND owner = ? AND expires_at > 0",
+            "UPDATE leases SET owner = '', expires_at = 0 WHERE name = ? AND owner = ?",
             (name, owner),
         )
         return cursor.rowcount > 0

@@ -1,8 +1,9 @@
 """The PBX's documents, the fleet's leases and the request journal, in Redis.
 
 Keys (``P`` is the prefix): ``P doc:<key>`` (a document) with ``P docs`` (every document key, for
-prefix scans in key order), ``P lease:<name>`` (holder and address, expiring by Redis's own
-clock) with ``P lease:<name>:last`` (the last holder, kept), and ``P j`` (the journal, a list).
+prefix scans in key order), ``P lease:<name>`` (holder, address and end, timed by Redis's own
+clock, ``TIME``) with ``P lease:<name>:last`` (the last holder, kept), and ``P j`` (the
+journal, a list).
 """
 
 from __future__ import annotations
@@ -15,15 +16,20 @@ from redis.asyncio import Redis
 from yspbx.store.base import JournalEntry, LeaseGrant
 from yspbx.store.redis.connection import guarded, raw, text
 
+_NOW_MS = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+"""
+
 # KEYS: lease, last holder. ARGV: owner, address, ttl ms, steal_from ('' for none).
 # Answers {1, owner, address, previous or ''} when taken, {0, holder, address} when not.
-_ACQUIRE = """
-local holder = redis.call('HMGET', KEYS[1], 'owner', 'address')
-if holder[1] and holder[1] ~= ARGV[1] and holder[1] ~= ARGV[4] then
+_ACQUIRE = _NOW_MS + """
+local holder = redis.call('HMGET', KEYS[1], 'owner', 'address', 'until')
+if holder[1] and holder[1] ~= ARGV[1] and holder[1] ~= ARGV[4]
+    and tonumber(holder[3]) > now then
   return {0, holder[1], holder[2]}
 end
-redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'address', ARGV[2])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'address', ARGV[2], 'until', now + ARGV[3])
 local previous = redis.call('GET', KEYS[2]) or ''
 redis.call('SET', KEYS[2], ARGV[1])
 if previous == ARGV[1] then previous = '' end
@@ -31,14 +37,21 @@ return {1, ARGV[1], ARGV[2], previous}
 """
 
 # KEYS: lease. ARGV: owner, ttl ms ('0': release).
-_RENEW = """
+_RENEW = _NOW_MS + """
 if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
 if ARGV[2] == '0' then
   redis.call('DEL', KEYS[1])
 else
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  redis.call('HSET', KEYS[1], 'until', now + ARGV[2])
 end
 return 1
+"""
+
+# KEYS: lease. Answers {owner, address} while the lease runs, {} otherwise.
+_HOLDER = _NOW_MS + """
+local holder = redis.call('HMGET', KEYS[1], 'owner', 'address', 'until')
+if holder[1] and tonumber(holder[3]) > now then return {holder[1], holder[2]} end
+return {}
 """
 
 
@@ -116,13 +129,14 @@ class RedisState:
 
 
 class RedisLeases:
-    """Leases timed by Redis's key expiry: one clock for every host of the fleet."""
+    """Leases timed by Redis's clock (``TIME``): one clock for every host of the fleet."""
 
     def __init__(self, client: Redis, prefix: str) -> None:
         self._client = client
         self._prefix = f"{prefix}lease:"
         self._acquire = client.register_script(_ACQUIRE)
         self._renew = client.register_script(_RENEW)
+        self._holder = client.register_script(_HOLDER)
 
     @guarded
     async def acquire(
@@ -148,10 +162,10 @@ class RedisLeases:
 
     @guarded
     async def holder(self, name: str) -> LeaseGrant | None:
-        owner, address = await self._client.hmget(self._prefix + name, ["owner", "address"])
-        if owner is None:
+        answer = await self._holder(keys=[self._prefix + name], args=[])
+        if not answer:
             return None
-        return LeaseGrant(True, text(owner), text(address))
+        return LeaseGrant(True, text(answer[0]), text(answer[1]))
 
 
 class RedisJournal:
