@@ -26,7 +26,8 @@ from tests.fleet import (
 )
 from tests.helpers import API, PASSWORD_MD5, Sim, client
 from tests.receivers import Receiver, log_in
-from tests.stores import REDIS_URL, forget_prefix, unique_prefix
+from tests.stores import REDIS_URL, forget_prefix, free_port, unique_prefix
+from yspbx.store import StoreUrlError, check_store_url
 from yspbx.testing import ServerProcess
 
 
@@ -172,3 +173,23 @@ def test_every_report_is_delivered_once_in_order_while_both_servers_run(
         log = fresh(b.url, "GET", "/sim/v1/reports").json()
         assert [e["attempts"] for e in log] == [1] * 6
         assert len(receiver.received) == 6  # none twice
+
+
+def test_store_urls_are_checked_before_anything_starts() -> None:
+    check_store_url("redis://127.0.0.1:6379/0")
+    check_store_url("rediss://cache.example:6380/2")
+    check_store_url("unix:///run/redis.sock?db=1")
+    with pytest.raises(StoreUrlError, match="Redis URL"):
+        check_store_url("redis://127.0.0.1:notaport/0")
+    with pytest.raises(StoreUrlError, match="unknown store URL"):
+        check_store_url("postgres://db/pbx")
+
+
+@pytest.mark.slow
+def test_serve_refuses_workers_on_the_memory_store_and_an_absent_redis() -> None:
+    refused = ServerProcess(store="memory://", extra_args=("--workers", "2"), startup_timeout=15)
+    with pytest.raises(RuntimeError, match="memory://"):
+        refused.start()
+    absent = ServerProcess(store=f"redis://127.0.0.1:{free_port()}/0", startup_timeout=15)
+    with pytest.raises(RuntimeError, match="does not answer"):
+        absent.start()
