@@ -141,6 +141,9 @@ class Services:
             await self._leave_seat("the server is stopping")
         else:
             await self.fleet.stop()
+            if not self.fleet.seated:
+                # The seat this process built and never ran (or already stopped).
+                await self.reports.sender.aclose()
         await self.scheduler.stop()
         await self.journal.close()
         await self.store.close()

@@ -154,6 +154,10 @@ class TcpLink:
             peer = self._peers.get(address)
             if peer is not None and not peer.closed:
                 return peer
+            # Forget connections to processes gone since (a holder that died or moved).
+            for known, connection in list(self._peers.items()):
+                if connection.closed:
+                    del self._peers[known]
             host, port, secret = _split(address)
             try:
                 reader, writer = await asyncio.wait_for(
