@@ -23,7 +23,9 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 
 # KEYS: lease, last holder. ARGV: owner, address, ttl ms, steal_from ('' for none).
 # Answers {1, owner, address, previous or ''} when taken, {0, holder, address} when not.
-_ACQUIRE = _NOW_MS + """
+_ACQUIRE = (
+    _NOW_MS
+    + """
 local holder = redis.call('HMGET', KEYS[1], 'owner', 'address', 'until')
 if holder[1] and holder[1] ~= ARGV[1] and holder[1] ~= ARGV[4]
     and tonumber(holder[3]) > now then
@@ -35,9 +37,12 @@ redis.call('SET', KEYS[2], ARGV[1])
 if previous == ARGV[1] then previous = '' end
 return {1, ARGV[1], ARGV[2], previous}
 """
+)
 
 # KEYS: lease. ARGV: owner, ttl ms ('0': release).
-_RENEW = _NOW_MS + """
+_RENEW = (
+    _NOW_MS
+    + """
 if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
 if ARGV[2] == '0' then
   redis.call('DEL', KEYS[1])
@@ -46,13 +51,17 @@ else
 end
 return 1
 """
+)
 
 # KEYS: lease. Answers {owner, address} while the lease runs, {} otherwise.
-_HOLDER = _NOW_MS + """
+_HOLDER = (
+    _NOW_MS
+    + """
 local holder = redis.call('HMGET', KEYS[1], 'owner', 'address', 'until')
 if holder[1] and tonumber(holder[3]) > now then return {holder[1], holder[2]} end
 return {}
 """
+)
 
 
 def _pack(entry: JournalEntry) -> bytes:
