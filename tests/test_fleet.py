@@ -8,12 +8,16 @@ under a key prefix of their own.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
+from tests.calls_http import download_cdrs
 from tests.fleet import (
     LOGIN,
     api_call,
@@ -24,7 +28,7 @@ from tests.fleet import (
     token_from,
     worker_pids,
 )
-from tests.helpers import API, PASSWORD_MD5, Sim, client
+from tests.helpers import API, PASSWORD_MD5, Api, Sim, client
 from tests.receivers import Receiver, log_in
 from tests.stores import REDIS_URL, forget_prefix, free_port, unique_prefix
 from yspbx.store import StoreUrlError, check_store_url
@@ -44,7 +48,8 @@ def two_servers(prefix: str) -> Iterator[tuple[ServerProcess, ServerProcess]]:
     with running(
         fleet_server(REDIS_URL, prefix=prefix), fleet_server(REDIS_URL, prefix=prefix)
     ) as (a, b):
-        Sim(a.url).reset()
+        with closing(Sim(a.url)) as sim:
+            sim.reset()
         yield a, b
 
 
@@ -59,7 +64,8 @@ def test_two_workers_answer_200_requests_on_fresh_connections(
 ) -> None:
     with running(fleet_server(store_url(kind, tmp_path), prefix=prefix, workers=2)) as (server,):
         assert len(worker_pids(server.url, 2)) == 2, "the requests never reached two workers"
-        Sim(server.url).reset()
+        with closing(Sim(server.url)) as sim:
+            sim.reset()
         token = token_from(server.url)
         answers = []
         for n in range(200):
@@ -193,3 +199,22 @@ def test_serve_refuses_workers_on_the_memory_store_and_an_absent_redis() -> None
     absent = ServerProcess(store=f"redis://127.0.0.1:{free_port()}/0", startup_timeout=15)
     with pytest.raises(RuntimeError, match="does not answer"):
         absent.start()
+
+
+@pytest.mark.slow
+def test_records_download_through_the_server_without_the_engine(
+    two_servers: tuple[ServerProcess, ServerProcess],
+) -> None:
+    a, b = two_servers
+    call = fresh(a.url, "POST", "/sim/v1/calls", json={"from": "1001", "to": "1002"}).json()
+    callid = call["callid"]
+    answered = fresh(b.url, "POST", f"/sim/v1/calls/{callid}/answer", json={})
+    assert answered.json()["party"] == "1002"
+    fresh(b.url, "POST", "/sim/v1/clock/advance", json={"seconds": 5})
+    fresh(a.url, "POST", f"/sim/v1/calls/{callid}/hangup", json={})
+    with closing(Api(b.url)) as api, closing(Sim(b.url)) as sim:
+        response = download_cdrs(api, sim, api.token())
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    (row,) = list(csv.DictReader(io.StringIO(response.text)))
+    assert (row["callid"], row["callfrom"], row["callto"]) == (callid, "1001", "1002")

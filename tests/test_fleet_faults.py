@@ -15,6 +15,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import closing
 
 import pytest
 import redis
@@ -81,7 +82,8 @@ def test_redis_down_answers_20010_then_service_resumes_by_itself() -> None:
 def test_a_worker_killed_mid_delivery_loses_no_report(tmp_path: object) -> None:
     store = f"sqlite:///{tmp_path}/state.db"
     with running(fleet_server(store, workers=2)) as (server,), Receiver("127.0.0.42") as rx:
-        Sim(server.url).reset()
+        with closing(Sim(server.url)) as sim:
+            sim.reset()
         rx.queue(HANG)  # the first report is read, never answered: a delivery in flight
         log_in(server.url, rx, version="1.0.2")
         expected = []
@@ -116,7 +118,8 @@ def test_the_other_server_takes_the_engine_over_when_its_server_dies(prefix: str
     with running(
         fleet_server(REDIS_URL, prefix=prefix), fleet_server(REDIS_URL, prefix=prefix)
     ) as (a, b):
-        Sim(a.url).reset()
+        with closing(Sim(a.url)) as sim:
+            sim.reset()
         assert engine_pid(b.url) == a.pid  # A started first and runs the engine
         token = token_from(b.url)
         change = {"extid": "1005", "username": "Kept Across"}
@@ -145,7 +148,8 @@ def test_a_sigkill_in_a_burst_of_logins_leaves_no_half_written_session(prefix: s
     with running(
         fleet_server(REDIS_URL, prefix=prefix), fleet_server(REDIS_URL, prefix=prefix)
     ) as (a, b):
-        Sim(b.url).reset()
+        with closing(Sim(b.url)) as sim:
+            sim.reset()
         tokens: list[str] = []
         lock = threading.Lock()
         stop = threading.Event()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 from dataclasses import dataclass, field
 
 import httpx
@@ -176,13 +177,20 @@ class Services:
         await self.journal.clear()
         self._arm_timers()
 
-    async def _adopt_stored_clock(self) -> None:
+    async def _adopt_stored_clock(self) -> float | None:
+        """Take the stored clock offset if it is ahead; the stored offset (None: none)."""
         saved = await self.store.state.get(CLOCK_OFFSET_KEY)
-        if saved is not None:
-            try:
-                self.clock.adopt_offset(float(saved))
-            except ValueError:
-                log.error("ignoring an unreadable stored clock offset %r", saved[:40])
+        if saved is None:
+            return None
+        try:
+            offset = float(saved)
+        except ValueError:
+            offset = math.nan
+        if not math.isfinite(offset):
+            log.error("ignoring an unreadable stored clock offset %r", saved[:40])
+            return None
+        self.clock.adopt_offset(offset)
+        return offset
 
     async def _session_ended(self, session: Session, reason: str) -> None:
         await self.reports.session_ended(session, reason)
@@ -196,7 +204,11 @@ class Services:
 
     async def _take_seat(self, previous: str | None) -> None:
         """This process took the engine lease: build the engine from the store and run it."""
-        await self._adopt_stored_clock()
+        stored = await self._adopt_stored_clock()
+        if stored is None or stored < self.clock.offset:
+            # The store lost the offset (a Redis without persistence came back empty): keep the
+            # clock where this process had it, for every process to read.
+            await self.store.state.put(CLOCK_OFFSET_KEY, repr(self.clock.offset).encode())
         if self._seat_used:
             engine, reports = _new_seat(
                 self.settings,
