@@ -116,7 +116,8 @@ def test_a_worker_killed_mid_delivery_loses_no_report(tmp_path: object) -> None:
 
 def test_the_other_server_takes_the_engine_over_when_its_server_dies(prefix: str) -> None:
     with running(
-        fleet_server(REDIS_URL, prefix=prefix), fleet_server(REDIS_URL, prefix=prefix)
+        fleet_server(REDIS_URL, prefix=prefix, lease=1.0),
+        fleet_server(REDIS_URL, prefix=prefix, lease=1.0),
     ) as (a, b):
         with closing(Sim(a.url)) as sim:
             sim.reset()
