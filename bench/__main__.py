@@ -11,7 +11,8 @@ import sys
 BENCHMARKS = {
     "http": (
         "bench.http_suite",
-        "login and extensionlist/query vs bare Starlette, raw ASGI, Prism",
+        "login, extensionlist/query: memory, SQLite, Redis (1, 2 workers) vs bare Starlette, "
+        "raw ASGI, Prism",
     ),
     "reports": ("bench.reports", "event-report delivery: throughput and latency vs bare httpx"),
 }

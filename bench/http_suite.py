@@ -1,9 +1,12 @@
 """HTTP throughput of yspbx against its ceilings and its peer, measured with wrk in one run.
 
 Each server runs alone, pinned to CPU 0 (``taskset``); wrk runs on CPU 1 with 64 connections.
-For each endpoint: a warm-up, then ``runs`` measured runs; the table keeps the medians. Ratios
-are taken against the bare Starlette app of the same run, so a noisy machine shifts every
-figure alike and the ratios stay meaningful.
+A server with two workers is pinned to CPUs 0 and 1 (the machine has two), so its second worker
+shares CPU 1 with wrk. yspbx runs on the memory store (one process), on SQLite and on Redis (the
+machine's, under a key prefix of the run's own), with one and two workers. For each endpoint: a
+warm-up, then ``runs`` measured runs; the table keeps the medians. Ratios are taken against the
+bare Starlette app of the same run, so a noisy machine shifts every figure alike and the ratios
+stay meaningful.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import argparse
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import statistics
@@ -39,6 +43,7 @@ class ServerSpec:
     command: list[str]
     needs_token: bool = True
     env: dict[str, str] = field(default_factory=dict)
+    cpus: str = "0"
 
 
 @dataclass
@@ -102,9 +107,9 @@ def pinned(command: Sequence[str], cpus: str) -> list[str]:
 
 
 @contextmanager
-def running(spec: ServerSpec, port: int, cpus: str) -> Iterator[str]:
+def running(spec: ServerSpec, port: int) -> Iterator[str]:
     process = subprocess.Popen(
-        pinned(spec.command, cpus),
+        pinned(spec.command, spec.cpus),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -182,7 +187,7 @@ def measure(
     spec: ServerSpec, port: int, seconds: float, runs: int, warmup: float, connections: int
 ) -> list[Measurement]:
     results = []
-    with running(spec, port, "0") as url:
+    with running(spec, port) as url:
         token = token_for(url, spec)
         endpoints = {
             "login": (url + "/api/v1.1.0/login", LOGIN_BODY),
@@ -242,18 +247,62 @@ def prism_document() -> dict[str, object]:
     }
 
 
-def default_servers(workdir: Path, include_prism: bool) -> list[tuple[ServerSpec, int]]:
+def redis_reachable(url: str) -> bool:
+    try:
+        import redis
+    except ImportError:
+        return False
+    try:
+        redis.Redis.from_url(url, socket_timeout=1).ping()
+    except redis.RedisError:
+        return False
+    return True
+
+
+def forget_redis_prefix(url: str, prefix: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(url)
+    keys = list(client.scan_iter(match=prefix + "*", count=1000))
+    for start in range(0, len(keys), 500):
+        client.unlink(*keys[start : start + 500])
+    client.close()
+
+
+def default_servers(
+    workdir: Path, include_prism: bool, redis_url: str | None, prefix: str
+) -> list[tuple[ServerSpec, int]]:
     servers: list[tuple[ServerSpec, int]] = []
 
-    def add(name: str, command_for: object, needs_token: bool = True) -> None:
+    def add(
+        name: str,
+        command_for: object,
+        needs_token: bool = True,
+        cpus: str = "0",
+        env: dict[str, str] | None = None,
+    ) -> None:
         port = free_port()
         assert callable(command_for)
-        servers.append((ServerSpec(name, command_for(port), needs_token), port))
+        servers.append((ServerSpec(name, command_for(port), needs_token, env or {}, cpus), port))
 
     add("bare Starlette", lambda p: uvicorn_command("bench.servers.bare_starlette:app", p))
     add("raw ASGI", lambda p: uvicorn_command("bench.servers.raw_asgi:app", p))
     add("yspbx memory", lambda p: yspbx_command(p, "memory://"))
-    add("yspbx sqlite", lambda p: yspbx_command(p, f"sqlite:///{workdir / 'bench.db'}"))
+    for workers in (1, 2):
+        sqlite = f"sqlite:///{workdir / f'bench-{workers}.db'}"
+        add(
+            f"yspbx sqlite {workers}w",
+            lambda p, s=sqlite, w=workers: yspbx_command(p, s, w),
+            cpus="0" if workers == 1 else "0,1",
+        )
+    if redis_url is not None:
+        for workers in (1, 2):
+            add(
+                f"yspbx redis {workers}w",
+                lambda p, w=workers: yspbx_command(p, redis_url, w),
+                cpus="0" if workers == 1 else "0,1",
+                env={"YSPBX_SERVER_STORE_PREFIX": f"{prefix}{workers}:"},
+            )
     if include_prism:
         spec_file = workdir / "s-series-openapi.json"
         spec_file.write_text(json.dumps(prism_document()))
@@ -272,6 +321,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=3)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--no-prism", action="store_true")
+    parser.add_argument(
+        "--redis", default="redis://127.0.0.1:6379/0", help="Redis for the redis servers"
+    )
+    parser.add_argument(
+        "--only", action="append", default=[], help="measure only servers whose name has this"
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "http.json")
     parser.add_argument(
         "--no-docs", dest="write_docs", action="store_false", help="leave docs/benchmarks.md alone"
@@ -283,19 +338,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     include_prism = not args.no_prism and PRISM.exists()
     if not include_prism and not args.no_prism:
         print("Prism is not installed (make bench installs it); skipping it", file=sys.stderr)
+    redis_url: str | None = args.redis
+    if redis_url is not None and not redis_reachable(redis_url):
+        print(f"Redis is not reachable at {redis_url}; skipping the redis servers", file=sys.stderr)
+        redis_url = None
+    prefix = f"yspbx-bench-{secrets.token_hex(4)}:"
     results: list[Measurement] = []
     with tempfile.TemporaryDirectory() as workdir:
-        for spec, port in default_servers(Path(workdir), include_prism):
-            print(f"measuring {spec.name} ...", file=sys.stderr, flush=True)
-            results += measure(spec, port, args.seconds, args.runs, args.warmup, args.connections)
+        try:
+            for spec, port in default_servers(Path(workdir), include_prism, redis_url, prefix):
+                if args.only and not any(part in spec.name for part in args.only):
+                    continue
+                print(f"measuring {spec.name} ...", file=sys.stderr, flush=True)
+                results += measure(
+                    spec, port, args.seconds, args.runs, args.warmup, args.connections
+                )
+        finally:
+            if redis_url is not None:
+                forget_redis_prefix(redis_url, prefix)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps([asdict(r) for r in results], indent=2))
     for r in results:
         print(
-            f"{r.server:16} {r.endpoint:22} {r.requests_per_second:10.0f} req/s  "
+            f"{r.server:18} {r.endpoint:22} {r.requests_per_second:10.0f} req/s  "
             f"p50 {r.p50_ms:7.2f} ms  p99 {r.p99_ms:7.2f} ms  errors {r.errors}"
         )
-    if args.write_docs:
+    if args.write_docs and not args.only:
         write_docs(results, args)
     return 0
 
@@ -324,7 +392,7 @@ def write_docs(results: Sequence[Measurement], args: argparse.Namespace) -> None
     by_key = {(r.server, r.endpoint): r.requests_per_second for r in results}
     writeup.bar_chart(
         chart,
-        "S-Series API throughput (64 connections, server on one core)",
+        "S-Series API throughput (64 connections; 1w: one core, 2w: two)",
         servers,
         {e: [by_key.get((s, e), 0.0) for s in servers] for e in endpoints},
         "requests / second (median)",
@@ -338,7 +406,10 @@ def write_docs(results: Sequence[Measurement], args: argparse.Namespace) -> None
             "## HTTP throughput: yspbx against its ceilings and its peer",
             f"Command: `make bench` (this part: `{command}`). Machine: {writeup.machine()}; "
             f"{writeup.tool_version(['wrk', '--version'])}.",
-            "Each server alone on CPU 0 (`taskset -c 0`), wrk on CPU 1 (`-t1 -c64`); a warm-up, "
+            "Each server alone on CPU 0 (`taskset -c 0`), wrk on CPU 1 (`-t1 -c64`); the "
+            "two-worker servers (`2w`) on CPUs 0 and 1 (`taskset -c 0,1`: the machine has two), "
+            "so their second worker shares a core with wrk. The Redis servers use the machine's "
+            "Redis (unpinned). A warm-up, "
             f"then {args.runs} runs of {args.seconds:g} s per endpoint; medians. The ratio is "
             "against the bare Starlette app of the same run (same bytes, tokens in a dict, no "
             "rules): the framework ceiling. The raw ASGI app is the Python ceiling; Prism mocks "

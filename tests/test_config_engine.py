@@ -252,26 +252,3 @@ async def test_a_stored_object_that_no_longer_fits_the_model_is_skipped() -> Non
     assert config.extensions["1002"].username == "Ben Stored"
     assert [m.agent for m in config.queue_members("6700")] == ["1001", "1002", "1003"]
     await services.stop()
-
-
-async def test_processes_sharing_a_store_see_each_others_changes() -> None:
-    store = MemoryStore()
-    first, _ = await open_pbx(store)
-    second, _ = await open_pbx(store)
-    one, two = first.simulator.config, second.simulator.config
-    await two.set_registered("1004", False)
-    await one.update_extension("1001", {"dnd": True})
-    [(ext, _status)] = await two.query_extensions(["1001"])
-    assert ext.dnd is True
-    # A change made through the second keeps the first's, and its own phones' registration.
-    await two.update_extension("1002", {"number": "1102"})
-    assert two.extensions["1001"].dnd is True
-    assert two.extensions["1004"].registered is False
-    numbers = [e.number for e, _ in await one.list_extensions()]
-    assert "1102" in numbers
-    assert "1002" not in numbers
-    assert one.queues["6700"].agents == ["1001", "1102"]
-    await first.reset()
-    assert (await two.query_extensions(["1002"]))[0][0].username == "Ben Okafor"
-    await first.stop()
-    await second.stop()

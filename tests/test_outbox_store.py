@@ -1,4 +1,5 @@
-"""The outbox stores (memory and SQLite): per-session order, head-of-line leases, drops, history.
+"""The outbox stores (memory, SQLite, Redis): per-session order, head-of-line leases, drops,
+history.
 
 The SQLite store is also driven by several processes on one file at once: every report is
 claimed by exactly one of them, and each session's reports still go out in order.
@@ -15,23 +16,22 @@ from typing import Any
 
 import pytest
 
+from tests.stores import BACKENDS, forget_prefix, open_backend, unique_prefix
 from yspbx.reports.outbox import RetryPolicy
 from yspbx.store.base import AttemptOutcome, Claim, NewReport, ReportState, Store
-from yspbx.store.memory import MemoryStore
 from yspbx.store.sqlite import SqliteStore
 
 T0 = 1000.0
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=BACKENDS)
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    opened: Store
-    if request.param == "memory":
-        opened = MemoryStore()
-    else:
-        opened = SqliteStore(f"sqlite:///{tmp_path / 'outbox.db'}")
+    prefix = unique_prefix()
+    opened = open_backend(request.param, tmp_path, prefix)
     yield opened
     await opened.close()
+    if request.param == "redis":
+        forget_prefix(prefix)
 
 
 def report(token: str, n: int) -> NewReport:

@@ -2,11 +2,14 @@
 
 ``/api/...`` requests go straight to the envelope (the hot path, no framework in between);
 ``/sim/v1`` (control plane), ``/openapi.json`` and ``/health`` are ordinary Starlette routes.
-The lifespan builds the :class:`~yspbx.services.Services` and tears them down.
+The lifespan builds the :class:`~yspbx.services.Services` and tears them down. In a fleet, the
+app also answers what other processes hand over to the engine's process (:meth:`execute`).
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
@@ -23,11 +26,25 @@ from yspbx.api import all_endpoints
 from yspbx.api.envelope import ApiApp
 from yspbx.api.openapi import build_openapi
 from yspbx.config import Settings
+from yspbx.fleet.commands import (
+    API,
+    SIM,
+    api_answer,
+    read_api_message,
+    run_asgi,
+    sim_scope,
+    unavailable,
+)
+from yspbx.fleet.links import EngineUnavailable
+from yspbx.fleet.messages import Message
 from yspbx.services import Services, ServicesHolder
 from yspbx.sim.errors import SimError, error_response, sim_error_handler
+from yspbx.sim.forward import EngineForward
 from yspbx.sim.guard import SimGuard
 from yspbx.sim.routes import build_routes
-from yspbx.store import Store
+from yspbx.store import Store, StoreUnavailable
+
+log = logging.getLogger(__name__)
 
 
 def package_version() -> str:
@@ -43,6 +60,10 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, code, str(exc.detail))
 
 
+async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+    return error_response(503, "unavailable", str(exc) or type(exc).__name__)
+
+
 class YspbxApp:
     def __init__(self, settings: Settings, store: Store | None = None) -> None:
         self.settings = settings
@@ -56,7 +77,17 @@ class YspbxApp:
             return JSONResponse(openapi)
 
         async def health(request: Request) -> JSONResponse:
-            return JSONResponse({"status": "ok"})
+            """Whether this process can serve: its store answers. Says which process answered
+            and whether it runs the engine."""
+            services = self.holder.services
+            about = {"pid": os.getpid(), "engine": services.seated}
+            try:
+                await services.store.ping()
+            except StoreUnavailable as exc:
+                return JSONResponse(
+                    {"status": "unavailable", "detail": str(exc), **about}, status_code=503
+                )
+            return JSONResponse({"status": "ok", **about})
 
         self.web = Starlette(
             routes=[
@@ -65,23 +96,50 @@ class YspbxApp:
                 Mount(
                     "/sim/v1",
                     routes=build_routes(self.holder),
-                    middleware=[Middleware(SimGuard, holder=self.holder)],
+                    middleware=[
+                        Middleware(SimGuard, holder=self.holder),
+                        Middleware(EngineForward, holder=self.holder),
+                    ],
                 ),
             ],
             lifespan=self._lifespan,
-            exception_handlers={SimError: sim_error_handler, HTTPException: _http_error},
+            exception_handlers={
+                SimError: sim_error_handler,
+                HTTPException: _http_error,
+                StoreUnavailable: _unavailable,
+                EngineUnavailable: _unavailable,
+            },
         )
 
     @asynccontextmanager
     async def _lifespan(self, app: Starlette) -> AsyncIterator[None]:
         services = Services.build(self.settings, self._store)
-        await services.start()
         self.holder.services = services
+        try:
+            await services.start(self.execute)
+        except BaseException:
+            self.holder.services = None
+            await services.stop()
+            raise
         try:
             yield
         finally:
             self.holder.services = None
             await services.stop()
+
+    async def execute(self, message: Message) -> Message:
+        """Answer a request another process of the fleet handed to this one (the engine's)."""
+        try:
+            if message.kind == API:
+                return api_answer(await self.api.execute(read_api_message(message)))
+            if message.kind == SIM:
+                return await run_asgi(self.web, sim_scope(message), message.payload)
+            return unavailable(f"unknown request kind {message.kind!r}")
+        except (StoreUnavailable, EngineUnavailable) as exc:
+            return unavailable(str(exc))
+        except Exception:
+            log.exception("a request handed over by another process failed")
+            return unavailable("the engine's process failed to answer")
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope["path"].startswith("/api/"):

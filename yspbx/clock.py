@@ -3,7 +3,11 @@
 Every timer, expiry and timestamp reads :meth:`Clock.now`, which is wall time plus an offset
 that only grows. Moving the offset forward (``POST /sim/v1/clock/advance``) makes every rule
 behave as if that much time had passed, so tests never sleep to see a token expire. Nothing
-else in yspbx calls ``time.time()``.
+else in yspbx reads the time for the PBX's rules; the fleet's leases (:mod:`yspbx.fleet.lease`)
+use wall time on purpose, so moving this clock never hands the engine to another process.
+
+In a fleet every process has a ``Clock``; the engine's process moves it and stores the offset,
+and every other process adopts the stored offset before answering a request.
 """
 
 from __future__ import annotations
@@ -28,11 +32,15 @@ class Clock:
 
     def advance(self, seconds: float) -> float:
         """Jump forward by ``seconds`` (finite, not negative) and tell every listener."""
-        if not math.isfinite(seconds) or seconds < 0:
-            raise ValueError("the clock only moves forward by a finite number of seconds")
-        self._offset += seconds
+        self._offset = self.offset_after(seconds)
         self._notify()
         return self.now()
+
+    def offset_after(self, seconds: float) -> float:
+        """The offset an advance by ``seconds`` would give (to store it before adopting it)."""
+        if not math.isfinite(seconds) or seconds < 0:
+            raise ValueError("the clock only moves forward by a finite number of seconds")
+        return self._offset + seconds
 
     def adopt_offset(self, offset: float) -> None:
         """Take an offset learnt from elsewhere (the store, another process); never go back."""

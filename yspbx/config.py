@@ -70,7 +70,15 @@ class ServerSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(8088, ge=0, le=65535)
     store: str = DEFAULT_STORE
-    workers: int = Field(1, ge=1)
+    # Every Redis key starts with it: several PBXs (or test runs) can share one Redis.
+    store_prefix: str = Field("yspbx:", min_length=1, max_length=64)
+    # Every Redis call (and a lease renewal) gives up after this long: StoreUnavailable.
+    store_timeout: float = Field(2.0, gt=0, le=60)
+    workers: int = Field(1, ge=1, le=64)
+    # The engine lease: a process that dies holding it is replaced after at most this long.
+    engine_lease: float = Field(3.0, ge=0.3, le=300)
+    # A request handed to the engine's process waits at most this long (failover included).
+    engine_timeout: float = Field(10.0, gt=0, le=300)
     tls_cert: Path | None = None
     tls_key: Path | None = None
     log_level: str = "info"

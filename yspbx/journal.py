@@ -1,32 +1,34 @@
 """The request journal: every API request the server received, for the control plane to show.
 
-Recording sits on the hot path, so it only appends a tuple of references to a bounded deque;
-decoding, masking and shaping happen when someone reads the journal. Tokens and password hashes
+Recording sits on the hot path. A lone process (the memory store) keeps entries in a bounded
+deque: an append of references, nothing more. A fleet (SQLite or Redis, ``--workers``, several
+servers) keeps them in the store, so ``GET /sim/v1/journal`` shows every process's requests:
+:class:`SharedJournal` writes them in batches (whatever accumulated while the previous write was
+under way goes in the next one, one store write for many requests), and a request is answered
+only once its entry is written, so the journal a client reads next already holds it.
+
+Decoding, masking and shaping happen when someone reads the journal. Tokens and password hashes
 are masked on the way out (``9b1c`` followed by asterisks), never stored in a second form.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
 from collections import deque
-from typing import Any, NamedTuple
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from yspbx.store.base import JournalEntry, JournalStore
+
+log = logging.getLogger(__name__)
 
 # Bodies longer than this are cut in the journal (the request itself is not affected).
 BODY_LIMIT = 4096
 
 _SECRET_JSON = re.compile(r'("(?:token|password|random)"\s*:\s*")([^"]*)(")')
 _SECRET_QUERY = re.compile(r"((?:^|&)(?:token|random)=)([^&]*)")
-
-
-class _Entry(NamedTuple):
-    time: float
-    client_ip: str
-    method: str
-    path: str
-    query: bytes
-    body: bytes
-    http_status: int
-    response: bytes
 
 
 def mask(secret: str) -> str:
@@ -46,42 +48,111 @@ def _text(data: bytes) -> str:
     return text + "…" if len(data) > BODY_LIMIT else text
 
 
-class Journal:
+def shape(entries: Iterable[JournalEntry]) -> list[dict[str, Any]]:
+    """Entries as ``GET /sim/v1/journal`` shows them, secrets masked."""
+    return [
+        {
+            "time": e.time,
+            "client_ip": e.client_ip,
+            "method": e.method,
+            "path": e.path,
+            "query": _mask_query(e.query.decode("latin-1")),
+            "body": _mask_json_text(_text(e.body)),
+            "http_status": e.http_status,
+            "response": _mask_json_text(_text(e.response)),
+        }
+        for e in entries
+    ]
+
+
+class Journal(Protocol):
+    async def record(self, entry: JournalEntry) -> None: ...
+
+    async def entries(self) -> list[dict[str, Any]]: ...
+
+    async def clear(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class LocalJournal:
+    """This process's requests, newest ``size`` kept, in memory."""
+
     def __init__(self, size: int) -> None:
-        self._entries: deque[_Entry] = deque(maxlen=size)
+        self._entries: deque[JournalEntry] = deque(maxlen=size)
 
-    def record(
-        self,
-        time: float,
-        client_ip: str,
-        method: str,
-        path: str,
-        query: bytes,
-        body: bytes,
-        http_status: int,
-        response: bytes,
-    ) -> None:
-        self._entries.append(
-            _Entry(time, client_ip, method, path, query, body, http_status, response)
-        )
+    async def record(self, entry: JournalEntry) -> None:
+        self._entries.append(entry)
 
-    def entries(self) -> list[dict[str, Any]]:
-        return [
-            {
-                "time": e.time,
-                "client_ip": e.client_ip,
-                "method": e.method,
-                "path": e.path,
-                "query": _mask_query(e.query.decode("latin-1")),
-                "body": _mask_json_text(_text(e.body)),
-                "http_status": e.http_status,
-                "response": _mask_json_text(_text(e.response)),
-            }
-            for e in list(self._entries)
-        ]
+    async def entries(self) -> list[dict[str, Any]]:
+        return shape(list(self._entries))
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def clear(self) -> None:
+    async def clear(self) -> None:
         self._entries.clear()
+
+    async def close(self) -> None:
+        return None
+
+
+class SharedJournal:
+    """The fleet's requests, in the store, written in batches."""
+
+    def __init__(self, store: JournalStore, size: int) -> None:
+        self._store = store
+        self._size = size
+        self._batch: list[JournalEntry] = []
+        self._written: asyncio.Future[None] | None = None
+        self._writer: asyncio.Task[None] | None = None
+        self._complained = False
+
+    async def record(self, entry: JournalEntry) -> None:
+        """Queue the entry and return once it is in the store (or the store failed)."""
+        cut = JournalEntry(
+            entry.time,
+            entry.client_ip,
+            entry.method,
+            entry.path,
+            entry.query,
+            entry.body[: BODY_LIMIT + 1],
+            entry.http_status,
+            entry.response[: BODY_LIMIT + 1],
+        )
+        self._batch.append(cut)
+        if self._written is None:
+            self._written = asyncio.get_running_loop().create_future()
+        written = self._written
+        if self._writer is None:
+            self._writer = asyncio.create_task(self._write(), name="yspbx-journal")
+        await asyncio.shield(written)
+
+    async def _write(self) -> None:
+        try:
+            while self._batch:
+                batch, self._batch = self._batch, []
+                written, self._written = self._written, None
+                try:
+                    await self._store.append(batch, self._size)
+                    self._complained = False
+                except Exception as exc:
+                    # The journal is for looking inside; a request never fails for it.
+                    if not self._complained:
+                        log.warning("could not write %d journal entries: %s", len(batch), exc)
+                        self._complained = True
+                finally:
+                    if written is not None and not written.done():
+                        written.set_result(None)
+        finally:
+            self._writer = None
+
+    async def entries(self) -> list[dict[str, Any]]:
+        return shape(await self._store.entries(self._size))
+
+    async def clear(self) -> None:
+        await self._store.clear()
+
+    async def close(self) -> None:
+        if self._writer is not None:
+            await asyncio.gather(self._writer, return_exceptions=True)

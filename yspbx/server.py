@@ -3,16 +3,24 @@
 ``yspbx serve`` prints exactly one line, ``yspbx listening on http://H:P`` (``https`` with TLS),
 once the socket accepts connections; tools and tests wait for it. ``--port 0`` picks a free
 port and the line names the real one.
+
+``--workers N`` runs N worker processes on one listening socket under uvicorn's supervisor,
+which replaces a worker that dies. Each worker gets the parent's settings exactly (they travel
+with uvicorn's config when the worker is spawned, never through the environment), and the line
+is printed by the parent once every worker has finished starting.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 import socket
 import sys
 from typing import Any
 
 import uvicorn
+from uvicorn.supervisors import Multiprocess
 
 from yspbx.app import create_app
 from yspbx.config import Settings
@@ -42,37 +50,118 @@ class _AnnouncingServer(uvicorn.Server):
             print(listening_line(self._settings, port), flush=True)
 
 
-def uvicorn_config(app: Any, settings: Settings, **extra: Any) -> uvicorn.Config:
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
     server = settings.server
-    return uvicorn.Config(
-        app,
-        host=server.host,
-        port=server.port,
-        ssl_certfile=str(server.tls_cert) if server.tls_cert else None,
-        ssl_keyfile=str(server.tls_key) if server.tls_key else None,
-        log_level=server.log_level,
-        access_log=False,
-        server_header=False,
+    return {
+        "host": server.host,
+        "port": server.port,
+        "ssl_certfile": str(server.tls_cert) if server.tls_cert else None,
+        "ssl_keyfile": str(server.tls_key) if server.tls_key else None,
+        "log_level": server.log_level,
+        "access_log": False,
+        "server_header": False,
         # The application server's IP decides lockouts; only api.trust_proxy may change it.
-        proxy_headers=False,
-        lifespan="on",
-        http=server.http,
-        timeout_graceful_shutdown=5,
-        **extra,
-    )
+        "proxy_headers": False,
+        "lifespan": "on",
+        "http": server.http,
+        "timeout_graceful_shutdown": 5,
+    }
 
 
-def serve(settings: Settings) -> int:
+def uvicorn_config(app: Any, settings: Settings, **extra: Any) -> uvicorn.Config:
+    return uvicorn.Config(app, **uvicorn_options(settings), **extra)
+
+
+def configure_logging(settings: Settings) -> None:
     logging.basicConfig(
         level=settings.server.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        format="%(asctime)s %(levelname)s %(process)d %(name)s: %(message)s",
         stream=sys.stderr,
     )
     # httpx logs every request at INFO; the report sender logs the attempts that matter.
     logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.root.level))
-    if settings.server.workers > 1:
-        print("yspbx: --workers above 1 is not available yet", file=sys.stderr)
+
+
+class _WorkerConfig(uvicorn.Config):
+    """uvicorn's config for worker processes, carrying yspbx's settings with it: the supervisor
+    pickles it into every worker it spawns, and the worker builds the app from them."""
+
+    def __init__(self, settings: Settings, **kwargs: Any) -> None:
+        super().__init__(create_app, factory=True, **kwargs)
+        self.yspbx_settings = settings
+
+    def load(self) -> None:
+        configure_logging(self.yspbx_settings)
+        self.app = functools.partial(create_app, self.yspbx_settings)
+        super().load()
+
+
+class _AnnouncingSupervisor(Multiprocess):
+    """uvicorn's supervisor, printing the listening line once all the workers have started."""
+
+    def __init__(self, config: uvicorn.Config, sockets: list[socket.socket], line: str) -> None:
+        super().__init__(config, sockets)
+        self._line = line
+        self.announced = False
+
+    def init_processes(self) -> None:
+        super().init_processes()
+        for process in self.processes:
+            if not process.wait_until_ready(self.config.timeout_worker_healthcheck * 6):
+                print("yspbx: a worker process did not start", file=sys.stderr)
+                self.should_exit.set()
+                return
+        print(self._line, flush=True)
+        self.announced = True
+
+
+def _serve_workers(settings: Settings) -> int:
+    if not settings.server.store.startswith(("sqlite:", "redis://", "rediss://", "unix://")):
+        print(
+            "yspbx: --workers above 1 needs a store the workers can share "
+            "(sqlite:///PATH or redis://HOST:PORT/DB), not memory://",
+            file=sys.stderr,
+        )
         return 2
+    worker_config = _WorkerConfig(
+        settings, **uvicorn_options(settings), workers=settings.server.workers
+    )
+    sock = worker_config.bind_socket()
+    supervisor = _AnnouncingSupervisor(
+        worker_config, [sock], listening_line(settings, sock.getsockname()[1])
+    )
+    supervisor.run()
+    return 0 if supervisor.announced else 1
+
+
+def store_answers(settings: Settings) -> str | None:
+    """None when the configured store answers; otherwise why not, for the person starting it."""
+    from yspbx.store import StoreUnavailable, open_store
+
+    server = settings.server
+
+    async def ping() -> None:
+        store = open_store(server.store, prefix=server.store_prefix, timeout=server.store_timeout)
+        try:
+            await store.ping()
+        finally:
+            await store.close()
+
+    try:
+        asyncio.run(ping())
+    except (StoreUnavailable, OSError) as exc:
+        return f"the store {server.store} does not answer: {exc}"
+    return None
+
+
+def serve(settings: Settings) -> int:
+    configure_logging(settings)
+    problem = store_answers(settings)
+    if problem is not None:
+        print(f"yspbx: {problem}", file=sys.stderr)
+        return 1
+    if settings.server.workers > 1:
+        return _serve_workers(settings)
     server = _AnnouncingServer(uvicorn_config(create_app(settings), settings), settings)
     server.run()
     return 0 if server.started else 1

@@ -15,6 +15,7 @@ _TOKEN = {"token": {"type": "string", "pattern": "^[0-9a-f]{32}$"}}
     "login",
     summary="Log in with the API user and the MD5 of its password; returns the token.",
     needs_token=False,
+    uses_engine=False,
     fields=(
         Field("username", True, "the API user name"),
         Field("password", True, "MD5 of the API password, 32 lowercase hex digits"),
@@ -58,6 +59,7 @@ async def login(request: ApiRequest) -> Reply:
         Field("urlflag", False, "0: url is relative; 1: url is absolute", enum=("0", "1")),
     ),
     errors=(Errno.HEARTBEAT_FAILED, Errno.BAD_PORT, Errno.ALLOWED_IP_INVALID),
+    uses_engine=False,
 )
 async def heartbeat(request: ApiRequest) -> Reply:
     assert request.session is not None
@@ -74,7 +76,11 @@ async def heartbeat(request: ApiRequest) -> Reply:
     return {}
 
 
-@router.endpoint("logout", summary="End the session: the token stops working, reports stop.")
+@router.endpoint(
+    "logout",
+    summary="End the session: the token stops working, reports stop.",
+    uses_engine=False,
+)
 async def logout(request: ApiRequest) -> Reply:
     assert request.session is not None
     await request.services.sessions.logout(request.session)

@@ -11,8 +11,14 @@ Every request goes through the same checks, in the order the PBX applies them:
 6. the endpoint's own rules.
 
 Failures are HTTP 200 with ``{"status":"Failed","errno":"<digits>"}``; an unexpected exception is
-logged with its trace and answered the same way with 30001, never as a 500. Every answer carries
-the PBX's two CORS headers, spelt as the PBX spells them.
+logged with its trace and answered the same way with 30001, never as a 500. A store that does not
+answer, or an engine process that cannot be reached, is answered with 20010 (the PBX's "the
+request could not be handed on"). Every answer carries the PBX's two CORS headers, spelt as the
+PBX spells them.
+
+In a fleet, a process without the engine checks everything up to the required fields itself
+(the token against the shared store), then hands the request to the engine's process, which runs
+the endpoint's handler (:meth:`ApiApp.execute`) and sends back the bytes to answer.
 
 This is the hot path of the server, so it is written against ASGI directly: no middleware
 stack, no per-request objects beyond what the handler needs.
@@ -24,13 +30,17 @@ import ipaddress
 import json
 import logging
 import re
+import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
 from yspbx.api.registry import ApiRequest, Encoded, Endpoint, FileReply, Params, is_blank
 from yspbx.errors import Errno, PbxError
+from yspbx.fleet.commands import ApiCall, api_message, read_api_answer
+from yspbx.fleet.links import EngineUnavailable
 from yspbx.services import Services, ServicesHolder
+from yspbx.store.base import JournalEntry, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +62,8 @@ _FAILED: dict[Errno, bytes] = {
     for errno in Errno
 }
 _SUCCESS_PREFIX = b'{"status":"Success"'
+# The request could not be handed on: the store or the engine's process did not answer.
+UNAVAILABLE = (StoreUnavailable, EngineUnavailable)
 _HEADER_LIST = re.compile(rb"[A-Za-z0-9_, -]+")
 
 
@@ -115,6 +127,7 @@ class ApiApp:
         self._holder = holder
         self.endpoints: dict[str, Endpoint] = {e.path: e for e in endpoints}
         self._allowed_cache: dict[str, bool] = {}
+        self._last_complaint = 0.0
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         services = self._holder.services
@@ -123,12 +136,15 @@ class ApiApp:
         if method == "OPTIONS":
             await self._preflight(scope, send)
             return
-        now = services.clock.now()
         client_ip = client_ip_of(scope, services.settings.api.trust_proxy)
         body = b""
         status = 200
         headers: list[tuple[bytes, bytes]]
+        journal = True
         try:
+            if not services.seated:
+                await services.sync_clock()
+            now = services.clock.now()
             if not self._allowed(services, client_ip):
                 status, payload = 403, failed(Errno.LOCKED_OUT)
                 headers = [_JSON_TYPE, *CORS_HEADERS]
@@ -152,13 +168,29 @@ class ApiApp:
                     headers = [_JSON_TYPE, *CORS_HEADERS]
         except _Disconnected:
             return
+        except UNAVAILABLE as exc:
+            self._unavailable(exc)
+            payload, headers, journal = (
+                failed(Errno.FORWARD_FAILED),
+                [_JSON_TYPE, *CORS_HEADERS],
+                False,
+            )
         headers.append((b"Content-Length", str(len(payload)).encode("ascii")))
+        if journal:
+            journaled = payload if not headers[0][1].startswith(b"audio") else b"<file>"
+            entry = JournalEntry(
+                now, client_ip, method, path, scope["query_string"], body, status, journaled
+            )
+            await services.journal.record(entry)
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": b"" if method == "HEAD" else payload})
-        journaled = payload if not headers[0][1].startswith(b"audio") else b"<file>"
-        services.journal.record(
-            now, client_ip, method, path, scope["query_string"], body, status, journaled
-        )
+
+    def _unavailable(self, exc: BaseException) -> None:
+        """Log, now and then, that requests are refused for want of the store or engine."""
+        now = time.monotonic()
+        if now - self._last_complaint > 10:
+            self._last_complaint = now
+            log.warning("answering 20010: %s", exc)
 
     def _allowed(self, services: Services, client_ip: str) -> bool:
         networks = services.settings.api.allowed_ips
@@ -203,17 +235,38 @@ class ApiApp:
             if is_blank(data.get(required)):
                 return body, Encoded(failed(Errno.MISSING_PARAMETER))
         query = _query(query_string) if query_string and endpoint.methods != {"POST"} else {}
+        if endpoint.uses_engine and services.fleet is not None and not services.fleet.seated:
+            call = ApiCall(endpoint.path, client_ip, session, body, query)
+            return body, read_api_answer(await services.fleet.request(api_message(call)))
         request = ApiRequest(services, client_ip, session, Params(data), query)
+        return body, await self._run(endpoint, request)
+
+    async def execute(self, call: ApiCall) -> Encoded | FileReply:
+        """Run a request another process of the fleet checked and handed over."""
+        endpoint = self.endpoints.get(call.endpoint)
+        if endpoint is None:
+            return Encoded(failed(Errno.UNSUPPORTED_REQUEST))
+        data = _parse_json(call.body)
+        if data is None:
+            return Encoded(failed(Errno.JSON_ONLY))
+        services = self._holder.services
+        request = ApiRequest(services, call.client_ip, call.session, Params(data), call.query)
+        return await self._run(endpoint, request)
+
+    async def _run(self, endpoint: Endpoint, request: ApiRequest) -> Encoded | FileReply:
         try:
             reply = await endpoint.handler(request)
             if isinstance(reply, dict):
-                return body, Encoded(encode_success(reply))
-            return body, reply
+                return Encoded(encode_success(reply))
+            return reply
         except PbxError as exc:
-            return body, Encoded(failed(exc.errno))
+            return Encoded(failed(exc.errno))
+        except UNAVAILABLE as exc:
+            self._unavailable(exc)
+            return Encoded(failed(Errno.FORWARD_FAILED))
         except Exception:
             log.exception("endpoint %s failed", endpoint.path)
-            return body, Encoded(failed(Errno.INTERNAL))
+            return Encoded(failed(Errno.INTERNAL))
 
     @staticmethod
     async def _read_body(scope: Scope, receive: Any, limit: int) -> bytes:

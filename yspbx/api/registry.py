@@ -131,6 +131,9 @@ class Endpoint:
     methods: frozenset[str] = frozenset({"POST"})
     example: Mapping[str, Any] | None = None
     tag: str = ""
+    # False for the endpoints that only touch sessions (login, heartbeat, logout): any process
+    # of a fleet answers them itself. The others run where the engine runs.
+    uses_engine: bool = True
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -155,6 +158,7 @@ class ApiRouter:
         needs_token: bool = True,
         methods: tuple[str, ...] = ("POST",),
         example: Mapping[str, Any] | None = None,
+        uses_engine: bool = True,
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.endpoints.append(
@@ -169,6 +173,7 @@ class ApiRouter:
                     methods=frozenset(methods),
                     example=example,
                     tag=self.tag,
+                    uses_engine=uses_engine,
                 )
             )
             return handler

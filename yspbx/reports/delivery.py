@@ -52,6 +52,7 @@ class Deliverer:
         clock: Clock,
         retry: RetryPolicy,
         concurrency: int,
+        owner: str | None = None,
     ) -> None:
         self._outbox = outbox
         self._sessions = sessions
@@ -62,8 +63,8 @@ class Deliverer:
         self._retry = retry
         self._slots = asyncio.Semaphore(concurrency)
         self._lease = sender.timeout + LEASE_MARGIN
-        # Unique per process: the store's leases tell processes sharing a file apart.
-        self.owner = secrets.token_hex(8)
+        # Unique per process: the store's leases tell processes sharing a store apart.
+        self.owner = owner or secrets.token_hex(8)
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._again: set[str] = set()
         self._timers: dict[str, Timer] = {}

@@ -40,7 +40,13 @@ class ReportService:
         serial_number: Callable[[], str],
         monitored: MonitoredCheck,
         transport: httpx.AsyncBaseTransport | None = None,
+        owner: str | None = None,
     ) -> None:
+        """``owner`` names this process in the outbox's leases (random when not given).
+
+        Whoever builds the service calls :meth:`session_ended` when a session ends by logout
+        (``SessionManager.on_end``): a server rebuilds this service when its process takes the
+        engine over, and the hook must follow the current one."""
         self._scheduler = scheduler
         self._store = store
         self.outbox = Outbox(store.outbox, settings.history)
@@ -56,12 +62,12 @@ class ReportService:
             clock=clock,
             retry=RetryPolicy.from_settings(settings),
             concurrency=settings.concurrency,
+            owner=owner,
         )
         self.fanout = ReportFanout(
             store.sessions, clock, self.outbox, self.deliverer, serial_number, monitored
         )
         self._sweep_timer: Timer | None = None
-        sessions.on_end(self.session_ended)
 
     async def publish(self, event: DomainEvent) -> None:
         await self.fanout.publish(event)

@@ -11,6 +11,7 @@ import ipaddress
 from typing import Any
 
 from yspbx.api.envelope import client_ip_of
+from yspbx.fleet.commands import FORWARDED
 from yspbx.services import ServicesHolder
 from yspbx.sim.errors import error_response
 
@@ -21,7 +22,8 @@ class SimGuard:
         self._holder = holder
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope.get(FORWARDED):
+            # A forwarded request was let in by the process it arrived at.
             await self._app(scope, receive, send)
             return
         settings = self._holder.services.settings

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import ipaddress
+import os
+import socket
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -37,6 +39,8 @@ def build_routes(holder: ServicesHolder) -> list[Route]:
                 "calls": s.simulator.calls.live_calls(),
                 "sessions": await s.sessions.live_count(),
                 "blocked_ips": [{"ip": b.ip, "until": b.until} for b in blocked],
+                # Which process runs the engine (in a fleet, this answer comes from it).
+                "engine": {"host": socket.gethostname(), "pid": os.getpid(), "node": s.node},
             }
         )
 
@@ -54,7 +58,7 @@ def build_routes(holder: ServicesHolder) -> list[Route]:
         return JSONResponse({"now": await services().advance_clock(seconds)})
 
     async def journal(request: Request) -> JSONResponse:
-        return JSONResponse(services().journal.entries())
+        return JSONResponse(await services().journal.entries())
 
     async def blocked_ips(request: Request) -> JSONResponse:
         blocked = await services().lockout.blocked()

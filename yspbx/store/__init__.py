@@ -7,6 +7,10 @@ from yspbx.store.base import (
     BlockedIp,
     Claim,
     FailureOutcome,
+    JournalEntry,
+    JournalStore,
+    LeaseGrant,
+    LeaseStore,
     LockoutState,
     LockoutStore,
     NewReport,
@@ -16,7 +20,10 @@ from yspbx.store.base import (
     StateStore,
     Store,
     StoredReport,
+    StoreUnavailable,
 )
+
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
 class StoreUrlError(ValueError):
@@ -35,15 +42,32 @@ def check_store_url(url: str) -> None:
         except ValueError as exc:
             raise StoreUrlError(str(exc)) from None
         return
-    if url.startswith(("redis://", "rediss://", "unix://")):
-        raise StoreUrlError("the Redis store is not available yet")
+    if url.startswith(REDIS_SCHEMES):
+        _check_redis_url(url)
+        return
     raise StoreUrlError(
         f"unknown store URL {url!r}: use memory://, sqlite:///PATH or redis://HOST:PORT/DB"
     )
 
 
-def open_store(url: str) -> Store:
-    """Open the backend a URL names: ``memory://``, ``sqlite:///path`` or ``redis://...``."""
+def _check_redis_url(url: str) -> None:
+    try:
+        from redis.asyncio.connection import parse_url
+    except ImportError:
+        raise StoreUrlError(
+            "the Redis store needs the redis extra: pip install 'yspbx[redis]'"
+        ) from None
+    try:
+        parse_url(url)
+    except ValueError as exc:
+        raise StoreUrlError(f"bad Redis URL {url!r}: {exc}") from None
+
+
+def open_store(url: str, *, prefix: str = "yspbx:", timeout: float = 2.0) -> Store:
+    """Open the backend a URL names: ``memory://``, ``sqlite:///path`` or ``redis://...``.
+
+    ``prefix`` starts every Redis key; ``timeout`` bounds every Redis call (seconds).
+    """
     if url.startswith("memory://"):
         from yspbx.store.memory import MemoryStore
 
@@ -56,7 +80,9 @@ def open_store(url: str) -> Store:
         except ValueError as exc:
             raise StoreUrlError(str(exc)) from None
     check_store_url(url)
-    raise StoreUrlError(f"no backend for {url!r}")
+    from yspbx.store.redis import RedisStore
+
+    return RedisStore(url, prefix=prefix, timeout=timeout)
 
 
 __all__ = [
@@ -64,6 +90,10 @@ __all__ = [
     "BlockedIp",
     "Claim",
     "FailureOutcome",
+    "JournalEntry",
+    "JournalStore",
+    "LeaseGrant",
+    "LeaseStore",
     "LockoutState",
     "LockoutStore",
     "NewReport",
@@ -72,6 +102,7 @@ __all__ = [
     "SessionStore",
     "StateStore",
     "Store",
+    "StoreUnavailable",
     "StoreUrlError",
     "StoredReport",
     "check_store_url",

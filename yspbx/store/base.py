@@ -2,7 +2,8 @@
 
 A backend (memory, SQLite, Redis) implements each protocol; :class:`Store` bundles one backend's
 parts. Methods are async so a networked backend can implement them without blocking; the
-SQLite backend answers from the calling thread (its statements take microseconds).
+SQLite backend answers from the calling thread (its statements take microseconds). A backend
+that cannot answer (Redis down, a time-out) raises :class:`StoreUnavailable`, never hangs.
 """
 
 from __future__ import annotations
@@ -13,6 +14,14 @@ from enum import IntEnum
 from typing import Protocol
 
 from yspbx.sessions.models import ReportTarget, Session
+
+
+class StoreUnavailable(Exception):
+    """The store did not answer in time or could not be reached; nothing was decided.
+
+    The API answers it with errno 20010 and the control plane with 503; the request may be
+    sent again once the store is back (redis-py reconnects by itself).
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,9 +192,76 @@ class OutboxStore(Protocol):
     async def clear(self) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class LeaseGrant:
+    """The outcome of :meth:`LeaseStore.acquire`.
+
+    ``acquired`` says whether the caller holds the lease now. ``owner`` and ``address`` name the
+    holder either way. ``previous`` is who held it before the caller took it over (None when
+    the caller already held it, or nobody ever did): the new holder cleans up after it.
+    """
+
+    acquired: bool
+    owner: str
+    address: str
+    previous: str | None = None
+
+
+class LeaseStore(Protocol):
+    """Named leases across processes, timed by the store's own clock (wall time), never by the
+    server clock: ``clock/advance`` must not make a living holder's lease run out."""
+
+    async def acquire(
+        self, name: str, owner: str, address: str, ttl: float, steal_from: str | None = None
+    ) -> LeaseGrant:
+        """Take the lease for ``ttl`` seconds if it is free, has run out, is the caller's
+        already, or is still held by ``steal_from`` (a holder known to be dead)."""
+
+    async def renew(self, name: str, owner: str, ttl: float) -> bool:
+        """Extend the caller's lease by ``ttl`` from now; False when another process took it
+        over or the caller released it. A lease that ran out but that nobody took is still
+        the caller's: a holder that was slow to renew keeps its engine."""
+
+    async def release(self, name: str, owner: str) -> bool:
+        """Give the lease up at once if the caller holds it."""
+
+    async def holder(self, name: str) -> LeaseGrant | None:
+        """The current holder (``acquired`` True), or None when nobody holds the lease."""
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    """One API request as the journal keeps it (masking happens when it is read)."""
+
+    time: float
+    client_ip: str
+    method: str
+    path: str
+    query: bytes
+    body: bytes
+    http_status: int
+    response: bytes
+
+
+class JournalStore(Protocol):
+    """The request journal shared by every process of a fleet, newest ``keep`` entries."""
+
+    async def append(self, entries: Sequence[JournalEntry], keep: int) -> None:
+        """Add the entries (in order) and forget the oldest beyond ``keep``."""
+
+    async def entries(self, keep: int) -> list[JournalEntry]:
+        """The newest ``keep`` entries, oldest first."""
+
+    async def clear(self) -> None: ...
+
+
 class Store(Protocol):
     @property
     def url(self) -> str: ...
+
+    @property
+    def shareable(self) -> bool:
+        """Whether several processes can use this store at once (SQLite, Redis; not memory)."""
 
     @property
     def sessions(self) -> SessionStore: ...
@@ -198,5 +274,14 @@ class Store(Protocol):
 
     @property
     def outbox(self) -> OutboxStore: ...
+
+    @property
+    def leases(self) -> LeaseStore: ...
+
+    @property
+    def journal(self) -> JournalStore: ...
+
+    async def ping(self) -> None:
+        """Raise :class:`StoreUnavailable` unless the store answers."""
 
     async def close(self) -> None: ...

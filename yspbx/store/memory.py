@@ -6,6 +6,8 @@ Every method completes without awaiting, so each one is atomic on the event loop
 from __future__ import annotations
 
 import itertools
+import time
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -15,6 +17,8 @@ from yspbx.store.base import (
     BlockedIp,
     Claim,
     FailureOutcome,
+    JournalEntry,
+    LeaseGrant,
     LockoutState,
     NewReport,
     ReportState,
@@ -232,13 +236,83 @@ class MemoryOutbox:
         self._pending.clear()
 
 
+@dataclass(slots=True)
+class _Lease:
+    owner: str
+    address: str
+    until: float
+
+
+class MemoryLeases:
+    """Leases within one process (the memory store is never shared); monotonic time."""
+
+    def __init__(self) -> None:
+        self._leases: dict[str, _Lease] = {}
+        self._last: dict[str, str] = {}
+
+    async def acquire(
+        self, name: str, owner: str, address: str, ttl: float, steal_from: str | None = None
+    ) -> LeaseGrant:
+        now = time.monotonic()
+        lease = self._leases.get(name)
+        if lease and lease.owner not in (owner, steal_from) and lease.until > now:
+            return LeaseGrant(False, lease.owner, lease.address)
+        previous = self._last.get(name)
+        self._leases[name] = _Lease(owner, address, now + ttl)
+        self._last[name] = owner
+        return LeaseGrant(True, owner, address, previous if previous != owner else None)
+
+    async def renew(self, name: str, owner: str, ttl: float) -> bool:
+        lease = self._leases.get(name)
+        if lease is None or lease.owner != owner:
+            return False
+        lease.until = time.monotonic() + ttl
+        return True
+
+    async def release(self, name: str, owner: str) -> bool:
+        lease = self._leases.get(name)
+        if lease is None or lease.owner != owner:
+            return False
+        del self._leases[name]
+        return True
+
+    async def holder(self, name: str) -> LeaseGrant | None:
+        lease = self._leases.get(name)
+        if lease is None or lease.until <= time.monotonic():
+            return None
+        return LeaseGrant(True, lease.owner, lease.address)
+
+
+class MemoryJournal:
+    def __init__(self) -> None:
+        self._entries: deque[JournalEntry] = deque()
+
+    async def append(self, entries: Sequence[JournalEntry], keep: int) -> None:
+        self._entries.extend(entries)
+        while len(self._entries) > keep:
+            self._entries.popleft()
+
+    async def entries(self, keep: int) -> list[JournalEntry]:
+        return list(self._entries)[-keep:]
+
+    async def clear(self) -> None:
+        self._entries.clear()
+
+
 class MemoryStore:
+    shareable = False
+
     def __init__(self, url: str = "memory://") -> None:
         self.url = url
         self.sessions = MemorySessions()
         self.lockouts = MemoryLockouts()
         self.state = MemoryState()
         self.outbox = MemoryOutbox()
+        self.leases = MemoryLeases()
+        self.journal = MemoryJournal()
+
+    async def ping(self) -> None:
+        return None
 
     async def close(self) -> None:
         return None

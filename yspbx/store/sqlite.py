@@ -25,6 +25,8 @@ from yspbx.store.base import (
     ReportState,
     StoredReport,
 )
+from yspbx.store.sqlite_fleet import SCHEMA as FLEET_SCHEMA
+from yspbx.store.sqlite_fleet import SqliteJournal, SqliteLeases
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -90,7 +92,7 @@ def connect(path: str) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA busy_timeout=10000")
-    conn.executescript(SCHEMA)
+    conn.executescript(SCHEMA + FLEET_SCHEMA)
     return conn
 
 
@@ -407,6 +409,8 @@ class SqliteOutbox:
 
 
 class SqliteStore:
+    shareable = True
+
     def __init__(self, url: str) -> None:
         self.url = url
         self.path = path_from_url(url)
@@ -415,6 +419,11 @@ class SqliteStore:
         self.lockouts = SqliteLockouts(self.conn)
         self.state = SqliteState(self.conn)
         self.outbox = SqliteOutbox(self.conn)
+        self.leases = SqliteLeases(self.conn)
+        self.journal = SqliteJournal(self.conn)
+
+    async def ping(self) -> None:
+        self.conn.execute("SELECT 1").fetchone()
 
     async def close(self) -> None:
         self.conn.close()

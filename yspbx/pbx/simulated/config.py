@@ -201,16 +201,14 @@ class SimulatedConfig(ConfigTables):
     # ConfigOps: extensions.
 
     async def list_extensions(self) -> list[tuple[Extension, str]]:
-        await self._sync()
         return [(e, self.status(e)) for e in self.extensions.values()]
 
     async def query_extensions(self, numbers: Selection) -> list[tuple[Extension, str]]:
-        await self._sync()
         picked = self._pick(self.extensions, numbers, Errno.EXTENSION_NOT_FOUND)
         return [(e, self.status(e)) for e in picked]
 
     async def update_extension(self, number: str, changes: Changes) -> None:
-        async with self._changing():
+        async with self._lock:
             extension = self._pick(self.extensions, [number], Errno.EXTENSION_NOT_FOUND)[0]
             renaming = changes.get("number", number) != number
             if renaming and self.hooks.extension_status(number) is not None:
@@ -224,18 +222,16 @@ class SimulatedConfig(ConfigTables):
     # ConfigOps: trunks.
 
     async def list_trunks(self) -> list[Trunk]:
-        await self._sync()
         return list(self.trunks.values())
 
     def _sip_trunks(self) -> dict[str, Trunk]:
         return {name: t for name, t in self.trunks.items() if t.type == "SIP"}
 
     async def query_sip_trunks(self, names: Selection) -> list[Trunk]:
-        await self._sync()
         return self._pick(self._sip_trunks(), names, Errno.TRUNK_NOT_FOUND)
 
     async def add_sip_trunk(self, fields: Changes) -> Trunk:
-        async with self._changing():
+        async with self._lock:
             if len(self._sip_trunks()) >= self._settings.device.max_sip_trunks:
                 raise PbxError(Errno.TRUNK_LIMIT)
             blank = Trunk(name="", type="SIP", status="Registered")
@@ -245,7 +241,7 @@ class SimulatedConfig(ConfigTables):
         return trunk
 
     async def update_sip_trunk(self, trunk_id: int, changes: Changes) -> None:
-        async with self._changing():
+        async with self._lock:
             by_id = {str(t.id): t for t in self._sip_trunks().values()}
             trunk = self._pick(by_id, [str(trunk_id)], Errno.TRUNK_NOT_FOUND)[0]
             self._change(kinds.TRUNKS, trunk, changes, check_sip_trunk, references.rename_trunk)
@@ -253,7 +249,7 @@ class SimulatedConfig(ConfigTables):
         await self._emit([ConfigChanged("trunk", "update", trunk.name)])
 
     async def delete_sip_trunks(self, names: Selection) -> None:
-        async with self._changing():
+        async with self._lock:
             doomed = self._pick(self._sip_trunks(), names, Errno.TRUNK_NOT_FOUND)
             busy = [t.name for t in doomed if self.hooks.trunk_in_use(t.name)]
             if busy:
@@ -273,11 +269,10 @@ class SimulatedConfig(ConfigTables):
         return self._pick(table, [ref], errno)[0]
 
     async def query_inroutes(self, names: Selection) -> list[InboundRoute]:
-        await self._sync()
         return self._pick(self.inroutes, names, Errno.INROUTE_NOT_FOUND)
 
     async def add_inroute(self, fields: Changes) -> InboundRoute:
-        async with self._changing():
+        async with self._lock:
             if len(self.inroutes) >= self._settings.device.max_inroutes:
                 raise PbxError(Errno.INROUTE_LIMIT)
             blank = InboundRoute(name="", trunks=[], desttype="hangup")
@@ -286,23 +281,22 @@ class SimulatedConfig(ConfigTables):
         return route
 
     async def update_inroute(self, ref: RouteRef, changes: Changes) -> None:
-        async with self._changing():
+        async with self._lock:
             route = self._route(self.inroutes, ref, Errno.INROUTE_NOT_FOUND)
             self._change(kinds.INROUTES, route, changes, check_inroute)
             await self._save()
 
     async def delete_inroutes(self, names: Selection) -> None:
-        async with self._changing():
+        async with self._lock:
             for route in self._pick(self.inroutes, names, Errno.INROUTE_NOT_FOUND):
                 del self.inroutes[route.name]
             await self._save()
 
     async def query_outroutes(self, names: Selection) -> list[OutboundRoute]:
-        await self._sync()
         return self._pick(self.outroutes, names, Errno.OUTROUTE_NAME_INVALID)
 
     async def add_outroute(self, fields: Changes) -> OutboundRoute:
-        async with self._changing():
+        async with self._lock:
             if len(self.outroutes) >= self._settings.device.max_outroutes:
                 raise PbxError(Errno.OUTROUTE_LIMIT)
             blank = OutboundRoute(name="", prefix="", trunks=[])
@@ -311,7 +305,7 @@ class SimulatedConfig(ConfigTables):
         return route
 
     async def update_outroute(self, ref: RouteRef, changes: Changes) -> None:
-        async with self._changing():
+        async with self._lock:
             route = self._route(self.outroutes, ref, Errno.OUTROUTE_NAME_INVALID)
             self._change(
                 kinds.OUTROUTES, route, changes, check_outroute, references.rename_outroute
@@ -319,7 +313,7 @@ class SimulatedConfig(ConfigTables):
             await self._save()
 
     async def delete_outroutes(self, names: Selection) -> None:
-        async with self._changing():
+        async with self._lock:
             for route in self._pick(self.outroutes, names, Errno.OUTROUTE_NAME_INVALID):
                 del self.outroutes[route.name]
             await self._save()
@@ -327,11 +321,10 @@ class SimulatedConfig(ConfigTables):
     # ConfigOps: IVRs.
 
     async def query_ivrs(self, numbers: Selection) -> list[Ivr]:
-        await self._sync()
         return self._pick(self.ivrs, numbers, Errno.IVR_NOT_FOUND)
 
     async def update_ivr(self, number: str, changes: Changes) -> None:
-        async with self._changing():
+        async with self._lock:
             ivr = self._pick(self.ivrs, [number], Errno.IVR_NOT_FOUND)[0]
             self._change(kinds.IVRS, ivr, changes, check_ivr, references.rename_number)
             await self._save()
@@ -339,7 +332,6 @@ class SimulatedConfig(ConfigTables):
     # ConfigOps: queues.
 
     async def query_queues(self, numbers: Selection) -> list[QueueInfo]:
-        await self._sync()
         picked = self._pick(self.queues, numbers, Errno.QUEUE_NOT_FOUND)
         return [
             QueueInfo(q, tuple(m.agent for m in self.queue_members(q.number) if m.dynamic))
@@ -347,14 +339,13 @@ class SimulatedConfig(ConfigTables):
         ]
 
     async def update_queue(self, number: str, changes: Changes) -> None:
-        async with self._changing():
+        async with self._lock:
             queue = self._pick(self.queues, [number], Errno.QUEUE_NOT_FOUND)[0]
             self._change(kinds.QUEUES, queue, changes, check_queue, references.rename_number)
             self.queue_agents.keep_only(queue.number, queue.agents)
             await self._save()
 
     async def queue_status(self, numbers: Selection) -> list[QueueStatus]:
-        await self._sync()
         picked = self._pick(self.queues, numbers, Errno.QUEUE_NOT_FOUND)
         return [
             QueueStatus(
@@ -381,7 +372,7 @@ class SimulatedConfig(ConfigTables):
             raise PbxError(Errno.WRONG_PASSWORD, f"queue {queue.number}")
 
     async def add_dynamic_agent(self, queue: str, extension: str, password: str | None) -> None:
-        async with self._changing():
+        async with self._lock:
             found = self._queue_and_agent(queue, extension)
             self._check_agent_password(found, password)
             if extension not in found.agents:
@@ -389,7 +380,7 @@ class SimulatedConfig(ConfigTables):
             await self._save()
 
     async def remove_dynamic_agent(self, queue: str, extension: str, password: str | None) -> None:
-        async with self._changing():
+        async with self._lock:
             found = self._queue_and_agent(queue, extension)
             self._check_agent_password(found, password)
             self.queue_agents.log_out(queue, extension)
@@ -402,7 +393,7 @@ class SimulatedConfig(ConfigTables):
         await self._set_paused(queue, extension, False)
 
     async def _set_paused(self, queue: str, extension: str, paused: bool) -> None:
-        async with self._changing():
+        async with self._lock:
             self._queue_and_agent(queue, extension)
             if extension not in {m.agent for m in self.queue_members(queue)}:
                 raise PbxError(Errno.EXTENSION_NOT_FOUND, f"{extension} is no agent of {queue}")
@@ -412,22 +403,20 @@ class SimulatedConfig(ConfigTables):
     # ConfigOps: paging groups.
 
     async def list_paging_groups(self) -> list[PagingGroup]:
-        await self._sync()
         return list(self.paginggroups.values())
 
     async def query_paging_groups(self, numbers: Selection) -> list[PagingGroup]:
-        await self._sync()
         return self._pick(self.paginggroups, numbers, Errno.NUMBER_NOT_FOUND)
 
     async def add_paging_group(self, fields: Changes) -> PagingGroup:
-        async with self._changing():
+        async with self._lock:
             blank = PagingGroup(number="")
             group: PagingGroup = self._add(kinds.PAGINGGROUPS, blank, fields, check_paging_group)
             await self._save()
         return group
 
     async def update_paging_group(self, group_id: int, changes: Changes) -> None:
-        async with self._changing():
+        async with self._lock:
             by_id = {str(g.id): g for g in self.paginggroups.values()}
             group = self._pick(by_id, [str(group_id)], Errno.NUMBER_NOT_FOUND)[0]
             self._change(
@@ -436,7 +425,7 @@ class SimulatedConfig(ConfigTables):
             await self._save()
 
     async def delete_paging_groups(self, numbers: Selection) -> None:
-        async with self._changing():
+        async with self._lock:
             for group in self._pick(self.paginggroups, numbers, Errno.NUMBER_NOT_FOUND):
                 del self.paginggroups[group.number]
             await self._save()

@@ -23,8 +23,8 @@ The document is computed from the whole state after each change and written with
 so a change that touches several objects (a rename updates every reference) is stored all or
 nothing. At start the file's objects are loaded and the overlay laid over them; objects the
 API never touched follow the file, so editing the config file still shows for them. A reset
-deletes the key. Processes sharing the store compare the document with the one they last saw
-before each request and reload when another process changed it.
+deletes the key. Only the process running the engine reads and writes it (one authority,
+:mod:`yspbx.fleet`): it reads it when it takes the engine over and never again after that.
 """
 
 from __future__ import annotations

@@ -12,8 +12,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import logging
-from collections.abc import AsyncIterator, Callable, Collection, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import fields, replace
 from typing import Any, TypeVar
 
@@ -116,17 +115,9 @@ class ConfigTables:
             self._seen = None
             self.load_defaults()
 
-    async def _sync(self) -> None:
-        """Pick up what another process sharing the store changed (``--workers``, several
-        servers): one read, and a reload only when the stored document is not the one this
-        process last saw."""
-        raw = await self._state.get(persistence.CONFIG_KEY)
-        if raw != self._seen:
-            self._reload(raw)
-
     def _reload(self, raw: bytes | None) -> None:
         """The file's objects with the stored changes ``raw``, keeping the phones' registration
-        (which is this process's runtime state, not configuration)."""
+        (runtime state, not configuration)."""
         registered = {number: e.registered for number, e in self.extensions.items()}
         self._load_file()
         self._seen = raw
@@ -134,13 +125,6 @@ class ConfigTables:
             self._restore(persistence.decode(raw))
         for number, extension in self.extensions.items():
             extension.registered = registered.get(number, extension.registered)
-
-    @asynccontextmanager
-    async def _changing(self) -> AsyncIterator[None]:
-        """One change at a time, made on the latest stored state."""
-        async with self._lock:
-            await self._sync()
-            yield
 
     def _restore(self, stored: persistence.Stored) -> None:
         for kind in kinds.ALL_KINDS:

@@ -1,0 +1,261 @@
+"""Sessions and lockouts in Redis: a hash per token or IP, a sorted set to list them by time.
+
+Keys (``P`` is the prefix): ``P s:<token>`` (the session's fields), ``P s:exp`` (token ->
+expiry), ``P l:<ip>`` (failures, until), ``P l:blocked`` (ip -> until). Read-modify-writes run
+as Lua scripts, so a lockout counted by several processes at once stays exact.
+
+Times are the server clock's. A session key also expires in Redis at ``expires_at`` plus the
+tombstone (read as a Unix time): the server clock is never behind wall time, so Redis never
+forgets a token before the rules would, and a store nobody purges still empties itself.
+"""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+
+from yspbx.sessions.manager import TOMBSTONE_SECONDS
+from yspbx.sessions.models import ReportTarget, Session
+from yspbx.store.base import BlockedIp, FailureOutcome, LockoutState
+from yspbx.store.redis.connection import delete_matching, glob_escape, guarded, raw, text
+
+_TARGET_FIELDS = ("ip", "port", "url", "absolute", "host", "host_port")
+
+# KEYS: session, by-expiry. ARGV: token, expires_at, tombstone.
+_EXTEND = """
+local current = redis.call('HGET', KEYS[1], 'expires_at')
+if current and tonumber(current) < tonumber(ARGV[2]) then
+  redis.call('HSET', KEYS[1], 'expires_at', ARGV[2])
+  redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+  redis.call('EXPIREAT', KEYS[1], math.ceil(tonumber(ARGV[2]) + tonumber(ARGV[3])))
+end
+return 0
+"""
+
+# KEYS: session, by-expiry. ARGV: token, expires_at, tombstone, then the target's fields.
+_SET_TARGET = """
+local current = redis.call('HGET', KEYS[1], 'expires_at')
+if not current then return {} end
+redis.call('HSET', KEYS[1], 'ip', ARGV[4], 'port', ARGV[5], 'url', ARGV[6],
+  'absolute', ARGV[7], 'host', ARGV[8], 'host_port', ARGV[9])
+if tonumber(current) < tonumber(ARGV[2]) then
+  redis.call('HSET', KEYS[1], 'expires_at', ARGV[2])
+  redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+  redis.call('EXPIREAT', KEYS[1], math.ceil(tonumber(ARGV[2]) + tonumber(ARGV[3])))
+end
+return redis.call('HGETALL', KEYS[1])
+"""
+
+# KEYS: by-expiry. ARGV: prefix, expired_before.
+_PURGE = """
+local tokens = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2])
+for _, token in ipairs(tokens) do
+  redis.call('DEL', ARGV[1] .. 's:' .. token)
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2])
+return #tokens
+"""
+
+# KEYS: the IP's entry, blocked set. ARGV: ip, now, threshold, until-if-locked-now.
+# Answers {failures, until or '', newly blocked, already blocked}.
+_RECORD_FAILURE = """
+local entry = redis.call('HMGET', KEYS[1], 'failures', 'until')
+local failures = tonumber(entry[1]) or 0
+local locked = entry[2]
+if locked and locked ~= '' then
+  if tonumber(locked) > tonumber(ARGV[2]) then
+    return {failures, locked, 0, 1}
+  end
+  failures = 0
+  redis.call('DEL', KEYS[1])
+  redis.call('ZREM', KEYS[2], ARGV[1])
+end
+failures = failures + 1
+if failures >= tonumber(ARGV[3]) then
+  redis.call('HSET', KEYS[1], 'failures', failures, 'until', ARGV[4])
+  redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
+  return {failures, ARGV[4], 1, 0}
+end
+redis.call('HSET', KEYS[1], 'failures', failures, 'until', '')
+return {failures, '', 0, 0}
+"""
+
+# KEYS: the IP's entry, blocked set. ARGV: ip. Answers 1 when the IP was locked.
+_FORGET = """
+local locked = redis.call('HGET', KEYS[1], 'until')
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+if locked and locked ~= '' then return 1 end
+return 0
+"""
+
+
+def _session(token: str, fields: dict[bytes, bytes]) -> Session:
+    get = {key.decode(): value.decode() for key, value in fields.items()}.__getitem__
+    return Session(
+        token=token,
+        client_ip=get("client_ip"),
+        created_at=float(get("created_at")),
+        expires_at=float(get("expires_at")),
+        target=ReportTarget(
+            ip=get("ip"),
+            port=int(get("port")),
+            url=get("url"),
+            absolute=get("absolute") == "1",
+            absolute_host=get("host"),
+            absolute_port=int(get("host_port")),
+        ),
+        version=get("version"),
+    )
+
+
+def _target_values(target: ReportTarget) -> list[str]:
+    return [
+        target.ip,
+        str(target.port),
+        target.url,
+        "1" if target.absolute else "0",
+        target.absolute_host,
+        str(target.absolute_port),
+    ]
+
+
+def _pairs(values: list[bytes]) -> dict[bytes, bytes]:
+    return dict(zip(values[::2], values[1::2], strict=True))
+
+
+class RedisSessions:
+    def __init__(self, client: Redis, prefix: str) -> None:
+        self._client = client
+        self._prefix = prefix
+        self._by_expiry = f"{prefix}s:exp"
+        self._extend = client.register_script(_EXTEND)
+        self._set_target = client.register_script(_SET_TARGET)
+        self._purge = client.register_script(_PURGE)
+
+    def _key(self, token: str) -> str:
+        return f"{self._prefix}s:{token}"
+
+    @guarded
+    async def add(self, session: Session) -> None:
+        key = self._key(session.token)
+        fields = dict(
+            zip(_TARGET_FIELDS, _target_values(session.target), strict=True),
+            client_ip=session.client_ip,
+            created_at=repr(session.created_at),
+            expires_at=repr(session.expires_at),
+            version=session.version,
+        )
+        async with self._client.pipeline(transaction=True) as pipe:
+            pipe.hset(key, mapping=fields)  # type: ignore[arg-type]
+            pipe.zadd(self._by_expiry, {session.token: session.expires_at})
+            pipe.expireat(key, int(session.expires_at + TOMBSTONE_SECONDS) + 1)
+            await pipe.execute()
+
+    @guarded
+    async def get(self, token: str) -> Session | None:
+        fields = await self._client.hgetall(self._key(token))
+        return _session(token, {raw(k): raw(v) for k, v in fields.items()}) if fields else None
+
+    @guarded
+    async def extend(self, token: str, expires_at: float) -> None:
+        await self._extend(
+            keys=[self._key(token), self._by_expiry],
+            args=[token, repr(expires_at), TOMBSTONE_SECONDS],
+        )
+
+    @guarded
+    async def set_target(
+        self, token: str, target: ReportTarget, expires_at: float
+    ) -> Session | None:
+        values = await self._set_target(
+            keys=[self._key(token), self._by_expiry],
+            args=[token, repr(expires_at), TOMBSTONE_SECONDS, *_target_values(target)],
+        )
+        return _session(token, _pairs(values)) if values else None
+
+    @guarded
+    async def remove(self, token: str) -> bool:
+        async with self._client.pipeline(transaction=True) as pipe:
+            pipe.delete(self._key(token))
+            pipe.zrem(self._by_expiry, token)
+            deleted, _ = await pipe.execute()
+        return bool(deleted)
+
+    @guarded
+    async def live(self, now: float) -> list[Session]:
+        tokens = [
+            text(t) for t in await self._client.zrangebyscore(self._by_expiry, f"({now!r}", "+inf")
+        ]
+        if not tokens:
+            return []
+        async with self._client.pipeline(transaction=False) as pipe:
+            for token in tokens:
+                pipe.hgetall(self._key(token))
+            found = await pipe.execute()
+        sessions = [_session(t, f) for t, f in zip(tokens, found, strict=True) if f]
+        return sorted((s for s in sessions if s.expires_at > now), key=lambda s: s.created_at)
+
+    @guarded
+    async def count_live(self, now: float) -> int:
+        return int(await self._client.zcount(self._by_expiry, f"({now!r}", "+inf"))
+
+    @guarded
+    async def purge(self, expired_before: float) -> int:
+        return int(
+            await self._purge(keys=[self._by_expiry], args=[self._prefix, repr(expired_before)])
+        )
+
+    @guarded
+    async def clear(self) -> None:
+        await delete_matching(self._client, glob_escape(self._prefix) + "s:*")
+
+
+class RedisLockouts:
+    def __init__(self, client: Redis, prefix: str) -> None:
+        self._client = client
+        self._prefix = prefix
+        self._blocked = f"{prefix}l:blocked"
+        self._record_failure = client.register_script(_RECORD_FAILURE)
+        self._forget = client.register_script(_FORGET)
+
+    def _key(self, ip: str) -> str:
+        return f"{self._prefix}l:{ip}"
+
+    @guarded
+    async def state(self, ip: str, now: float) -> LockoutState:
+        failures, until = await self._client.hmget(self._key(ip), ["failures", "until"])
+        if failures is None:
+            return LockoutState(0, None)
+        if until:
+            if float(until) <= now:
+                return LockoutState(0, None)
+            return LockoutState(int(failures), float(until))
+        return LockoutState(int(failures), None)
+
+    @guarded
+    async def record_failure(
+        self, ip: str, now: float, threshold: int, lock_seconds: float
+    ) -> FailureOutcome:
+        failures, until, newly, already = await self._record_failure(
+            keys=[self._key(ip), self._blocked],
+            args=[ip, repr(now), threshold, repr(now + lock_seconds)],
+        )
+        return FailureOutcome(
+            failures=int(failures),
+            blocked_until=float(until) if until else None,
+            newly_blocked=bool(newly),
+            already_blocked=bool(already),
+        )
+
+    @guarded
+    async def forget(self, ip: str) -> bool:
+        return bool(await self._forget(keys=[self._key(ip), self._blocked], args=[ip]))
+
+    @guarded
+    async def blocked(self, now: float) -> list[BlockedIp]:
+        rows = await self._client.zrangebyscore(self._blocked, f"({now!r}", "+inf", withscores=True)
+        return [BlockedIp(text(row[0]), float(row[1])) for row in rows]
+
+    @guarded
+    async def clear(self) -> None:
+        await delete_matching(self._client, glob_escape(self._prefix) + "l:*")

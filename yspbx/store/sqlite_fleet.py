@@ -1,0 +1,146 @@
+"""What processes sharing one SQLite file need besides the PBX's data: leases and the journal.
+
+Leases are timed by wall time (``time.time()``), not by the server clock: every process on the
+machine reads the same wall clock, and a ``clock/advance`` of a day must not make a living
+holder's lease look expired. The journal is one table the processes append to in batches.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Sequence
+
+from yspbx.store.base import JournalEntry, LeaseGrant
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS leases (
+    name TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    address TEXT NOT NULL,
+    expires_at REAL NOT NULL,
+    last_owner TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS journal (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    time REAL NOT NULL,
+    client_ip TEXT NOT NULL,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    query BLOB NOT NULL,
+    body BLOB NOT NULL,
+    http_status INTEGER NOT NULL,
+    response BLOB NOT NULL
+);
+"""
+
+# The journal is cut back to its size every this many appends, not on every one.
+_TRIM_EVERY = 64
+
+
+class SqliteLeases:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    async def acquire(
+        self, name: str, owner: str, address: str, ttl: float, steal_from: str | None = None
+    ) -> LeaseGrant:
+        now = time.time()
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            row = self._conn.execute(
+                "SELECT owner, address, expires_at, last_owner FROM leases WHERE name = ?",
+                (name,),
+            ).fetchone()
+            if row is not None:
+                holder, held_at, until = str(row[0]), str(row[1]), float(row[2])
+                if holder not in ("", owner, steal_from) and until > now:
+                    self._conn.execute("COMMIT")
+                    return LeaseGrant(False, holder, held_at)
+            self._conn.execute(
+                "INSERT INTO leases (name, owner, address, expires_at, last_owner) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
+                "owner = excluded.owner, address = excluded.address, "
+                "expires_at = excluded.expires_at, last_owner = excluded.last_owner",
+                (name, owner, address, now + ttl, owner),
+            )
+            self._conn.execute("COMMIT")
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        previous = None if row is None or row[3] == owner else str(row[3])
+        return LeaseGrant(True, owner, address, previous)
+
+    async def renew(self, name: str, owner: str, ttl: float) -> bool:
+        cursor = self._conn.execute(
+            "UPDATE leases SET expires_at = ? WHERE name = ? AND owner = ?",
+            (time.time() + ttl, name, owner),
+        )
+        return cursor.rowcount > 0
+
+    async def release(self, name: str, owner: str) -> bool:
+        # The row stays, so the next holder learns who held the lease before it.
+        cursor = self._conn.execute(
+            "UPDATE leases SET owner = '', expires_at = 0 WHERE name = ? AND owner = ?",
+            (name, owner),
+        )
+        return cursor.rowcount > 0
+
+    async def holder(self, name: str) -> LeaseGrant | None:
+        row = self._conn.execute(
+            "SELECT owner, address FROM leases WHERE name = ? AND expires_at > ?",
+            (name, time.time()),
+        ).fetchone()
+        return None if row is None else LeaseGrant(True, str(row[0]), str(row[1]))
+
+
+class SqliteJournal:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._appends = 0
+
+    async def append(self, entries: Sequence[JournalEntry], keep: int) -> None:
+        if not entries:
+            return
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._conn.executemany(
+                "INSERT INTO journal (time, client_ip, method, path, query, body, http_status, "
+                "response) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        e.time,
+                        e.client_ip,
+                        e.method,
+                        e.path,
+                        e.query,
+                        e.body,
+                        e.http_status,
+                        e.response,
+                    )
+                    for e in entries
+                ],
+            )
+            self._appends += 1
+            if self._appends % _TRIM_EVERY == 0:
+                self._conn.execute(
+                    "DELETE FROM journal WHERE id <= (SELECT MAX(id) FROM journal) - ?", (keep,)
+                )
+            self._conn.execute("COMMIT")
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+
+    async def entries(self, keep: int) -> list[JournalEntry]:
+        rows = self._conn.execute(
+            "SELECT time, client_ip, method, path, query, body, http_status, response "
+            "FROM (SELECT * FROM journal ORDER BY id DESC LIMIT ?) ORDER BY id",
+            (keep,),
+        ).fetchall()
+        return [
+            JournalEntry(float(t), str(ip), str(m), str(p), bytes(q), bytes(b), int(s), bytes(r))
+            for t, ip, m, p, q, b, s, r in rows
+        ]
+
+    async def clear(self) -> None:
+        self._conn.execute("DELETE FROM journal")
