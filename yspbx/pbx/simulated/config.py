@@ -175,7 +175,7 @@ class SimulatedConfig(ConfigTables):
     async def check_out(self, numbers: list[str]) -> None:
         """The rooms lose their outbound-route permissions and get back the name the
         configuration file gives them; ``ConfigChange`` for each room whose name changed."""
-        async with self._changing():
+        async with self._lock:
             rooms = self._pick(self.extensions, numbers, Errno.EXTENSION_NOT_FOUND)
             renamed = []
             for room in rooms:
