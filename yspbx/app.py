@@ -8,6 +8,7 @@ app also answers what other processes hand over to the engine's process (:meth:`
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -121,6 +122,9 @@ class YspbxApp:
             self.holder.services = None
             await services.stop()
             raise
+        # What exists now (modules, configuration, the engine) lives as long as the process:
+        # keep it out of the garbage collector's full passes, which then stay short.
+        gc.freeze()
         try:
             yield
         finally:

@@ -35,7 +35,16 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
-from yspbx.api.registry import ApiRequest, Encoded, Endpoint, FileReply, Params, is_blank
+from yspbx.api.cache import AnswerCache
+from yspbx.api.registry import (
+    ApiRequest,
+    Encoded,
+    Endpoint,
+    FileReply,
+    Params,
+    encode_success,
+    is_blank,
+)
 from yspbx.errors import Errno, PbxError
 from yspbx.fleet.commands import ApiCall, api_message, read_api_answer
 from yspbx.fleet.links import EngineUnavailable
@@ -61,18 +70,9 @@ _FAILED: dict[Errno, bytes] = {
     errno: json.dumps({"status": "Failed", "errno": errno.value}, separators=(",", ":")).encode()
     for errno in Errno
 }
-_SUCCESS_PREFIX = b'{"status":"Success"'
 # The request could not be handed on: the store or the engine's process did not answer.
 UNAVAILABLE = (StoreUnavailable, EngineUnavailable)
 _HEADER_LIST = re.compile(rb"[A-Za-z0-9_, -]+")
-
-
-def encode_success(data: Mapping[str, Any]) -> bytes:
-    """``{"status":"Success", ...data}`` in the PBX's compact form."""
-    if not data:
-        return _SUCCESS_PREFIX + b"}"
-    rest = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    return _SUCCESS_PREFIX + b"," + rest[1:]
 
 
 def failed(errno: Errno) -> bytes:
@@ -127,6 +127,7 @@ class ApiApp:
         self._holder = holder
         self.endpoints: dict[str, Endpoint] = {e.path: e for e in endpoints}
         self._allowed_cache: dict[str, bool] = {}
+        self.answers = AnswerCache()
         self._last_complaint = 0.0
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
@@ -238,7 +239,7 @@ class ApiApp:
         if endpoint.uses_engine and services.fleet is not None and not services.fleet.seated:
             call = ApiCall(endpoint.path, client_ip, session, body, query)
             return body, read_api_answer(await services.fleet.request(api_message(call)))
-        request = ApiRequest(services, client_ip, session, Params(data), query)
+        request = ApiRequest(services, client_ip, session, Params(data), query, self.answers)
         return body, await self._run(endpoint, request)
 
     async def execute(self, call: ApiCall) -> Encoded | FileReply:
@@ -250,7 +251,9 @@ class ApiApp:
         if data is None:
             return Encoded(failed(Errno.JSON_ONLY))
         services = self._holder.services
-        request = ApiRequest(services, call.client_ip, call.session, Params(data), call.query)
+        request = ApiRequest(
+            services, call.client_ip, call.session, Params(data), call.query, self.answers
+        )
         return await self._run(endpoint, request)
 
     async def _run(self, endpoint: Endpoint, request: ApiRequest) -> Encoded | FileReply:

@@ -167,8 +167,13 @@ def _list_item(extension: Extension, status: str) -> dict[str, str]:
     response={"extlist": array_of(object_schema(_LIST_REQUIRED, ("port",)))},
 )
 async def extensionlist_query(request: ApiRequest) -> Reply:
-    pairs = await request.services.engine.config.list_extensions()
-    return {"extlist": [_list_item(extension, status) for extension, status in pairs]}
+    config = request.services.engine.config
+
+    async def build() -> dict[str, Any]:
+        pairs = await config.list_extensions()
+        return {"extlist": [_list_item(extension, status) for extension, status in pairs]}
+
+    return await request.answers.get("extensionlist/query", config.revision, build)
 
 
 @router.endpoint(

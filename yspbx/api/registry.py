@@ -10,6 +10,7 @@ an :class:`ApiRequest` and returns the data fields of a success (the envelope ad
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from yspbx.errors import Errno, PbxError
 
 if TYPE_CHECKING:
+    from yspbx.api.cache import AnswerCache
     from yspbx.services import Services
     from yspbx.sessions.models import Session
 
@@ -51,6 +53,16 @@ class FileReply:
 
 
 Reply = dict[str, Any] | Encoded | FileReply
+
+_SUCCESS_PREFIX = b'{"status":"Success"'
+
+
+def encode_success(data: Mapping[str, Any]) -> bytes:
+    """``{"status":"Success", ...data}`` in the PBX's compact form."""
+    if not data:
+        return _SUCCESS_PREFIX + b"}"
+    rest = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return _SUCCESS_PREFIX + b"," + rest[1:]
 
 
 def scalar(value: Any) -> str | None:
@@ -114,6 +126,7 @@ class ApiRequest:
     session: Session | None
     params: Params
     query: Mapping[str, str]
+    answers: AnswerCache
 
 
 Handler = Callable[[ApiRequest], Awaitable[Reply]]

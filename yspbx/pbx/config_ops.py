@@ -11,7 +11,7 @@ names, and a selection of ``None`` means "all of them". Wire spellings (``on``/`
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Protocol
@@ -68,6 +68,12 @@ class QueueStatus:
 
 
 class ConfigOps(Protocol):
+    @property
+    def revision(self) -> Hashable:
+        """A value that changes whenever a query's answer may change (objects, registrations,
+        calls): equal revisions promise equal answers, so the API may reuse an encoded one.
+        An engine that cannot tell returns a new value every time."""
+
     async def apply(self) -> None:
         """Save and apply pending changes; ``10025`` when asked again too soon."""
 

@@ -28,60 +28,98 @@ from yspbx.store.base import (
 _CLEAN = LockoutState(0, None)
 
 
+# Sessions are kept as flat tuples of strings and numbers, not as objects: the garbage
+# collector stops tracking such tuples, so 100,000 live sessions cost a full collection
+# nothing (as objects they made every full collection walk them all, a pause of 100+ ms).
+_SessionRow = tuple[str, str, float, float, str, int, str, bool, str, int, str]
+
+
+def _row(session: Session) -> _SessionRow:
+    target = session.target
+    return (
+        session.token,
+        session.client_ip,
+        session.created_at,
+        session.expires_at,
+        target.ip,
+        target.port,
+        target.url,
+        target.absolute,
+        target.absolute_host,
+        target.absolute_port,
+        session.version,
+    )
+
+
+def _session(row: _SessionRow) -> Session:
+    token, client_ip, created, expires, ip, port, url, absolute, host, host_port, version = row
+    target = ReportTarget(ip, port, url, absolute, host, host_port)
+    return Session(token, client_ip, created, expires, target, version)
+
+
 class MemorySessions:
     def __init__(self) -> None:
-        self._sessions: dict[str, Session] = {}
+        self._rows: dict[str, _SessionRow] = {}
 
     async def add(self, session: Session) -> None:
-        self._sessions[session.token] = session
+        self._rows[session.token] = _row(session)
 
     async def get(self, token: str) -> Session | None:
-        return self._sessions.get(token)
+        row = self._rows.get(token)
+        return None if row is None else _session(row)
 
     async def extend(self, token: str, expires_at: float) -> None:
-        session = self._sessions.get(token)
-        if session is not None and session.expires_at < expires_at:
-            session.expires_at = expires_at
+        row = self._rows.get(token)
+        if row is not None and row[3] < expires_at:
+            self._rows[token] = (*row[:3], expires_at, *row[4:])
 
     async def set_target(
         self, token: str, target: ReportTarget, expires_at: float
     ) -> Session | None:
-        session = self._sessions.get(token)
-        if session is None:
+        row = self._rows.get(token)
+        if row is None:
             return None
+        session = _session(row)
         session.target = replace(target)
         session.expires_at = max(session.expires_at, expires_at)
+        self._rows[token] = _row(session)
         return session
 
     async def remove(self, token: str) -> bool:
-        return self._sessions.pop(token, None) is not None
+        return self._rows.pop(token, None) is not None
 
     async def live(self, now: float) -> list[Session]:
-        return [s for s in self._sessions.values() if s.expires_at > now]
+        return [_session(row) for row in self._rows.values() if row[3] > now]
 
     async def count_live(self, now: float) -> int:
-        return sum(1 for s in self._sessions.values() if s.expires_at > now)
+        return sum(1 for row in self._rows.values() if row[3] > now)
 
     async def purge(self, expired_before: float) -> int:
-        stale = [t for t, s in self._sessions.items() if s.expires_at < expired_before]
+        stale = [token for token, row in self._rows.items() if row[3] < expired_before]
         for token in stale:
-            del self._sessions[token]
+            del self._rows[token]
         return len(stale)
 
     async def clear(self) -> None:
-        self._sessions.clear()
+        self._rows.clear()
 
 
 class MemoryLockouts:
+    """Failure counts and locks per IP, as ``(failures, blocked_until)`` tuples (untracked by
+    the garbage collector, like the sessions)."""
+
     def __init__(self) -> None:
-        self._entries: dict[str, LockoutState] = {}
+        self._entries: dict[str, tuple[int, float | None]] = {}
 
     def _current(self, ip: str, now: float) -> LockoutState:
-        entry = self._entries.get(ip, _CLEAN)
-        if entry.blocked_until is not None and entry.blocked_until <= now:
+        entry = self._entries.get(ip)
+        if entry is None:
+            return _CLEAN
+        failures, until = entry
+        if until is not None and until <= now:
             del self._entries[ip]
             return _CLEAN
-        return entry
+        return LockoutState(failures, until)
 
     async def state(self, ip: str, now: float) -> LockoutState:
         return self._current(ip, now)
@@ -94,18 +132,18 @@ class MemoryLockouts:
             return FailureOutcome(entry.failures, entry.blocked_until, False, True)
         failures = entry.failures + 1
         until = now + lock_seconds if failures >= threshold else None
-        self._entries[ip] = LockoutState(failures, until)
+        self._entries[ip] = (failures, until)
         return FailureOutcome(failures, until, until is not None, False)
 
     async def forget(self, ip: str) -> bool:
         entry = self._entries.pop(ip, None)
-        return entry is not None and entry.blocked_until is not None
+        return entry is not None and entry[1] is not None
 
     async def blocked(self, now: float) -> list[BlockedIp]:
         return [
-            BlockedIp(ip, entry.blocked_until)
-            for ip, entry in self._entries.items()
-            if entry.blocked_until is not None and entry.blocked_until > now
+            BlockedIp(ip, until)
+            for ip, (_, until) in self._entries.items()
+            if until is not None and until > now
         ]
 
     async def clear(self) -> None:

@@ -9,8 +9,7 @@ thread: each takes microseconds, far less than a thread hop would cost.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,8 @@ from yspbx.store.base import (
     ReportState,
     StoredReport,
 )
+from yspbx.store.sqlite_checkpoint import Checkpointer
+from yspbx.store.sqlite_commit import GroupCommit, immediate
 from yspbx.store.sqlite_fleet import SCHEMA as FLEET_SCHEMA
 from yspbx.store.sqlite_fleet import SqliteJournal, SqliteLeases
 
@@ -92,20 +93,11 @@ def connect(path: str) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA busy_timeout=10000")
+    if path != ":memory:":
+        # Checkpoints run on a thread (:mod:`yspbx.store.sqlite_checkpoint`), not in commits.
+        conn.execute("PRAGMA wal_autocheckpoint=0")
     conn.executescript(SCHEMA + FLEET_SCHEMA)
     return conn
-
-
-@contextmanager
-def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """A write transaction that takes the database's write lock up front."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 def _session(row: tuple[object, ...]) -> Session:
@@ -139,11 +131,12 @@ def _target_values(target: ReportTarget) -> tuple[object, ...]:
 
 
 class SqliteSessions:
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, writes: GroupCommit) -> None:
         self._conn = conn
+        self._writes = writes
 
     async def add(self, session: Session) -> None:
-        self._conn.execute(
+        await self._writes.execute(
             f"INSERT INTO sessions ({_SESSION_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
                 session.token,
@@ -162,7 +155,7 @@ class SqliteSessions:
         return None if row is None else _session(row)
 
     async def extend(self, token: str, expires_at: float) -> None:
-        self._conn.execute(
+        await self._writes.execute(
             "UPDATE sessions SET expires_at = ? WHERE token = ? AND expires_at < ?",
             (expires_at, token, expires_at),
         )
@@ -415,15 +408,23 @@ class SqliteStore:
         self.url = url
         self.path = path_from_url(url)
         self.conn = connect(self.path)
-        self.sessions = SqliteSessions(self.conn)
+        # One group commit per connection: the writes of one moment share a transaction.
+        self.writes = GroupCommit(self.conn)
+        self.sessions = SqliteSessions(self.conn, self.writes)
         self.lockouts = SqliteLockouts(self.conn)
         self.state = SqliteState(self.conn)
         self.outbox = SqliteOutbox(self.conn)
         self.leases = SqliteLeases(self.conn)
-        self.journal = SqliteJournal(self.conn)
+        self.journal = SqliteJournal(self.conn, self.writes)
+        self._checkpointer: Checkpointer | None = None
+        if self.path != ":memory:":
+            self._checkpointer = Checkpointer(self.path)
+            self._checkpointer.start()
 
     async def ping(self) -> None:
         self.conn.execute("SELECT 1").fetchone()
 
     async def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         self.conn.close()

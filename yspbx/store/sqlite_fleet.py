@@ -12,6 +12,7 @@ import time
 from collections.abc import Sequence
 
 from yspbx.store.base import JournalEntry, LeaseGrant
+from yspbx.store.sqlite_commit import GroupCommit
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS leases (
@@ -95,41 +96,29 @@ class SqliteLeases:
 
 
 class SqliteJournal:
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, writes: GroupCommit) -> None:
         self._conn = conn
+        self._writes = writes
         self._appends = 0
 
     async def append(self, entries: Sequence[JournalEntry], keep: int) -> None:
         if not entries:
             return
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            self._conn.executemany(
-                "INSERT INTO journal (time, client_ip, method, path, query, body, http_status, "
-                "response) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        e.time,
-                        e.client_ip,
-                        e.method,
-                        e.path,
-                        e.query,
-                        e.body,
-                        e.http_status,
-                        e.response,
-                    )
-                    for e in entries
-                ],
+        rows = [
+            (e.time, e.client_ip, e.method, e.path, e.query, e.body, e.http_status, e.response)
+            for e in entries
+        ]
+        # In the same transaction as the sessions' writes of this moment (group commit).
+        await self._writes.execute_many(
+            "INSERT INTO journal (time, client_ip, method, path, query, body, http_status, "
+            "response) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        self._appends += 1
+        if self._appends % _TRIM_EVERY == 0:
+            await self._writes.execute(
+                "DELETE FROM journal WHERE id <= (SELECT MAX(id) FROM journal) - ?", (keep,)
             )
-            self._appends += 1
-            if self._appends % _TRIM_EVERY == 0:
-                self._conn.execute(
-                    "DELETE FROM journal WHERE id <= (SELECT MAX(id) FROM journal) - ?", (keep,)
-                )
-            self._conn.execute("COMMIT")
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
 
     async def entries(self, keep: int) -> list[JournalEntry]:
         rows = self._conn.execute(

@@ -11,6 +11,7 @@ who waits in a queue) it asks through :class:`CallHooks`.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -80,6 +81,10 @@ def _trunk_idle(name: str) -> bool:
     return False
 
 
+def _no_calls_revision() -> int:
+    return 0
+
+
 @dataclass
 class CallHooks:
     """What the configuration asks of the call engine; the defaults describe a PBX with no calls.
@@ -88,10 +93,12 @@ class CallHooks:
     (an extension in a call cannot be given a new number: ``10017``). ``queue_waiting``: the
     callers waiting in a queue. ``agent_state``: a queue-specific agent state the call engine
     knows better (``WRAPUP``, ``RINGINUSE``), else None. ``trunk_in_use``: a trunk carrying a
-    call cannot be deleted (``10061``).
+    call cannot be deleted (``10061``). ``status_revision``: grows whenever any extension's
+    call status may have changed.
     """
 
     extension_status: CallStatusProvider = _no_call
+    status_revision: Callable[[], int] = _no_calls_revision
     queue_waiting: Callable[[str], int] = _no_waiting_callers
     agent_state: Callable[[str, str], AgentState | None] = _no_agent_state
     trunk_in_use: Callable[[str], bool] = _trunk_idle
@@ -105,6 +112,8 @@ class SimulatedConfig(ConfigTables):
         self._clock = clock or Clock()
         self._last_apply: float | None = None
         self.hooks = CallHooks()
+        # Tells this engine's revisions from those of an engine before it (a takeover).
+        self._epoch = id(self) ^ secrets.randbits(48)
         super().__init__(settings, state)
 
     def load_defaults(self) -> None:
@@ -116,6 +125,11 @@ class SimulatedConfig(ConfigTables):
             await self._bus.emit(event)
 
     # Extension status and registration (the call engine and the control plane use these).
+
+    @property
+    def revision(self) -> tuple[int, int, int]:
+        """Changes whenever a query's answer may change: the objects, registrations, calls."""
+        return (self._epoch, self._revision, self.hooks.status_revision())
 
     def use_call_status(self, provider: CallStatusProvider) -> None:
         """Let the call engine say which extensions ring, talk or hold."""
@@ -141,6 +155,7 @@ class SimulatedConfig(ConfigTables):
         if extension.registered == registered:
             return
         extension.registered = registered
+        self._revision += 1
         if extension.status_monitor:
             status: ExtensionState = "Registered" if registered else "Unregistered"
             await self._bus.emit(ExtensionStatusChanged(number, status))

@@ -57,6 +57,8 @@ class ConfigTables:
         self._settings = settings
         self._state = state
         self._lock = asyncio.Lock()
+        # Grows with every change to the objects (answers built from them can be cached).
+        self._revision = 0
         self._pristine: dict[str, dict[str, Any]] = {}
         # The file's objects as stored documents, to tell what the API changed.
         self._pristine_docs: dict[str, dict[str, persistence.Document]] = {}
@@ -144,6 +146,7 @@ class ConfigTables:
             changes = persistence.diff(kind, self._table(kind), self._pristine_docs[kind.table])
             if changes:
                 overlay[kind.table] = changes
+        self._revision += 1
         stored = persistence.Stored(overlay, dict(self._next_ids), self.queue_agents.to_json())
         encoded = persistence.encode(stored)
         try:
@@ -162,6 +165,7 @@ class ConfigTables:
 
     def _fill(self, kind: Kind, objects: list[Any]) -> None:
         """Put ``objects`` in the kind's dict, in place, in the PBX's order."""
+        self._revision += 1
         table = self._table(kind)
         ordered = kinds.arrange(kind, objects)
         table.clear()

@@ -104,6 +104,7 @@ class SimulatedCalls:
         self._hotel = Hotel(self._destinations, state, self._voicemail, zone)
         self._records = RecordAccess(config, self._cdrs, self._recordings, self._tickets, zone)
         config.use_call_status(self.extension_status)
+        config.hooks.status_revision = lambda: self._switch.revision
         config.hooks.trunk_in_use = self._switch.trunk_in_use
 
     async def _run(self, operation: Callable[[], T]) -> T:

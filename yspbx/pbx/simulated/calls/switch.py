@@ -82,6 +82,8 @@ class Switch:
         self.status = StatusReporter(config, outbox)
         self.calls: dict[str, Call] = {}
         self._extension_legs: dict[str, tuple[Call, Leg]] = {}
+        # Grows whenever an extension's call status may have changed (answers can be cached).
+        self.revision = 0
         self._trunk_legs: dict[str, tuple[Call, Leg]] = {}
         self._cdrs_written: dict[str, int] = {}
         self._firing_at: float | None = None
@@ -162,6 +164,7 @@ class Switch:
         """Put a new leg (created ringing or dialing) into the call."""
         call.legs.append(leg)
         if leg.kind is LegKind.EXTENSION:
+            self.revision += 1
             self._extension_legs[leg.number] = (call, leg)
             self.status.update(leg.number, [leg])
         elif leg.leg_id:
@@ -182,6 +185,7 @@ class Switch:
             if leg.leg_id and self._trunk_legs.get(leg.leg_id, (None, None))[1] is leg:
                 del self._trunk_legs[leg.leg_id]
         if leg.kind is LegKind.EXTENSION:
+            self.revision += 1
             self.status.update(leg.number, [leg] if leg.live else [])
         if state is LegState.ENDED:
             for listener in self.leg_ended:
@@ -393,6 +397,7 @@ class Switch:
         """Forget every call without reports (the simulator's reset)."""
         for call in self.calls.values():
             call.cancel_timers()
+        self.revision += 1
         self.calls.clear()
         self._extension_legs.clear()
         self._trunk_legs.clear()
