@@ -14,6 +14,7 @@ BENCHMARKS = {
         "login, extensionlist/query: memory, SQLite, Redis (1, 2 workers) vs bare Starlette, "
         "raw ASGI, Prism",
     ),
+    "scale": ("bench.scale", "memory with 100k sessions; token and lockout checks vs size"),
     "reports": ("bench.reports", "event-report delivery: throughput and latency vs bare httpx"),
 }
 

@@ -32,3 +32,12 @@ def test_unknown_benchmark_is_refused() -> None:
     )
     assert done.returncode == 2
     assert "reports" in done.stderr
+
+
+async def test_scale_check_costs_run_on_every_local_store(tmp_path: Path) -> None:
+    from bench.scale import check_costs
+
+    for url in ("memory://", f"sqlite:///{tmp_path / 'checks.db'}"):
+        costs = await check_costs(url, (10, 100), probes=20)
+        assert len(costs["token"]) == len(costs["lockout"]) == 2
+        assert all(value > 0 for value in costs["token"] + costs["lockout"])
