@@ -115,17 +115,31 @@ async def test_an_expired_lease_can_be_taken_over_and_release_frees_it(store: St
 
 
 async def test_dropping_a_session_keeps_its_reports_as_dropped(store: Store) -> None:
-    first, _, other = await store.outbox.add([report("a", 1), report("a", 2), report("b", 3)])
+    first, second, other = await store.outbox.add([report("a", 1), report("a", 2), report("b", 3)])
     await store.outbox.claim("a", "p1", T0, T0 + 30)
     assert await store.outbox.drop("a") == 2
     assert await store.outbox.drop("a") == 0
     assert await store.outbox.claim("a", "p1", T0, T0 + 30) == Claim(None)
-    # The attempt in flight when the session ended is counted, but the report stays dropped.
+    # The attempt in flight when the session ended still got its 200: the receiver has the
+    # report, so the log says delivered (counted, not pending again).
     assert await store.outbox.finish(first, "p1", ok()) is False
     states = {r.id: (r.state, r.attempts) for r in await store.outbox.reports()}
-    assert states[first] == (ReportState.DROPPED, 1)
+    assert states[first] == (ReportState.DELIVERED, 1)
+    assert states[second] == (ReportState.DROPPED, 0)
     assert states[other] == (ReportState.PENDING, 0)
     assert await store.outbox.pending_tokens() == ["b"]
+
+
+async def test_a_failed_attempt_in_flight_at_the_drop_stays_dropped(store: Store) -> None:
+    (first,) = await store.outbox.add([report("a", 1)])
+    await store.outbox.claim("a", "p1", T0, T0 + 30)
+    assert await store.outbox.drop("a") == 1
+    outcome = AttemptOutcome("http://x/", 500, False, T0)
+    assert await store.outbox.finish(first, "p1", outcome) is False
+    ((state, attempts, status),) = [
+        (r.state, r.attempts, r.last_status) for r in await store.outbox.reports()
+    ]
+    assert (state, attempts, status) == (ReportState.DROPPED, 1, 500)
 
 
 async def test_trim_keeps_the_newest_finished_and_every_pending(store: Store) -> None:

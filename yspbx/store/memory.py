@@ -229,6 +229,9 @@ class MemoryOutbox:
             self._pending[report.token].remove(report_id)
             if not self._pending[report.token]:
                 del self._pending[report.token]
+        elif outcome.delivered:
+            # Dropped while its attempt was in flight (the session ended), yet the 200 came.
+            state = ReportState.DELIVERED
         row.report = replace(
             report,
             target=outcome.target,

@@ -344,7 +344,11 @@ class SqliteOutbox:
             if row is None:
                 return False
             pending = int(row[0]) == ReportState.PENDING
-            state = ReportState.DELIVERED if pending and outcome.delivered else ReportState(row[0])
+            state = ReportState(row[0])
+            # A report dropped while its attempt was in flight (the session ended) that still
+            # got its 200 was delivered, and the log says so.
+            if outcome.delivered and state is not ReportState.DELIVERED:
+                state = ReportState.DELIVERED
             conn.execute(
                 "UPDATE reports SET target = ?, attempts = attempts + 1, "
                 "last_status = COALESCE(?, last_status), "

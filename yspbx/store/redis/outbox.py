@@ -90,6 +90,10 @@ if pending and ARGV[6] == '1' then
     redis.call('ZADD', p .. 'o:tokens', head[1], f[2])
   end
   redis.call('ZADD', p .. 'o:done', id, id)
+elseif state == 2 and ARGV[6] == '1' then
+  -- Dropped while its attempt was in flight (the session ended), yet the 200 came: it
+  -- was delivered, and the log says so.
+  state = 1
 end
 redis.call('HSET', key, 'target', ARGV[4], 'state', state, 'next_at', ARGV[7])
 redis.call('HINCRBY', key, 'attempts', 1)
