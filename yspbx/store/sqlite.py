@@ -76,6 +76,10 @@ _SESSION_COLUMNS = (
 )
 
 
+# Bytes the WAL file is cut back to when it is restarted (the checkpointer restarts it).
+WAL_SIZE_LIMIT = 64 * 1024 * 1024
+
+
 def path_from_url(url: str) -> str:
     """``sqlite:///relative.db`` or ``sqlite:////absolute/path.db``, as SQLAlchemy spells it."""
     if not url.startswith("sqlite:///"):
@@ -96,6 +100,8 @@ def connect(path: str) -> sqlite3.Connection:
     if path != ":memory:":
         # Checkpoints run on a thread (:mod:`yspbx.store.sqlite_checkpoint`), not in commits.
         conn.execute("PRAGMA wal_autocheckpoint=0")
+        # After the checkpointer restarts the log, the file is cut back to this size.
+        conn.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
     conn.executescript(SCHEMA + FLEET_SCHEMA)
     return conn
 
