@@ -129,3 +129,18 @@ def test_logout_counts_no_longer_as_a_session(api: Api, sim: Sim) -> None:
     assert sim.get("/state")["sessions"] == 1
     api.call("logout", None, token)
     assert sim.get("/state")["sessions"] == 0
+
+
+def test_tokens_start_with_their_issue_time_and_end_unpredictably(api: Api, sim: Sim) -> None:
+    first = api.token()
+    second = api.token()
+    sim.advance(1)
+    later = api.token()
+    for token in (first, second, later):
+        assert re.fullmatch(r"[0-9a-f]{32}", token)
+    assert len({first[12:], second[12:], later[12:]}) == 3
+    # The first 12 hex digits are the issue time in milliseconds: they never go backwards, and
+    # the clock moved a second before the last login.
+    assert int(first[:12], 16) <= int(second[:12], 16)
+    assert int(later[:12], 16) - int(first[:12], 16) >= 1000
+    assert sorted([later, first]) == [first, later]

@@ -99,6 +99,27 @@ async def test_lockout_counts_locks_once_and_expires(store: Store) -> None:
     assert (await store.lockouts.state(ip, T0 + 601)).failures == 0
 
 
+async def test_a_good_login_is_refused_while_locked_and_otherwise_resets_the_count(
+    store: Store,
+) -> None:
+    ip = session("c" * 32, T0 + 1800).client_ip
+    await store.lockouts.record_failure(ip, T0, 2, 600)
+    await store.lockouts.record_failure(ip, T0, 2, 600)  # locked until T0 + 600
+    assert await store.sessions.add_unless_locked(session("c" * 32, T0 + 1800), T0 + 1) is False
+    assert await store.sessions.get("c" * 32) is None
+    assert [b.ip for b in await store.lockouts.blocked(T0 + 1)] == [ip]
+    # The lock runs out: the login goes through and the entry is gone.
+    assert await store.sessions.add_unless_locked(session("d" * 32, T0 + 2400), T0 + 600) is True
+    assert await store.sessions.get("d" * 32) == session("d" * 32, T0 + 2400)
+    assert await store.lockouts.blocked(T0) == []
+    # One failure short of the lock: a good login starts the count over.
+    await store.lockouts.record_failure(ip, T0 + 700, 2, 600)
+    assert await store.sessions.add_unless_locked(session("e" * 32, T0 + 2500), T0 + 701) is True
+    assert (await store.lockouts.state(ip, T0 + 702)).failures == 0
+    again = await store.lockouts.record_failure(ip, T0 + 703, 2, 600)
+    assert (again.failures, again.blocked_until) == (1, None)
+
+
 async def test_concurrent_failures_lock_exactly_once(store: Store) -> None:
     outcomes = await asyncio.gather(
         *(store.lockouts.record_failure("198.51.100.1", T0, 5, 60) for _ in range(20))

@@ -8,7 +8,8 @@ under way goes in the next one, one store write for many requests), and a reques
 only once its entry is written, so the journal a client reads next already holds it.
 
 Decoding, masking and shaping happen when someone reads the journal. Tokens and password hashes
-are masked on the way out (``9b1c`` followed by asterisks), never stored in a second form.
+are masked on the way out (asterisks, then the last four characters), never stored in a second
+form.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ _SECRET_QUERY = re.compile(r"((?:^|&)(?:token|random)=)([^&]*)")
 
 
 def mask(secret: str) -> str:
-    return secret[:4] + "*" * max(0, len(secret) - 4)
+    """Asterisks, then the last four characters: enough to tell tokens apart (their first
+    characters are their issue time, shared by every token of the day), too few to use."""
+    return "*" * max(0, len(secret) - 4) + secret[-4:]
 
 
 def _mask_json_text(text: str) -> str:

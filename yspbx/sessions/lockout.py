@@ -48,10 +48,6 @@ class LockoutPolicy:
             )
         return PbxError(Errno.BAD_CREDENTIALS, f"failure {outcome.failures} from {ip}")
 
-    async def succeeded(self, ip: str, failures: int) -> None:
-        if failures:
-            await self._store.forget(ip)
-
     async def unblock(self, ip: str) -> bool:
         unblocked = await self._store.forget(ip)
         if unblocked:

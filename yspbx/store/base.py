@@ -49,6 +49,12 @@ class BlockedIp:
 class SessionStore(Protocol):
     async def add(self, session: Session) -> None: ...
 
+    async def add_unless_locked(self, session: Session, now: float) -> bool:
+        """A successful login's one step: unless the session's client IP is locked out at
+        ``now``, forget the IP's failed logins and store the session; False if it is locked.
+
+        One step, so a lockout counted by another process in between cannot be missed."""
+
     async def get(self, token: str) -> Session | None: ...
 
     async def extend(self, token: str, expires_at: float) -> None:

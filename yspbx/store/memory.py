@@ -58,11 +58,18 @@ def _session(row: _SessionRow) -> Session:
 
 
 class MemorySessions:
-    def __init__(self) -> None:
+    def __init__(self, lockouts: MemoryLockouts) -> None:
         self._rows: dict[str, _SessionRow] = {}
+        self._lockouts = lockouts
 
     async def add(self, session: Session) -> None:
         self._rows[session.token] = _row(session)
+
+    async def add_unless_locked(self, session: Session, now: float) -> bool:
+        if not self._lockouts.admit(session.client_ip, now):
+            return False
+        self._rows[session.token] = _row(session)
+        return True
 
     async def get(self, token: str) -> Session | None:
         row = self._rows.get(token)
@@ -123,6 +130,13 @@ class MemoryLockouts:
 
     async def state(self, ip: str, now: float) -> LockoutState:
         return self._current(ip, now)
+
+    def admit(self, ip: str, now: float) -> bool:
+        """False while ``ip`` is locked; otherwise its failure count starts over."""
+        if self._current(ip, now).blocked_until is not None:
+            return False
+        self._entries.pop(ip, None)
+        return True
 
     async def record_failure(
         self, ip: str, now: float, threshold: int, lock_seconds: float
@@ -345,8 +359,8 @@ class MemoryStore:
 
     def __init__(self, url: str = "memory://") -> None:
         self.url = url
-        self.sessions = MemorySessions()
         self.lockouts = MemoryLockouts()
+        self.sessions = MemorySessions(self.lockouts)
         self.state = MemoryState()
         self.outbox = MemoryOutbox()
         self.leases = MemoryLeases()

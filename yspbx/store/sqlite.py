@@ -136,23 +136,44 @@ def _target_values(target: ReportTarget) -> tuple[object, ...]:
     )
 
 
+_INSERT_SESSION = f"INSERT INTO sessions ({_SESSION_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+
+
+def _session_values(session: Session) -> tuple[object, ...]:
+    return (
+        session.token,
+        session.client_ip,
+        session.created_at,
+        session.expires_at,
+        *_target_values(session.target),
+        session.version,
+    )
+
+
 class SqliteSessions:
     def __init__(self, conn: sqlite3.Connection, writes: GroupCommit) -> None:
         self._conn = conn
         self._writes = writes
 
     async def add(self, session: Session) -> None:
-        await self._writes.execute(
-            f"INSERT INTO sessions ({_SESSION_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                session.token,
-                session.client_ip,
-                session.created_at,
-                session.expires_at,
-                *_target_values(session.target),
-                session.version,
-            ),
-        )
+        await self._writes.execute(_INSERT_SESSION, _session_values(session))
+
+    async def add_unless_locked(self, session: Session, now: float) -> bool:
+        values = _session_values(session)
+
+        def admit(conn: sqlite3.Connection) -> bool:
+            # Inside the group's write transaction: no read transaction of its own, and no
+            # lockout can be counted between the check and the insert.
+            ip = session.client_ip
+            row = conn.execute("SELECT blocked_until FROM lockouts WHERE ip = ?", (ip,)).fetchone()
+            if row is not None:
+                if row[0] is not None and row[0] > now:
+                    return False
+                conn.execute("DELETE FROM lockouts WHERE ip = ?", (ip,))
+            conn.execute(_INSERT_SESSION, values)
+            return True
+
+        return await self._writes.run(admit)
 
     async def get(self, token: str) -> Session | None:
         row = self._conn.execute(

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 @contextmanager
@@ -28,9 +30,9 @@ def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
-# A queued statement: SQL, its parameters (one tuple, or a list of them for executemany),
-# and the future its writer waits on.
-_Pending = tuple[str, tuple[Any, ...] | list[tuple[Any, ...]], "asyncio.Future[None]"]
+# A queued operation (run inside the group's transaction) and the future its caller waits on.
+_Operation = Callable[[sqlite3.Connection], Any]
+_Pending = tuple[_Operation, "asyncio.Future[Any]"]
 
 
 class GroupCommit:
@@ -41,49 +43,56 @@ class GroupCommit:
 
     async def execute(self, sql: str, params: tuple[Any, ...]) -> None:
         """Run ``sql`` in the next group transaction; return once it is committed."""
-        await self._enqueue(sql, params)
+        await self.run(lambda conn: _run(conn, sql, params))
 
     async def execute_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         """Run ``sql`` once per row, in the next group transaction."""
-        await self._enqueue(sql, rows)
+        await self.run(lambda conn: _run(conn, sql, rows))
 
-    async def _enqueue(self, sql: str, params: tuple[Any, ...] | list[tuple[Any, ...]]) -> None:
+    async def run(self, operation: Callable[[sqlite3.Connection], T]) -> T:
+        """Call ``operation(conn)`` in the next group transaction; its result once committed.
+
+        For a read-then-write that must be atomic (the write lock is held for the whole group).
+        It may run twice: when another operation of its group fails, the group is rolled back
+        and each operation is run again in a transaction of its own.
+        """
         loop = asyncio.get_running_loop()
-        done: asyncio.Future[None] = loop.create_future()
-        self._queue.append((sql, params, done))
+        done: asyncio.Future[T] = loop.create_future()
+        self._queue.append((operation, done))
         if not self._scheduled:
             self._scheduled = True
             loop.call_soon(self._commit)
-        await done
+        return await done
 
     def _commit(self) -> None:
         self._scheduled = False
         batch, self._queue = self._queue, []
         if not batch:
             return
+        results = []
         try:
             with immediate(self._conn) as conn:
-                for sql, params, _ in batch:
-                    _run(conn, sql, params)
-        except sqlite3.Error:
-            # One failing statement must not fail its neighbours: run each on its own.
+                for operation, _ in batch:
+                    results.append(operation(conn))
+        except Exception:
+            # One failing operation must not fail its neighbours: run each on its own.
             self._one_by_one(batch)
             return
-        for _, _, done in batch:
+        for (_, done), result in zip(batch, results, strict=True):
             if not done.done():
-                done.set_result(None)
+                done.set_result(result)
 
     def _one_by_one(self, batch: list[_Pending]) -> None:
-        for sql, params, done in batch:
+        for operation, done in batch:
             if done.done():
                 continue
             try:
                 with immediate(self._conn) as conn:
-                    _run(conn, sql, params)
-            except sqlite3.Error as exc:
+                    result = operation(conn)
+            except Exception as exc:
                 done.set_exception(exc)
             else:
-                done.set_result(None)
+                done.set_result(result)
 
 
 def _run(

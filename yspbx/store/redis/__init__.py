@@ -26,8 +26,8 @@ class RedisStore:
         self.url = url
         self.prefix = prefix
         self.client: Redis = connect(url, timeout)
-        self.sessions = RedisSessions(self.client, prefix)
         self.lockouts = RedisLockouts(self.client, prefix)
+        self.sessions = RedisSessions(self.client, prefix, self.lockouts)
         self.state = RedisState(self.client, prefix)
         self.outbox = RedisOutbox(self.client, prefix)
         self.leases = RedisLeases(self.client, prefix)

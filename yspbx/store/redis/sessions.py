@@ -79,6 +79,19 @@ redis.call('HSET', KEYS[1], 'failures', failures, 'until', '')
 return {failures, '', 0, 0}
 """
 
+# KEYS: the session, the expiry index, the IP's lockout entry, the blocked set.
+# ARGV: token, expires_at, expire-at second, ip, now, then the session's field/value pairs.
+# Answers 0 (nothing written) while the IP is locked.
+_ADD_UNLESS_LOCKED = """
+local locked = redis.call('HGET', KEYS[3], 'until')
+if locked and locked ~= '' and tonumber(locked) > tonumber(ARGV[5]) then return 0 end
+if redis.call('DEL', KEYS[3]) == 1 then redis.call('ZREM', KEYS[4], ARGV[4]) end
+redis.call('HSET', KEYS[1], unpack(ARGV, 6))
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+redis.call('EXPIREAT', KEYS[1], ARGV[3])
+return 1
+"""
+
 # KEYS: the IP's entry, blocked set. ARGV: ip. Answers 1 when the IP was locked.
 _FORGET = """
 local locked = redis.call('HGET', KEYS[1], 'until')
@@ -123,11 +136,28 @@ def _pairs(values: list[bytes]) -> dict[bytes, bytes]:
     return dict(zip(values[::2], values[1::2], strict=True))
 
 
+def _fields(session: Session) -> dict[str, str]:
+    return dict(
+        zip(_TARGET_FIELDS, _target_values(session.target), strict=True),
+        client_ip=session.client_ip,
+        created_at=repr(session.created_at),
+        expires_at=repr(session.expires_at),
+        version=session.version,
+    )
+
+
+def _forgotten_at(session: Session) -> int:
+    """When the store may drop the session's key: a day after its expiry (see the tombstone)."""
+    return int(session.expires_at + TOMBSTONE_SECONDS) + 1
+
+
 class RedisSessions:
-    def __init__(self, client: Redis, prefix: str) -> None:
+    def __init__(self, client: Redis, prefix: str, lockouts: RedisLockouts) -> None:
         self._client = client
         self._prefix = prefix
+        self._lockouts = lockouts
         self._by_expiry = f"{prefix}s:exp"
+        self._add_unless_locked = client.register_script(_ADD_UNLESS_LOCKED)
         self._extend = client.register_script(_EXTEND)
         self._set_target = client.register_script(_SET_TARGET)
         self._purge = client.register_script(_PURGE)
@@ -138,18 +168,31 @@ class RedisSessions:
     @guarded
     async def add(self, session: Session) -> None:
         key = self._key(session.token)
-        fields = dict(
-            zip(_TARGET_FIELDS, _target_values(session.target), strict=True),
-            client_ip=session.client_ip,
-            created_at=repr(session.created_at),
-            expires_at=repr(session.expires_at),
-            version=session.version,
-        )
         async with self._client.pipeline(transaction=True) as pipe:
-            pipe.hset(key, mapping=fields)  # type: ignore[arg-type]
+            pipe.hset(key, mapping=_fields(session))  # type: ignore[arg-type]
             pipe.zadd(self._by_expiry, {session.token: session.expires_at})
-            pipe.expireat(key, int(session.expires_at + TOMBSTONE_SECONDS) + 1)
+            pipe.expireat(key, _forgotten_at(session))
             await pipe.execute()
+
+    @guarded
+    async def add_unless_locked(self, session: Session, now: float) -> bool:
+        pairs = [part for item in _fields(session).items() for part in item]
+        added = await self._add_unless_locked(
+            keys=[
+                self._key(session.token),
+                self._by_expiry,
+                *self._lockouts.keys_for(session.client_ip),
+            ],
+            args=[
+                session.token,
+                repr(session.expires_at),
+                _forgotten_at(session),
+                session.client_ip,
+                repr(now),
+                *pairs,
+            ],
+        )
+        return bool(added)
 
     @guarded
     async def get(self, token: str) -> Session | None:
@@ -220,6 +263,10 @@ class RedisLockouts:
 
     def _key(self, ip: str) -> str:
         return f"{self._prefix}l:{ip}"
+
+    def keys_for(self, ip: str) -> list[str]:
+        """The IP's entry and the blocked set, for scripts that check a lockout."""
+        return [self._key(ip), self._blocked]
 
     @guarded
     async def state(self, ip: str, now: float) -> LockoutState:
