@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import pytest
 
 from tests.conftest import write_config
 from tests.helpers import API, PASSWORD_MD5, Api, Sim, failed
+from yspbx.journal import BODY_LIMIT, LocalJournal
+from yspbx.store.base import JournalEntry
 from yspbx.testing import ServerProcess
 
 
@@ -223,3 +226,21 @@ def test_control_plane_can_be_disabled(tmp_path: Path) -> None:
     with ServerProcess(config=path) as server, httpx.Client(base_url=server.url) as http:
         assert http.get("/sim/v1/state").status_code == 404
         assert Api(server.url).login()["status"] == "Success"
+
+
+async def test_the_journal_keeps_a_long_body_cut_to_what_it_shows() -> None:
+    journal = LocalJournal(size=100)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for index in range(100):
+            big = b'{"extid":"' + str(index).encode() * 30_000 + b'"}'
+            await journal.record(JournalEntry(1.0, "127.0.0.1", "POST", "/api", b"", big, 200, big))
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    # 100 requests of 30-60 KB each way; the journal holds what it shows, about 4 KB each way.
+    assert held < 100 * 3 * BODY_LIMIT
+    entry = (await journal.entries())[-1]
+    assert entry["body"] == ('{"extid":"' + "99" * 30_000)[:BODY_LIMIT] + "…"
+    assert entry["response"] == entry["body"]

@@ -153,6 +153,12 @@ def test_one_clock_for_both_servers(two_servers: tuple[ServerProcess, ServerProc
     # The token expired for both: the rule ran on the advanced clock wherever it was checked.
     for url in (a.url, b.url):
         assert api_call(url, "extensionlist/query", {}, token)["errno"] == "20006"
+    # A body over the control plane's limit is refused where it arrives, forwarded or not.
+    huge = b'{"seconds": 1' + b"0" * 70_000 + b"}"
+    for url in (a.url, b.url):
+        refused = fresh(url, "POST", "/sim/v1/clock/advance", content=huge)
+        assert (refused.status_code, refused.json()["error"]) == (413, "too_large")
+    assert fresh(a.url, "GET", "/sim/v1/clock").json()["now"] < moved + 60
 
 
 @pytest.mark.slow

@@ -19,6 +19,7 @@ import logging
 import re
 from collections import deque
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any, Protocol
 
 from yspbx.store.base import JournalEntry, JournalStore
@@ -68,6 +69,16 @@ def shape(entries: Iterable[JournalEntry]) -> list[dict[str, Any]]:
     ]
 
 
+def bounded(entry: JournalEntry) -> JournalEntry:
+    """The entry with its bodies cut to what :func:`shape` shows (one byte more, so it knows
+    to mark the cut): a journal of 10,000 requests must not hold 10,000 large bodies."""
+    if len(entry.body) <= BODY_LIMIT and len(entry.response) <= BODY_LIMIT:
+        return entry
+    return replace(
+        entry, body=entry.body[: BODY_LIMIT + 1], response=entry.response[: BODY_LIMIT + 1]
+    )
+
+
 class Journal(Protocol):
     async def record(self, entry: JournalEntry) -> None: ...
 
@@ -85,7 +96,7 @@ class LocalJournal:
         self._entries: deque[JournalEntry] = deque(maxlen=size)
 
     async def record(self, entry: JournalEntry) -> None:
-        self._entries.append(entry)
+        self._entries.append(bounded(entry))
 
     async def entries(self) -> list[dict[str, Any]]:
         return shape(list(self._entries))
@@ -113,17 +124,7 @@ class SharedJournal:
 
     async def record(self, entry: JournalEntry) -> None:
         """Queue the entry and return once it is in the store (or the store failed)."""
-        cut = JournalEntry(
-            entry.time,
-            entry.client_ip,
-            entry.method,
-            entry.path,
-            entry.query,
-            entry.body[: BODY_LIMIT + 1],
-            entry.http_status,
-            entry.response[: BODY_LIMIT + 1],
-        )
-        self._batch.append(cut)
+        self._batch.append(bounded(entry))
         if self._written is None:
             self._written = asyncio.get_running_loop().create_future()
         written = self._written

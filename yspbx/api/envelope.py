@@ -45,6 +45,7 @@ from yspbx.api.registry import (
     encode_success,
     is_blank,
 )
+from yspbx.asgi_body import BodyTooLarge, ClientGone, header, read_body
 from yspbx.errors import Errno, PbxError
 from yspbx.fleet.commands import ApiCall, api_message, read_api_answer
 from yspbx.fleet.links import EngineUnavailable
@@ -79,14 +80,6 @@ def failed(errno: Errno) -> bytes:
     return _FAILED[errno]
 
 
-class _TooLarge(Exception):
-    pass
-
-
-class _Disconnected(Exception):
-    pass
-
-
 def client_ip_of(scope: Scope, trust_proxy: bool) -> str:
     """The application server's IP: the TCP peer, or the first X-Forwarded-For hop if trusted."""
     if trust_proxy:
@@ -99,13 +92,6 @@ def client_ip_of(scope: Scope, trust_proxy: bool) -> str:
                     break
     client = scope.get("client")
     return str(client[0]) if client else "0.0.0.0"
-
-
-def _header(scope: Scope, wanted: bytes) -> bytes | None:
-    for name, value in scope.get("headers", ()):
-        if name == wanted:
-            return bytes(value)
-    return None
 
 
 def _query(query_string: bytes) -> dict[str, str]:
@@ -152,7 +138,7 @@ class ApiApp:
             else:
                 try:
                     body, reply = await self._handle(services, scope, receive, path, client_ip)
-                except _TooLarge:
+                except BodyTooLarge:
                     status, reply = 413, Encoded(failed(Errno.INTERNAL))
                 if isinstance(reply, FileReply):
                     payload = reply.content
@@ -167,7 +153,7 @@ class ApiApp:
                 else:
                     payload = reply.body
                     headers = [_JSON_TYPE, *CORS_HEADERS]
-        except _Disconnected:
+        except ClientGone:
             return
         except UNAVAILABLE as exc:
             self._unavailable(exc)
@@ -226,7 +212,7 @@ class ApiApp:
                 session = await services.sessions.authenticate(_token_of(query_string))
             except PbxError as exc:
                 return b"", Encoded(failed(exc.errno))
-        body = await self._read_body(scope, receive, services.settings.api.max_body_bytes)
+        body = await read_body(scope, receive, services.settings.api.max_body_bytes)
         data = _parse_json(body)
         if data is None:
             return body, Encoded(failed(Errno.JSON_ONLY))
@@ -271,33 +257,9 @@ class ApiApp:
             log.exception("endpoint %s failed", endpoint.path)
             return Encoded(failed(Errno.INTERNAL))
 
-    @staticmethod
-    async def _read_body(scope: Scope, receive: Any, limit: int) -> bytes:
-        declared = _header(scope, b"content-length")
-        if declared is not None:
-            try:
-                if int(declared) > limit:
-                    raise _TooLarge
-            except ValueError:
-                pass
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                raise _Disconnected
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > limit:
-                raise _TooLarge
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
-
     async def _preflight(self, scope: Scope, send: Any) -> None:
         headers = [*CORS_HEADERS, (b"Content-Length", b"0")]
-        requested = _header(scope, b"access-control-request-headers")
+        requested = header(scope, b"access-control-request-headers")
         if requested and _HEADER_LIST.fullmatch(requested[:512]):
             headers.append((b"Access-control-allow-headers", requested[:512]))
         await send({"type": "http.response.start", "status": 200, "headers": headers})

@@ -12,6 +12,7 @@ been delivered and acted on (never retry: a dial must not happen twice).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
@@ -26,6 +27,14 @@ class Unreachable(Exception):
 
 class NoAnswer(Exception):
     """The request went out, but no answer came back in time."""
+
+
+async def answer_within(waiter: asyncio.Future[Message], within: float) -> Message:
+    """The answer a link's waiter receives, or :class:`NoAnswer` after ``within`` seconds."""
+    try:
+        return await asyncio.wait_for(waiter, within)
+    except TimeoutError:
+        raise NoAnswer(f"no answer within {within:.3g} s") from None
 
 
 class EngineUnavailable(Exception):

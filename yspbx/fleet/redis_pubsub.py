@@ -19,7 +19,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from yspbx.fleet.links import Handler, NoAnswer, Unreachable
+from yspbx.fleet.links import Handler, Unreachable, answer_within
 from yspbx.fleet.messages import BadMessage, Message, pack, unpack
 from yspbx.store.base import StoreUnavailable
 from yspbx.store.redis.connection import UNAVAILABLE
@@ -122,10 +122,7 @@ class RedisLink:
                 raise StoreUnavailable(f"Redis: {exc}") from exc
             if not receivers:
                 raise Unreachable(f"nobody listens on {address}")
-            try:
-                return await asyncio.wait_for(waiter, within)
-            except TimeoutError:
-                raise NoAnswer(f"no answer within {within:.3g} s") from None
+            return await answer_within(waiter, within)
         finally:
             self._waiting.pop(request_id, None)
 

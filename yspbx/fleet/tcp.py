@@ -17,7 +17,7 @@ import logging
 import secrets
 import struct
 
-from yspbx.fleet.links import Handler, NoAnswer, Unreachable
+from yspbx.fleet.links import Handler, NoAnswer, Unreachable, answer_within
 from yspbx.fleet.messages import BadMessage, Message, pack, unpack
 
 log = logging.getLogger(__name__)
@@ -85,10 +85,7 @@ class _Connection:
                     await self._writer.drain()
             except OSError as exc:
                 raise Unreachable(str(exc)) from exc
-            try:
-                return await asyncio.wait_for(waiter, within)
-            except TimeoutError:
-                raise NoAnswer(f"no answer within {within:.3g} s") from None
+            return await answer_within(waiter, within)
         finally:
             self._waiting.pop(request_id, None)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from yspbx.asgi_body import BodyTooLarge, ClientGone, read_body
 from yspbx.fleet.commands import FORWARDED, read_http_answer, sim_message
 from yspbx.fleet.links import EngineUnavailable
 from yspbx.services import ServicesHolder
@@ -30,8 +31,11 @@ class EngineForward:
         if services.fleet.seated:
             await self._app(scope, receive, send)
             return
-        body = await _body(receive)
-        if body is None:
+        try:
+            body = await read_body(scope, receive, MAX_BODY)
+        except ClientGone:
+            return
+        except BodyTooLarge:
             response = error_response(413, "too_large", f"bodies are limited to {MAX_BODY} bytes")
             await response(scope, receive, send)
             return
@@ -43,20 +47,3 @@ class EngineForward:
             return
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": content})
-
-
-async def _body(receive: Any) -> bytes | None:
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > MAX_BODY:
-            return None
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)

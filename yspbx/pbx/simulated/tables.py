@@ -208,6 +208,15 @@ class ConfigTables:
         self._fill(kind, list(table.values()))
         return obj
 
+    def extension_numbers(self, numbers: Iterable[str]) -> list[str]:
+        """The numbers asked for, blanks dropped, each once, in order: ``10004`` when none is
+        left, ``10006`` for one the PBX does not have."""
+        wanted = _unique(n.strip() for n in numbers if n.strip())
+        if not wanted:
+            raise PbxError(Errno.MISSING_PARAMETER, "extid")
+        self._pick(self.extensions, wanted, Errno.EXTENSION_NOT_FOUND)
+        return wanted
+
     @staticmethod
     def _pick(table: dict[str, T], keys: Selection, errno: Errno) -> list[T]:
         """The named objects in the order asked (each once), or all; ``errno`` for a stranger."""

@@ -75,15 +75,6 @@ class Hotel:
 
     # -- the API -------------------------------------------------------------------------
 
-    def _extensions(self, extids: list[str]) -> list[str]:
-        numbers = list(dict.fromkeys(e.strip() for e in extids if e.strip()))
-        if not numbers:
-            raise PbxError(Errno.MISSING_PARAMETER, "extid")
-        for number in numbers:
-            if number not in self._config.extensions:
-                raise PbxError(Errno.EXTENSION_NOT_FOUND, number)
-        return numbers
-
     def _taken(self, extid: str, time: str, besides: str = "") -> None:
         for alarm in self._book.alarms.values():
             if alarm.extid == extid and alarm.time == time and alarm.wakeupid != besides:
@@ -92,7 +83,7 @@ class Hotel:
     async def create(self, extids: list[str], fields: AlarmFields) -> list[str]:
         async with self._lock:
             await self._sync()
-            numbers = self._extensions(extids)
+            numbers = self._config.extension_numbers(extids)
             prompts = self._config.prompts
             alarms = [build_alarm("0", number, fields, prompts) for number in numbers]
             for alarm in alarms:
@@ -110,7 +101,7 @@ class Hotel:
     async def query(self, extids: list[str] | None) -> list[WakeupAlarm]:
         async with self._lock:
             await self._sync()
-            numbers = None if extids is None else self._extensions(extids)
+            numbers = None if extids is None else self._config.extension_numbers(extids)
             return self._book.ordered(numbers)
 
     def _find(self, extid: str, wakeupid: str | None, time: str | None) -> WakeupAlarm:
@@ -126,7 +117,7 @@ class Hotel:
     ) -> None:
         async with self._lock:
             await self._sync()
-            (number,) = self._extensions([extid])
+            (number,) = self._config.extension_numbers([extid])
             alarm = self._find(number, wakeupid, time)
             changed = build_alarm(alarm.wakeupid, number, fields, self._config.prompts, alarm)
             self._taken(number, changed.time, besides=alarm.wakeupid)
@@ -137,7 +128,7 @@ class Hotel:
     async def delete(self, extid: str, wakeupids: list[str] | None, time: str | None) -> None:
         async with self._lock:
             await self._sync()
-            (number,) = self._extensions([extid])
+            (number,) = self._config.extension_numbers([extid])
             if wakeupids is None and time is None:
                 doomed = self._book.ordered([number])
             elif wakeupids is None:
@@ -156,7 +147,7 @@ class Hotel:
             self.wakeups.cancel(alarm.wakeupid)
 
     async def check_out(self, extids: list[str]) -> None:
-        numbers = self._extensions(extids)
+        numbers = self._config.extension_numbers(extids)
         await self._config.check_out(numbers)
         async with self._lock:
             await self._sync()

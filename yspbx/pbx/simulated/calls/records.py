@@ -73,13 +73,7 @@ class RecordAccess:
         """None for ``all``; else the named extensions, each of which must exist."""
         if extid.strip().lower() == "all":
             return None
-        numbers = [n.strip() for n in extid.split(",") if n.strip()]
-        if not numbers:
-            raise PbxError(Errno.MISSING_PARAMETER, "extid")
-        for number in numbers:
-            if number not in self._config.extensions:
-                raise PbxError(Errno.EXTENSION_NOT_FOUND, number)
-        return numbers
+        return self._config.extension_numbers(extid.split(","))
 
     def _range(self, starttime: str, endtime: str) -> tuple[float, float]:
         try:
