@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from contextvars import ContextVar
 from importlib import resources
 from pathlib import Path
@@ -248,6 +248,7 @@ def _check_references(settings: Settings, origin: str) -> None:
         ("trunks", [t.name for t in settings.trunks]),
         ("inroutes", [r.name for r in settings.inroutes]),
         ("outroutes", [r.name for r in settings.outroutes]),
+        ("extensiongroups", [g.name for g in settings.extensiongroups]),
     ]
     for kind, names in named:
         for index, name in enumerate(names):
@@ -263,43 +264,48 @@ def _check_references(settings: Settings, origin: str) -> None:
         for index, object_id in enumerate(ids):
             if object_id < 0 or (object_id and ids.index(object_id) != index):
                 fail(f"{kind}[{index}].id", f"{object_id} is negative or used twice")
-    trunk_names = named[0][1]
-    route_trunks: list[tuple[str, list[list[str]]]] = [
-        ("inroutes", [r.trunks for r in settings.inroutes]),
-        ("outroutes", [r.trunks for r in settings.outroutes]),
-    ]
-    for kind, trunk_lists in route_trunks:
-        for index, trunks in enumerate(trunk_lists):
-            for trunk in trunks:
-                if trunk not in trunk_names:
-                    fail(f"{kind}[{index}].trunks", f"no trunk named {trunk!r}")
+    trunk_names, group_names = named[0][1], named[3][1]
     extensions = {e.number for e in settings.extensions}
-    for index, queue in enumerate(settings.queues):
-        for agent in queue.agents:
-            if agent not in extensions:
-                fail(f"queues[{index}].agents", f"no extension {agent}")
-    for index, group in enumerate(settings.ringgroups):
-        for member in group.members:
-            if member not in extensions:
-                fail(f"ringgroups[{index}].members", f"no extension {member}")
-    group_names = [g.name for g in settings.extensiongroups]
-    for index, ext_group in enumerate(settings.extensiongroups):
-        if group_names.index(ext_group.name) != index:
-            fail(f"extensiongroups[{index}].name", f"{ext_group.name!r} is used twice")
-        for member in ext_group.members:
-            if member not in extensions:
-                fail(f"extensiongroups[{index}].members", f"no extension {member}")
-    for index, paging in enumerate(settings.paginggroups):
-        for member in paging.allowexten:
-            if member not in extensions:
-                fail(f"paginggroups[{index}].allowexten", f"no extension {member}")
-        for name in paging.allowextengroup:
-            if name not in group_names:
-                fail(f"paginggroups[{index}].allowextengroup", f"no extension group {name!r}")
-    for index, outroute in enumerate(settings.outroutes):
-        for member in outroute.extensions:
-            if member not in extensions:
-                fail(f"outroutes[{index}].extensions", f"no extension {member}")
-        for name in outroute.extensionsgroup:
-            if name not in group_names:
-                fail(f"outroutes[{index}].extensionsgroup", f"no extension group {name!r}")
+    trunk, extension, group = "no trunk named {!r}", "no extension {}", "no extension group {!r}"
+    # (where, the lists of names it refers to, the names that exist, how to say one is missing)
+    references: list[tuple[str, list[list[str]], Collection[str], str]] = [
+        ("inroutes[{}].trunks", [r.trunks for r in settings.inroutes], trunk_names, trunk),
+        ("outroutes[{}].trunks", [r.trunks for r in settings.outroutes], trunk_names, trunk),
+        ("queues[{}].agents", [q.agents for q in settings.queues], extensions, extension),
+        ("ringgroups[{}].members", [g.members for g in settings.ringgroups], extensions, extension),
+        (
+            "extensiongroups[{}].members",
+            [g.members for g in settings.extensiongroups],
+            extensions,
+            extension,
+        ),
+        (
+            "paginggroups[{}].allowexten",
+            [g.allowexten for g in settings.paginggroups],
+            extensions,
+            extension,
+        ),
+        (
+            "paginggroups[{}].allowextengroup",
+            [g.allowextengroup for g in settings.paginggroups],
+            group_names,
+            group,
+        ),
+        (
+            "outroutes[{}].extensions",
+            [r.extensions for r in settings.outroutes],
+            extensions,
+            extension,
+        ),
+        (
+            "outroutes[{}].extensionsgroup",
+            [r.extensionsgroup for r in settings.outroutes],
+            group_names,
+            group,
+        ),
+    ]
+    for where, lists, known, missing in references:
+        for index, names in enumerate(lists):
+            for name in names:
+                if name not in known:
+                    fail(where.format(index), missing.format(name))
