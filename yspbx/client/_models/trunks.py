@@ -64,9 +64,9 @@ class SipTrunkSettings(TypedDict, total=False):
     extension_group_dods: list[str] | str
 
 
-class SipTrunkAdd(RequestModel):
-    name: str = Field(alias="trunkname")
-    trunk_type: SipTrunkType = Field(alias="trunktype")
+class _SipTrunkSettings(RequestModel):
+    """What adding and changing a SIP trunk share; only the fields given are sent."""
+
     host: str | None = None
     port: str | None = None
     domain: str | None = None
@@ -78,19 +78,15 @@ class SipTrunkAdd(RequestModel):
     extension_group_dods: TextList | None = Field(None, alias="extensionsgroupdod")
 
 
-class SipTrunkUpdate(RequestModel):
+class SipTrunkAdd(_SipTrunkSettings):
+    name: str = Field(alias="trunkname")
+    trunk_type: SipTrunkType = Field(alias="trunktype")
+
+
+class SipTrunkUpdate(_SipTrunkSettings):
     id: str
     trunk_type: SipTrunkType = Field(alias="trunktype")
     name: str | None = Field(None, alias="trunkname")
-    host: str | None = None
-    port: str | None = None
-    domain: str | None = None
-    username: str | None = None
-    auth_name: str | None = Field(None, alias="authname")
-    from_user: str | None = Field(None, alias="fromuser")
-    password: str | None = None
-    extension_dods: TextList | None = Field(None, alias="extensionsdod")
-    extension_group_dods: TextList | None = Field(None, alias="extensionsgroupdod")
 
 
 class SipTrunkDelete(RequestModel):
