@@ -8,14 +8,15 @@ from yspbx.errors import Errno
 
 router = ApiRouter("calls")
 
-_CALLID = {"callid": {"type": "string"}}
+# The answer of every endpoint that starts (or moves) a call.
+CALLID_RESPONSE = {"callid": {"type": "string"}}
 _AUTOANSWER = Field("autoanswer", False, '"yes": the first phone picks up by itself (default "no")')
 _DIAL_OUT_ERRORS = (Errno.EXTENSION_NOT_FOUND, Errno.NO_OUTBOUND_PERMISSION)
 
 
 def autoanswer(params: Params) -> bool:
     """``yes`` (any case) asks for auto-answer; anything else, or nothing, does not."""
-    return (params.text("autoanswer") or "").strip().lower() == "yes"
+    return params.optional("autoanswer").lower() == "yes"
 
 
 @router.endpoint(
@@ -26,7 +27,7 @@ def autoanswer(params: Params) -> bool:
         Field("callee", True, "the called extension (or IVR, queue, ring group number)"),
         _AUTOANSWER,
     ),
-    response=_CALLID,
+    response=CALLID_RESPONSE,
     errors=(Errno.EXTENSION_NOT_FOUND, Errno.EXTENSION_NOT_IDLE),
     example={"caller": "1001", "callee": "1002", "autoanswer": "no"},
 )
@@ -46,7 +47,7 @@ async def dial_extension(request: ApiRequest) -> Reply:
         Field("outto", True, "the external number (through an outbound route it may use)"),
         _AUTOANSWER,
     ),
-    response=_CALLID,
+    response=CALLID_RESPONSE,
     errors=(*_DIAL_OUT_ERRORS, Errno.EXTENSION_NOT_IDLE),
     example={"extid": "1001", "outto": "0698765432"},
 )
@@ -66,7 +67,7 @@ async def dial_outbound(request: ApiRequest) -> Reply:
         Field("outto", True, "the second external number"),
         Field("fromext", True, "the extension whose outbound permission is used"),
     ),
-    response=_CALLID,
+    response=CALLID_RESPONSE,
     errors=_DIAL_OUT_ERRORS,
     example={"caller": "0612345678", "outto": "0698765432", "fromext": "1001"},
 )
@@ -86,7 +87,7 @@ async def callback(request: ApiRequest) -> Reply:
         Field("extid", True, "the extension"),
         _AUTOANSWER,
     ),
-    response=_CALLID,
+    response=CALLID_RESPONSE,
     errors=(Errno.IVR_NOT_FOUND, Errno.EXTENSION_NOT_FOUND, Errno.EXTENSION_NOT_IDLE),
     example={"ivrid": "6200", "extid": "1001", "autoanswer": "no"},
 )
@@ -118,7 +119,7 @@ def _into(path: str, key: str, what: str, errno: Errno) -> None:
             Field("outto", True, "the external number"),
             Field("fromext", True, "the extension whose outbound permission is used"),
         ),
-        response=_CALLID,
+        response=CALLID_RESPONSE,
         errors=(errno, *_DIAL_OUT_ERRORS),
     )(handler)
 

@@ -152,7 +152,7 @@ async def query(request: ApiRequest) -> Reply:
 )
 async def update(request: ApiRequest) -> Reply:
     params = request.params
-    wakeupid = (params.text("wakeupid") or "").strip() or None
+    wakeupid = params.optional("wakeupid") or None
     time = _time(params)
     if wakeupid is None and time is None:
         raise PbxError(Errno.MISSING_PARAMETER, "wakeupid")

@@ -3,13 +3,12 @@ and plays it custom prompts; ``PlayPromptEnd`` reports the end of the playback."
 
 from __future__ import annotations
 
-from yspbx.api.calls_dial import autoanswer
+from yspbx.api.calls_dial import CALLID_RESPONSE, autoanswer
 from yspbx.api.registry import ApiRequest, ApiRouter, Field, Reply
 from yspbx.errors import Errno
 
 router = ApiRouter("calls")
 
-_CALLID = {"callid": {"type": "string"}}
 _PROMPT = Field("prompt", True, "custom prompt name(s), several joined with '+'")
 
 
@@ -21,7 +20,7 @@ _PROMPT = Field("prompt", True, "custom prompt name(s), several joined with '+'"
         _PROMPT,
         Field("autoanswer", False, '"yes": the phone picks up by itself (default "no")'),
     ),
-    response=_CALLID,
+    response=CALLID_RESPONSE,
     errors=(Errno.EXTENSION_NOT_FOUND, Errno.PROMPT_NOT_FOUND, Errno.EXTENSION_NOT_IDLE),
     example={"extid": "1001", "prompt": "welcome", "autoanswer": "no"},
 )
@@ -41,7 +40,7 @@ async def play_to_extension(request: ApiRequest) -> Reply:
         _PROMPT,
         Field("fromext", False, "the extension whose outbound routes are used (default: any)"),
     ),
-    response=_CALLID,
+    response=CALLID_RESPONSE,
     errors=(
         Errno.EXTENSION_NOT_FOUND,
         Errno.PROMPT_NOT_FOUND,
@@ -53,6 +52,6 @@ async def play_to_extension(request: ApiRequest) -> Reply:
 async def play_to_number(request: ApiRequest) -> Reply:
     params = request.params
     callid = await request.services.engine.calls.play_prompt_to_number(
-        params.require("outto"), params.require("prompt"), (params.text("fromext") or "").strip()
+        params.require("outto"), params.require("prompt"), params.optional("fromext")
     )
     return {"callid": callid}

@@ -108,6 +108,10 @@ class Params:
             raise PbxError(Errno.MISSING_PARAMETER, name)
         return value.strip()
 
+    def optional(self, name: str) -> str:
+        """The field, stripped; "" when absent (for fields the PBX lets a request leave out)."""
+        return (self.text(name) or "").strip()
+
     def values(self, name: str) -> list[str] | None:
         """A comma-separated field as its items (blank items dropped), or None when absent."""
         value = self.text(name)

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
+from yspbx.api.calls_dial import CALLID_RESPONSE
 from yspbx.api.registry import ApiRequest, ApiRouter, Field, Reply
 from yspbx.errors import Errno
 
 router = ApiRouter("calls")
 
-_CALLID = {"callid": {"type": "string"}}
 _ERRORS = (
     Errno.EXTENSION_NOT_FOUND,
     Errno.CALL_NOT_FOUND,
@@ -32,7 +32,7 @@ _FROMEXT = "extension whose outbound permission applies to an external number"
         Field("transferto", True, _NUMBER),
         Field("fromext", False, _FROMEXT),
     ),
-    response=_CALLID,
+    response=CALLID_RESPONSE,
     errors=_ERRORS,
     example={"callid": "1709283555.52", "transferor": "1001", "transferto": "1003"},
 )
@@ -42,7 +42,7 @@ async def calltransfer(request: ApiRequest) -> Reply:
         params.require("callid"),
         params.require("transferor"),
         params.require("transferto"),
-        (params.text("fromext") or "").strip(),
+        params.optional("fromext"),
     )
     return {"callid": callid}
 
@@ -55,7 +55,7 @@ async def calltransfer(request: ApiRequest) -> Reply:
         Field("number", True, _NUMBER),
         Field("fromext", False, _FROMEXT + " (may be empty)"),
     ),
-    response=_CALLID,
+    response=CALLID_RESPONSE,
     errors=_ERRORS,
     example={"inboundid": "1709283312.41", "number": "1002", "fromext": ""},
 )
@@ -64,7 +64,7 @@ async def inbound_transfer_number(request: ApiRequest) -> Reply:
     callid = await request.services.engine.calls.transfer_inbound(
         params.require("inboundid"),
         params.require("number"),
-        (params.text("fromext") or "").strip(),
+        params.optional("fromext"),
     )
     return {"callid": callid}
 
@@ -77,7 +77,7 @@ async def inbound_transfer_number(request: ApiRequest) -> Reply:
         Field("number", True, _NUMBER),
         Field("fromext", True, _FROMEXT),
     ),
-    response=_CALLID,
+    response=CALLID_RESPONSE,
     errors=_ERRORS,
 )
 async def outbound_transfer_number(request: ApiRequest) -> Reply:
