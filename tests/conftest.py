@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e import Line
-from tests.engine import pbx  # noqa: F401  (the in-process PBX fixture)
-from tests.helpers import Api, Sim
-from tests.sdk_live import Wire, twin
+from tests.support.e2e import Line
+from tests.support.engine import pbx  # noqa: F401  (the in-process PBX fixture)
+from tests.support.helpers import Api, Sim
+from tests.support.sdk_live import Wire, twin
 from yspbx.client import Client, Simulator
 from yspbx.testing import ReportCollector, ServerProcess
 
@@ -32,7 +32,7 @@ def sim(server: ServerProcess) -> Iterator[Sim]:
 @pytest.fixture
 def line(server: ServerProcess, sim: Sim) -> Iterator[Line]:
     """Two application servers logged in to the session's server (reset first), one per
-    report format, each a real receiver (``tests/e2e.py``)."""
+    report format, each a real receiver (``tests/support/e2e.py``)."""
     both = Line(server.url, sim)
     yield both
     try:
@@ -76,7 +76,7 @@ def sdk(
     request: pytest.FixtureRequest, server: ServerProcess, sim: Sim, wire: Wire
 ) -> Iterator[Client]:
     """The SDK on the session's server (reset first): a ``Client``, then an ``AsyncClient``
-    driven through the same calls (see ``tests/sdk_live.py``)."""
+    driven through the same calls (see ``tests/support/sdk_live.py``)."""
     with twin(request.param, server.url, wire) as client:
         yield client
 

@@ -1,0 +1,226 @@
+"""The outbox stores (memory, SQLite, Redis): per-session order, head-of-line leases, drops,
+history.
+
+The SQLite store is also driven by several processes on one file at once: every report is
+claimed by exactly one of them, and each session's reports still go out in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.stores import BACKENDS, forget_prefix, open_backend, unique_prefix
+from yspbx.reports.outbox import RetryPolicy
+from yspbx.store.base import AttemptOutcome, Claim, NewReport, ReportState, Store
+from yspbx.store.sqlite import SqliteStore
+
+T0 = 1000.0
+
+
+@pytest.fixture(params=BACKENDS)
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    prefix = unique_prefix()
+    opened = open_backend(request.param, tmp_path, prefix)
+    yield opened
+    await opened.close()
+    if request.param == "redis":
+        forget_prefix(prefix)
+
+
+def report(token: str, n: int) -> NewReport:
+    return NewReport(token, "ExtensionStatus", f'{{"n":{n}}}'.encode(), "http://x/", T0)
+
+
+def ok(target: str = "http://x/") -> AttemptOutcome:
+    return AttemptOutcome(target, 200, True, T0)
+
+
+async def test_reports_are_kept_in_order_with_their_details(store: Store) -> None:
+    ids = await store.outbox.add([report("a", 1), report("b", 2), report("a", 3)])
+    assert ids == sorted(ids)
+    kept = await store.outbox.reports()
+    assert [r.id for r in kept] == ids
+    first = kept[0]
+    assert (first.token, first.action, first.body, first.target) == (
+        "a",
+        "ExtensionStatus",
+        b'{"n":1}',
+        "http://x/",
+    )
+    assert (first.attempts, first.last_status, first.state) == (0, None, ReportState.PENDING)
+    assert [r.id for r in await store.outbox.reports(after_id=ids[0])] == ids[1:]
+    assert await store.outbox.pending_tokens() == ["a", "b"]
+
+
+async def test_only_the_head_is_claimed_and_only_by_one_owner(store: Store) -> None:
+    first, second = await store.outbox.add([report("a", 1), report("a", 2)])
+    claim = await store.outbox.claim("a", "p1", T0, T0 + 30)
+    assert claim.report is not None
+    assert claim.report.id == first
+    elsewhere = await store.outbox.claim("a", "p2", T0 + 1, T0 + 31)
+    assert (elsewhere.report, elsewhere.wait_until) == (None, T0 + 30)
+    again = await store.outbox.claim("a", "p1", T0 + 1, T0 + 31)
+    assert again.report is not None
+    assert again.report.id == first
+    other_session = await store.outbox.add([report("b", 3)])
+    claim_b = await store.outbox.claim("b", "p2", T0, T0 + 30)
+    assert claim_b.report is not None
+    assert claim_b.report.id == other_session[0]
+    assert await store.outbox.finish(first, "p1", ok()) is True
+    claim = await store.outbox.claim("a", "p2", T0 + 2, T0 + 32)
+    assert claim.report is not None
+    assert claim.report.id == second
+
+
+async def test_a_failed_head_waits_for_its_retry_time(store: Store) -> None:
+    (first,) = await store.outbox.add([report("a", 1)])
+    await store.outbox.claim("a", "p1", T0, T0 + 30)
+    outcome = AttemptOutcome("http://y/", 500, False, T0 + 4)
+    assert await store.outbox.finish(first, "p1", outcome) is True
+    waiting = await store.outbox.claim("a", "p2", T0 + 1, T0 + 31)
+    assert (waiting.report, waiting.wait_until) == (None, T0 + 4)
+    due = await store.outbox.claim("a", "p2", T0 + 4, T0 + 34)
+    assert due.report is not None
+    assert (due.report.attempts, due.report.last_status, due.report.target) == (
+        1,
+        500,
+        "http://y/",
+    )
+
+
+async def test_an_attempt_without_answer_keeps_the_last_status(store: Store) -> None:
+    (first,) = await store.outbox.add([report("a", 1)])
+    await store.outbox.finish(first, "p", AttemptOutcome("http://x/", 500, False, T0))
+    await store.outbox.finish(first, "p", AttemptOutcome("http://x/", None, False, T0))
+    (kept,) = await store.outbox.reports()
+    assert (kept.attempts, kept.last_status) == (2, 500)
+
+
+async def test_an_expired_lease_can_be_taken_over_and_release_frees_it(store: Store) -> None:
+    (first,) = await store.outbox.add([report("a", 1)])
+    await store.outbox.claim("a", "dead", T0, T0 + 30)
+    assert (await store.outbox.claim("a", "p2", T0 + 29, T0 + 59)).report is None
+    taken = await store.outbox.claim("a", "p2", T0 + 30, T0 + 60)
+    assert taken.report is not None
+    assert taken.report.id == first
+    assert await store.outbox.release("p2") == 1
+    assert (await store.outbox.claim("a", "p3", T0 + 31, T0 + 61)).report is not None
+
+
+async def test_dropping_a_session_keeps_its_reports_as_dropped(store: Store) -> None:
+    first, second, other = await store.outbox.add([report("a", 1), report("a", 2), report("b", 3)])
+    await store.outbox.claim("a", "p1", T0, T0 + 30)
+    assert await store.outbox.drop("a") == 2
+    assert await store.outbox.drop("a") == 0
+    assert await store.outbox.claim("a", "p1", T0, T0 + 30) == Claim(None)
+    # The attempt in flight when the session ended still got its 200: the receiver has the
+    # report, so the log says delivered (counted, not pending again).
+    assert await store.outbox.finish(first, "p1", ok()) is False
+    states = {r.id: (r.state, r.attempts) for r in await store.outbox.reports()}
+    assert states[first] == (ReportState.DELIVERED, 1)
+    assert states[second] == (ReportState.DROPPED, 0)
+    assert states[other] == (ReportState.PENDING, 0)
+    assert await store.outbox.pending_tokens() == ["b"]
+
+
+async def test_a_failed_attempt_in_flight_at_the_drop_stays_dropped(store: Store) -> None:
+    (first,) = await store.outbox.add([report("a", 1)])
+    await store.outbox.claim("a", "p1", T0, T0 + 30)
+    assert await store.outbox.drop("a") == 1
+    outcome = AttemptOutcome("http://x/", 500, False, T0)
+    assert await store.outbox.finish(first, "p1", outcome) is False
+    ((state, attempts, status),) = [
+        (r.state, r.attempts, r.last_status) for r in await store.outbox.reports()
+    ]
+    assert (state, attempts, status) == (ReportState.DROPPED, 1, 500)
+
+
+async def test_trim_keeps_the_newest_finished_and_every_pending(store: Store) -> None:
+    ids = await store.outbox.add([report("a", n) for n in range(6)] + [report("b", 9)])
+    for report_id in ids[:5]:
+        await store.outbox.claim("a", "p", T0, T0 + 30)
+        await store.outbox.finish(report_id, "p", ok())
+    assert await store.outbox.trim(2) == 3
+    assert [r.id for r in await store.outbox.reports()] == ids[3:]
+
+
+async def test_ids_keep_growing_after_clear(store: Store) -> None:
+    (first,) = await store.outbox.add([report("a", 1)])
+    await store.outbox.clear()
+    assert await store.outbox.reports() == []
+    assert await store.outbox.pending_tokens() == []
+    (second,) = await store.outbox.add([report("a", 2)])
+    assert second > first
+
+
+def test_retry_policy_is_capped_exponential() -> None:
+    policy = RetryPolicy(initial=1, factor=2, maximum=60)
+    assert [policy.delay(n) for n in range(1, 9)] == [1, 2, 4, 8, 16, 32, 60, 60]
+    assert RetryPolicy(0.5, 1, 10).delay(100) == 0.5
+    assert RetryPolicy(1, 1e10, 30).delay(10_000) == 30
+
+
+SESSIONS = 4
+PER_SESSION = 30
+
+
+def _deliver_all(path: str, owner: str, start: Any, results: Any) -> None:
+    """A process delivering whatever it can claim; puts (monotonic ns, token, id) per delivery."""
+
+    async def run() -> list[tuple[int, str, int]]:
+        store = SqliteStore(f"sqlite:///{path}")
+        done: list[tuple[int, str, int]] = []
+        try:
+            while tokens := await store.outbox.pending_tokens():
+                for token in tokens:
+                    claim = await store.outbox.claim(token, owner, T0, T0 + 30)
+                    if claim.report is None:
+                        continue
+                    done.append((time.monotonic_ns(), token, claim.report.id))
+                    await asyncio.sleep(0.001)  # the POST would take a while
+                    await store.outbox.finish(claim.report.id, owner, ok())
+        finally:
+            await store.close()
+        return done
+
+    start.wait()
+    results.put(asyncio.run(run()))
+
+
+@pytest.mark.slow
+async def test_several_processes_on_one_file_deliver_each_report_once_in_order(
+    tmp_path: Path,
+) -> None:
+    path = str(tmp_path / "shared.db")
+    store = SqliteStore(f"sqlite:///{path}")
+    tokens = [f"session{i}" for i in range(SESSIONS)]
+    expected: dict[str, list[int]] = {t: [] for t in tokens}
+    for n in range(PER_SESSION):
+        ids = await store.outbox.add([report(t, n) for t in tokens])
+        for token, report_id in zip(tokens, ids, strict=True):
+            expected[token].append(report_id)
+    context = multiprocessing.get_context("spawn")
+    start, results = context.Barrier(3), context.Queue()
+    workers = [
+        context.Process(target=_deliver_all, args=(path, f"worker{i}", start, results))
+        for i in range(3)
+    ]
+    for worker in workers:
+        worker.start()
+    got = [results.get(timeout=30) for _ in workers]
+    for worker in workers:
+        worker.join(10)
+    deliveries = sorted(d for result in got for d in result)
+    assert sorted(d[2] for d in deliveries) == sorted(i for ids in expected.values() for i in ids)
+    for token in tokens:
+        assert [report_id for _, t, report_id in deliveries if t == token] == expected[token]
+    assert sum(1 for result in got if result) >= 2, "only one process did any work"
+    assert all(r.state is ReportState.DELIVERED for r in await store.outbox.reports())
+    await store.close()
