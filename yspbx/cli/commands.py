@@ -1,4 +1,4 @@
-"""The ``yspbx`` command: serve the PBX, listen for reports, drive a PBX or the simulator.
+"""The ``yspbx`` commands: serve the PBX, listen for reports, drive a PBX or the simulator.
 
 The root options (``--pbx``, ``--username``, ``--password``, ...) are read by the client verbs
 and by ``yspbx sim``; each also comes from an environment variable (``YSPBX_PBX_URL``, ...).
@@ -6,12 +6,14 @@ and by ``yspbx sim``; each also comes from an environment variable (``YSPBX_PBX_
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated
 
 import typer
 
 from yspbx.cli import pbx, sim
-from yspbx.cli._common import CliState
+from yspbx.cli._common import CliState, console
+from yspbx.cli.init import init_command
 from yspbx.cli.listen import listen_command
 from yspbx.cli.serve import serve_command
 
@@ -22,9 +24,19 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command("serve", rich_help_panel="Server")(serve_command)
+app.command("init", rich_help_panel="Server")(init_command)
 app.command("listen", rich_help_panel="Client (any PBX)")(listen_command)
 pbx.register(app)
 app.add_typer(sim.app, name="sim", rich_help_panel="Simulator")
+
+
+def _show_version(asked: bool) -> None:
+    if asked:
+        try:
+            console.print(f"yspbx {version('yspbx')}")
+        except PackageNotFoundError:
+            console.print("yspbx (version unknown: not installed as a package)")
+        raise typer.Exit()
 
 
 @app.callback()
@@ -63,6 +75,12 @@ def _root(
         str | None,
         typer.Option(envvar="YSPBX_SIM_TOKEN", help="bearer token of the control plane"),
     ] = None,
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="print the version and exit"
+        ),
+    ] = False,
 ) -> None:
     """Yeastar S-Series PBX API tools."""
     state = ctx.obj if isinstance(ctx.obj, CliState) else CliState()
@@ -74,7 +92,3 @@ def _root(
     state.timeout = timeout
     state.sim_token = sim_token
     ctx.obj = state
-
-
-def main() -> None:
-    app()
