@@ -7,6 +7,7 @@ and by ``yspbx sim``; each also comes from an environment variable (``YSPBX_PBX_
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -68,6 +69,14 @@ def _root(
             help="do not verify the PBX's TLS certificate (its factory one is self-signed)",
         ),
     ] = False,
+    ca_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--ca-file",
+            envvar="YSPBX_PBX_CA_FILE",
+            help="trust the PBX's TLS certificate in this PEM file (or the CA that signed it)",
+        ),
+    ] = None,
     timeout: Annotated[
         float, typer.Option(envvar="YSPBX_PBX_TIMEOUT", help="seconds to wait for an answer")
     ] = 10.0,
@@ -89,6 +98,7 @@ def _root(
     state.password = password
     state.password_md5 = password_md5
     state.verify = not insecure
+    state.ca_file = ca_file
     state.timeout = timeout
     state.sim_token = sim_token
     ctx.obj = state
