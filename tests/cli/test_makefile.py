@@ -6,14 +6,24 @@ commands a fresh clone would run without running them.
 
 from __future__ import annotations
 
+import os
 import subprocess
 
 from tests.support.docs import ROOT
 
+# Under `make test` the suite runs inside make: a make started from it would inherit its flags.
+_OUTER_MAKE = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
+
 
 def _dry_run(*arguments: str) -> list[str]:
+    env = {k: v for k, v in os.environ.items() if k not in _OUTER_MAKE}
     done = subprocess.run(
-        ["make", "-n", "-B", *arguments], cwd=ROOT, capture_output=True, text=True, timeout=60
+        ["make", "--no-print-directory", "-n", "-B", *arguments],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
     )
     assert done.returncode == 0, done.stderr
     return [line.strip() for line in done.stdout.splitlines()]
