@@ -1,21 +1,32 @@
 # Every target builds .venv from this project's own files first, so a fresh clone needs only
-# `make run` or `make test`.
+# `make run` or `make test`. `make run` installs what serving needs (the `server` extra), so the
+# first run is quick; the other targets add the test tools (the `test` extra).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed
-CODE := yspbx tests $(wildcard bench)
+CODE := yspbx tests $(wildcard bench) .ci/wheel_smoke.py
+# `make run PORT=9000 HOST=0.0.0.0`; unset, the config's (127.0.0.1:8088).
+PORT ?=
+HOST ?=
 
-.PHONY: run test lint typecheck format bench clean
+.PHONY: run test lint typecheck format bench dist clean
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,redis]'
-	touch $(STAMP)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 
-run: $(STAMP)
-	$(BIN)/yspbx serve
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[server]'
+	touch $@
+
+# The test extra includes the server's, so it serves `make run` too.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(RUN_STAMP)
+
+run: $(RUN_STAMP)
+	$(BIN)/yspbx serve $(if $(PORT),--port $(PORT)) $(if $(HOST),--host $(HOST))
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(CODE)
@@ -38,5 +49,11 @@ bench: $(STAMP)
 	test -x bench/node_modules/.bin/prism || npm ci --prefix bench --silent
 	$(BIN)/python -m bench
 
+# The wheel and sdist, then the wheel installed into a fresh venv and tried (.ci/wheel-smoke).
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	.ci/wheel-smoke dist
+
 clean:
-	rm -rf $(VENV) .yspbx .mypy_cache .ruff_cache
+	rm -rf $(VENV) .yspbx .mypy_cache .ruff_cache dist

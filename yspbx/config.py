@@ -4,7 +4,10 @@ Every key can be overridden by ``YSPBX_<SECTION>_<KEY>`` (``YSPBX_API_PASSWORD``
 keys take JSON (``YSPBX_API_ALLOWED_IPS='["10.0.0.0/8"]'``). The user's file is merged into the
 default one table by table, so a three-line file that only changes the password keeps the
 default PBX; an array (``[[extensions]]``, ``allowed_hosts``) in the user's file replaces the
-default array as a whole. Reading happens once, in :func:`load_settings`, never at import.
+default array as a whole. A file whose top line is ``base = "empty"`` starts from a PBX without
+objects instead, so it lists only its own extensions, trunks and routes. Reading happens once,
+in :func:`load_settings`, never at import; :mod:`yspbx.config_check` checks the result as a
+whole and phrases every error.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import tomllib
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from contextvars import ContextVar
 from importlib import resources
 from pathlib import Path
@@ -22,6 +25,14 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from yspbx.config_check import (
+    ENV_PREFIX,
+    PBX_TABLES,
+    ConfigError,
+    check_references,
+    check_unique,
+    describe,
+)
 from yspbx.pbx.models import (
     Device,
     Extension,
@@ -35,12 +46,12 @@ from yspbx.pbx.models import (
     Trunk,
 )
 
-ENV_PREFIX = "YSPBX_"
 DEFAULT_STORE = "sqlite:///./.yspbx/state.db"
+# What a user's file starts from (its top-level ``base`` key): the packaged default PBX's
+# objects, or none of them.
+BASES = ("default", "empty")
 
-
-class ConfigError(Exception):
-    """A configuration problem, phrased for the person who wrote the file."""
+__all__ = ["BASES", "ENV_PREFIX", "ConfigError", "Settings", "load_settings"]
 
 
 class _Section(BaseModel):
@@ -183,15 +194,22 @@ def _read_toml(text: str, origin: str) -> dict[str, Any]:
         raise ConfigError(f"config error in {origin}: not valid TOML: {exc}") from None
 
 
-def _describe(error: Mapping[str, Any], origin: str) -> str:
-    key = ".".join(str(part) for part in error["loc"])
-    top = [str(part) for part in error["loc"][:2]]
-    env_name = (ENV_PREFIX + "_".join(top)).upper()
-    source = f"environment variable {env_name}" if env_name in os.environ else origin
-    message = str(error["msg"])
-    if error["type"] == "extra_forbidden":
-        message = "unknown key"
-    return f"{source}: {key}: {message}"
+def _user_file(path: Path | str) -> tuple[dict[str, Any], str]:
+    """The user's TOML, less ``base``, and which base it starts from."""
+    origin = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"config error in {origin}: cannot read it: {exc.strerror}") from None
+    data = _read_toml(text, origin)
+    base = data.pop("base", "default")
+    if base not in BASES:
+        raise ConfigError(
+            f'config error in {origin}: base: {base!r} is not a base; use "default" (the '
+            'packaged demo PBX\'s objects, which your tables replace one by one) or "empty" '
+            "(no PBX objects but the ones your file lists)"
+        )
+    return data, base
 
 
 def load_settings(
@@ -200,112 +218,30 @@ def load_settings(
     """Build the settings from the default config, ``path``, the environment and ``overrides``.
 
     ``overrides`` are what command-line flags set (``{"server": {"port": 9000}}``); they win
-    over everything else.
+    over everything else. A file with ``base = "empty"`` starts from a PBX without objects: the
+    default's settings sections and prompts, none of its extensions, trunks, routes and so on.
     """
     data = _read_toml(default_config_text(), "the packaged default config")
     origin = "the packaged default config"
+    given: set[str] = set()
     if path is not None:
         origin = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"config error in {origin}: cannot read it: {exc.strerror}") from None
-        data = _merge(data, _read_toml(text, origin))
+        user, base = _user_file(path)
+        if base == "empty":
+            data = {key: value for key, value in data.items() if key not in PBX_TABLES}
+        given = set(user)
+        data = _merge(data, user)
+    given |= {t for t in PBX_TABLES if (ENV_PREFIX + t).upper() in os.environ}
+    given |= set(overrides or {})
     token = _toml_data.set(data)
     try:
         settings = Settings(**(overrides or {}))
     except ValidationError as exc:
-        lines = [_describe(err, origin) for err in exc.errors()]
+        lines = [describe(err, origin, Settings) for err in exc.errors()]
         raise ConfigError("config error in " + "; ".join(lines)) from None
     finally:
         _toml_data.reset(token)
-    _check_references(settings, origin)
+    from_default = {t for t in PBX_TABLES if t in data and t not in given}
+    check_unique(settings, origin, from_default)
+    check_references(settings, origin, given & set(PBX_TABLES), from_default)
     return settings
-
-
-def _check_references(settings: Settings, origin: str) -> None:
-    """Refuse a PBX whose objects point at things that do not exist or collide."""
-
-    def fail(key: str, message: str) -> None:
-        raise ConfigError(f"config error in {origin}: {key}: {message}")
-
-    numbers: dict[str, str] = {}
-    numbered: list[tuple[str, list[str]]] = [
-        ("extensions", [e.number for e in settings.extensions]),
-        ("ivrs", [i.number for i in settings.ivrs]),
-        ("queues", [q.number for q in settings.queues]),
-        ("ringgroups", [r.number for r in settings.ringgroups]),
-        ("paginggroups", [g.number for g in settings.paginggroups]),
-    ]
-    for kind, kind_numbers in numbered:
-        for index, number in enumerate(kind_numbers):
-            if not number.isdigit():
-                fail(f"{kind}[{index}].number", f"{number!r} is not a number")
-            if number in numbers:
-                fail(f"{kind}[{index}].number", f"{number} is already used by {numbers[number]}")
-            numbers[number] = f"{kind}[{index}]"
-    named: list[tuple[str, list[str]]] = [
-        ("trunks", [t.name for t in settings.trunks]),
-        ("inroutes", [r.name for r in settings.inroutes]),
-        ("outroutes", [r.name for r in settings.outroutes]),
-        ("extensiongroups", [g.name for g in settings.extensiongroups]),
-    ]
-    for kind, names in named:
-        for index, name in enumerate(names):
-            if names.index(name) != index:
-                fail(f"{kind}[{index}].name", f"{name!r} is used twice")
-    with_ids: list[tuple[str, list[int]]] = [
-        ("trunks", [t.id for t in settings.trunks]),
-        ("inroutes", [r.id for r in settings.inroutes]),
-        ("outroutes", [r.id for r in settings.outroutes]),
-        ("paginggroups", [g.id for g in settings.paginggroups]),
-    ]
-    for kind, ids in with_ids:
-        for index, object_id in enumerate(ids):
-            if object_id < 0 or (object_id and ids.index(object_id) != index):
-                fail(f"{kind}[{index}].id", f"{object_id} is negative or used twice")
-    trunk_names, group_names = named[0][1], named[3][1]
-    extensions = {e.number for e in settings.extensions}
-    trunk, extension, group = "no trunk named {!r}", "no extension {}", "no extension group {!r}"
-    # (where, the lists of names it refers to, the names that exist, how to say one is missing)
-    references: list[tuple[str, list[list[str]], Collection[str], str]] = [
-        ("inroutes[{}].trunks", [r.trunks for r in settings.inroutes], trunk_names, trunk),
-        ("outroutes[{}].trunks", [r.trunks for r in settings.outroutes], trunk_names, trunk),
-        ("queues[{}].agents", [q.agents for q in settings.queues], extensions, extension),
-        ("ringgroups[{}].members", [g.members for g in settings.ringgroups], extensions, extension),
-        (
-            "extensiongroups[{}].members",
-            [g.members for g in settings.extensiongroups],
-            extensions,
-            extension,
-        ),
-        (
-            "paginggroups[{}].allowexten",
-            [g.allowexten for g in settings.paginggroups],
-            extensions,
-            extension,
-        ),
-        (
-            "paginggroups[{}].allowextengroup",
-            [g.allowextengroup for g in settings.paginggroups],
-            group_names,
-            group,
-        ),
-        (
-            "outroutes[{}].extensions",
-            [r.extensions for r in settings.outroutes],
-            extensions,
-            extension,
-        ),
-        (
-            "outroutes[{}].extensionsgroup",
-            [r.extensionsgroup for r in settings.outroutes],
-            group_names,
-            group,
-        ),
-    ]
-    for where, lists, known, missing in references:
-        for index, names in enumerate(lists):
-            for name in names:
-                if name not in known:
-                    fail(where.format(index), missing.format(name))

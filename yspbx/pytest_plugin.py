@@ -57,6 +57,12 @@ class _Servers:
         self._running: dict[str | None, SimulatedPbx] = {}
 
     def get(self, config: str | None) -> SimulatedPbx:
+        from yspbx._extras import MissingExtra, require
+
+        try:
+            require("server", "the simulated PBX of the yspbx pytest fixtures")
+        except MissingExtra as exc:
+            pytest.fail(str(exc), pytrace=False)
         from yspbx.testing import SimulatedPbx
 
         key = None if config is None else str((self._rootdir / config).resolve())

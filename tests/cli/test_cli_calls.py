@@ -167,3 +167,67 @@ def test_sim_refusals_say_why(server: ServerProcess, simulator: Simulator) -> No
     refused = run(*sim, "answer", callid, "--party", "1001")  # not ringing
     assert refused.exit_code == 1
     assert "(409)" in refused.output
+
+
+def test_calls_shows_a_simulators_internal_calls_and_says_where_from(
+    pbx: list[str], simulator: Simulator
+) -> None:
+    callid = simulator.start_call("1001", "1002")
+    table = ok(*pbx, "calls")
+    row = next(line for line in table.splitlines() if callid in line)
+    assert row.split()[:4] == ["int", callid, "1001", "1002"]
+    assert "int: a call between extensions, which the API does not list" in table
+    listed = json.loads(ok(*pbx, "calls", "--json"))
+    assert (listed["inbound"], listed["outbound"]) == ([], [])
+    assert [(c["callid"], c["parties"]) for c in listed["internal"]] == [(callid, ["1001", "1002"])]
+
+
+def test_calls_on_a_pbx_without_a_control_plane_says_what_the_api_lists() -> None:
+    """A real PBX: the API answers, ``/sim/v1`` is a page it does not have."""
+    import httpx
+
+    from yspbx.cli._common import CliState
+
+    def api(request: httpx.Request) -> httpx.Response:
+        path = request.url.path.rsplit("/", 2)
+        if path[-1] == "login":
+            return httpx.Response(200, json={"status": "Success", "token": "t" * 32})
+        if path[-2:] == ["inbound", "query"]:
+            return httpx.Response(200, json={"status": "Success", "inbound": []})
+        if path[-2:] == ["outbound", "query"]:
+            return httpx.Response(200, json={"status": "Success", "outbound": []})
+        return httpx.Response(200, json={"status": "Success"})
+
+    def no_control_plane(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(404, text="<html>Not Found</html>")
+
+    state = CliState(
+        transport=httpx.MockTransport(api), sim_transport=httpx.MockTransport(no_control_plane)
+    )
+    result = run(*creds("https://192.0.2.1:8088"), "calls", state=state)
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "no calls through a trunk in progress (the PBX's API lists inbound and outbound calls "
+        "only: calls between extensions do not show)\n"
+    )
+    as_json = json.loads(
+        run(*creds("https://192.0.2.1:8088"), "calls", "--json", state=state).output
+    )
+    assert as_json == {"inbound": [], "outbound": []}
+
+
+@pytest.mark.parametrize(
+    "placement",
+    [
+        ("--pbx", "{url}", "sim", "calls"),
+        ("sim", "--pbx", "{url}", "calls"),
+        ("sim", "calls", "--pbx", "{url}"),
+    ],
+    ids=["before sim", "after sim", "after the verb"],
+)
+def test_sim_takes_pbx_wherever_it_is_put(
+    server: ServerProcess, simulator: Simulator, placement: tuple[str, ...]
+) -> None:
+    callid = simulator.start_call("1001", "1002")
+    listed = ok(*(arg.format(url=server.url) for arg in placement))
+    assert callid in listed

@@ -170,6 +170,36 @@ def test_sim_reports_lists_and_filters() -> None:
     assert "no reports" in run("sim", "reports", "--action", "ALERT", state=state).output
 
 
+def test_sim_reports_shows_every_body_whole_at_any_width() -> None:
+    """A report body is what the application received: it wraps, it is never cut."""
+    body = json.dumps(
+        {"action": "NewCdr", "callid": "1796216586.1", "recording": "x" * 200},
+        separators=(",", ":"),
+    )
+    reports = [
+        {
+            "id": 7,
+            "action": "NewCdr",
+            "target": "http://127.0.0.1:8260/",
+            "body": body,
+            "attempts": 1,
+            "delivered": True,
+            "last_status": 200,
+        },
+    ]
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=reports)
+
+    state = CliState(sim_transport=httpx.MockTransport(handle))
+    result = run("sim", "reports", state=state)
+    assert result.exit_code == 0, result.output
+    header, *rows = result.output.rstrip("\n").splitlines()
+    start = header.index("body")
+    assert "".join(line[start:].rstrip() for line in rows) == body
+    assert "…" not in result.output
+
+
 def test_sim_without_a_server_says_so() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -124,3 +124,35 @@ def test_suites_not_using_the_fixtures_start_nothing(pytester: pytest.Pytester) 
     plain = pytester.runpytest_inprocess()
     plain.assert_outcomes(passed=1)
     assert "yspbx listening" not in plain.stdout.str()
+
+
+@pytest.mark.slow
+def test_a_pbx_of_ones_own_from_the_docs_alone(pytester: pytest.Pytester) -> None:
+    """The three-extension PBX of configuration.md, used as sdk.md shows, passes as written."""
+    from tests.support.docs import DOCS, code_blocks
+
+    (config,) = code_blocks(DOCS / "configuration.md", "toml", "Start small: a PBX of your own")
+    (test,) = code_blocks(DOCS / "sdk.md", "python", "A PBX of your own")
+    pytester.mkdir("tests")
+    (pytester.path / "tests" / "pbx.toml").write_text(config, encoding="utf-8")
+    (pytester.path / "tests" / "test_app.py").write_text(test, encoding="utf-8")
+    result = pytester.runpytest_subprocess("--strict-markers", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+
+
+def test_the_fixtures_without_the_server_extra_say_what_to_install(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if it were not installed
+    pytester.makepyfile(test_app="def test_needs_a_pbx(yspbx_url): pass")
+    result = pytester.runpytest_inprocess()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "the simulated PBX of the yspbx pytest fixtures needs yspbx's 'server' extra "
+            "(module 'uvicorn' is missing): pip install 'yspbx?server?'"
+        ]
+    )
+    assert "Traceback" not in result.stdout.str()

@@ -21,7 +21,6 @@ from tests.support.calls_http import download_cdrs
 from tests.support.fleet import (
     LOGIN,
     api_call,
-    eventually,
     fleet_server,
     fresh,
     running,
@@ -29,6 +28,7 @@ from tests.support.fleet import (
     worker_pids,
 )
 from tests.support.helpers import API, PASSWORD_MD5, Api, Sim, client
+from tests.support.polling import wait_until
 from tests.support.receivers import Receiver, log_in
 from tests.support.stores import REDIS_URL, forget_prefix, free_port, unique_prefix
 from yspbx.store import StoreUrlError, check_store_url
@@ -178,7 +178,7 @@ def test_every_report_is_delivered_once_in_order_while_both_servers_run(
         reports = receiver.wait_for_acknowledged(6)
         statuses = [json.loads(r.body)["status"] for r in reports]
         assert statuses == expected
-        eventually(
+        wait_until(
             lambda: all(e["delivered"] for e in fresh(b.url, "GET", "/sim/v1/reports").json()),
             what="every report marked delivered",
         )

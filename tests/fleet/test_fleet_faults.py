@@ -24,7 +24,6 @@ from tests.support.fleet import (
     LOGIN,
     api_call,
     engine_pid,
-    eventually,
     fleet_server,
     fresh,
     kill,
@@ -32,6 +31,7 @@ from tests.support.fleet import (
     token_from,
 )
 from tests.support.helpers import Sim
+from tests.support.polling import wait_until
 from tests.support.receivers import HANG, Receiver, log_in
 from tests.support.stores import REDIS_URL, RedisServer, forget_prefix, unique_prefix
 
@@ -72,7 +72,7 @@ def test_redis_down_answers_20010_then_service_resumes_by_itself() -> None:
             query = api_call(server.url, "extensionlist/query", {}, answer["token"])
             return bool(query["status"] == "Success")
 
-        eventually(serving, timeout=15, what="the server serves again once Redis is back")
+        wait_until(serving, timeout=15, what="the server serves again once Redis is back")
         assert fresh(server.url, "GET", "/health").json()["status"] == "ok"
         assert fresh(server.url, "GET", "/sim/v1/state").status_code == 200
         # The old token went with the data Redis lost.
@@ -132,7 +132,7 @@ def test_the_other_server_takes_the_engine_over_when_its_server_dies(prefix: str
             response = fresh(b.url, "GET", "/sim/v1/state")
             return response.status_code == 200 and response.json()["engine"]["pid"] == b.pid
 
-        eventually(engine_moved, timeout=15, what="B runs the engine")
+        wait_until(engine_moved, timeout=15, what="B runs the engine")
         answer = api_call(b.url, "extensionlist/query", {}, token)
         names = {e["extnumber"]: e["username"] for e in answer["extlist"]}
         assert names["1005"] == "Kept Across"
@@ -168,7 +168,7 @@ def test_a_sigkill_in_a_burst_of_logins_leaves_no_half_written_session(prefix: s
         threads = [threading.Thread(target=burst, args=(url,)) for url in (a.url, a.url, b.url)]
         for thread in threads:
             thread.start()
-        eventually(lambda: len(tokens) >= 20, what="logins under way")
+        wait_until(lambda: len(tokens) >= 20, what="logins under way")
         kill(a.pid)
         time.sleep(0.3)
         stop.set()

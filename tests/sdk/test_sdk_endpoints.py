@@ -201,9 +201,22 @@ def _fetch_fake() -> FakePbx:
 
 
 def _check_fetch(fake: FakePbx) -> None:
+    """Both fetches asked for a ticket with the request's fields, then downloaded with the
+    ticket and those fields again (the ticket answers carry only the random)."""
+    (recording_ticket,) = fake.sent("recording/get_random")
+    assert recording_ticket.method == "POST"
+    assert json.loads(recording_ticket.content) == {"recording": RECORDING}
     (download,) = fake.sent("recording/download")
-    assert download.url.params["random"] == RANDOM
+    assert download.method == "GET"
+    assert dict(download.url.params) == {"recording": RECORDING, "random": RANDOM, "token": TOKEN}
+    (cdr_ticket,) = fake.sent("cdr/get_random")
+    assert json.loads(cdr_ticket.content) == {
+        "extid": "2001",
+        "starttime": "2024-03-01 00:00:00",
+        "endtime": "2024-03-01 23:59:59",
+    }
     (cdr,) = fake.sent("cdr/download")
+    assert cdr.method == "GET"
     assert dict(cdr.url.params) == {
         "extid": "2001",
         "starttime": "2024-03-01 00:00:00",
@@ -219,21 +232,26 @@ def test_fetch_takes_a_ticket_then_downloads() -> None:
         "http://pbx.test", username="api", password="x", transport=httpx.MockTransport(fake)
     ) as client:
         assert client.recordings.fetch(RECORDING) == WAV
-        # The answer carries only the random: the download repeats the request's fields.
         assert (
             client.cdr.fetch("2024-03-01 00:00:00", "2024-03-01 23:59:59", extensions=["2001"])
             == CSV
         )
-    (download,) = fake.sent("recording/download")
-    assert download.url.params["random"] == RANDOM
-    (cdr,) = fake.sent("cdr/download")
-    assert dict(cdr.url.params) == {
-        "extid": "2001",
-        "starttime": "2024-03-01 00:00:00",
-        "endtime": "2024-03-01 23:59:59",
-        "random": RANDOM,
-        "token": TOKEN,
-    }
+    _check_fetch(fake)
+
+
+async def test_async_fetch_takes_a_ticket_then_downloads() -> None:
+    fake = _fetch_fake()
+    async with AsyncClient(
+        "http://pbx.test", username="api", password="x", transport=httpx.MockTransport(fake)
+    ) as client:
+        assert await client.recordings.fetch(RECORDING) == WAV
+        assert (
+            await client.cdr.fetch(
+                "2024-03-01 00:00:00", "2024-03-01 23:59:59", extensions=["2001"]
+            )
+            == CSV
+        )
+    _check_fetch(fake)
 
 
 def test_download_refusal_is_an_api_error() -> None:

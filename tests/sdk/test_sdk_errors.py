@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import socket
 from collections.abc import Callable
 
@@ -324,6 +325,30 @@ def test_public_names_are_complete() -> None:
     assert {"Client", "AsyncClient", "ApiError", "ReportReceiver"} <= set(yspbx.__all__)
     with pytest.raises(AttributeError):
         _ = yspbx.NoSuchThing
+
+
+def test_exceptions_print_with_their_public_module() -> None:
+    import pickle
+    import traceback
+
+    from yspbx.client import ConnectError, SimulatorError
+
+    assert repr(yspbx.ApiError) == "<class 'yspbx.ApiError'>"
+    assert repr(ConnectError) == "<class 'yspbx.client.ConnectError'>"
+    try:
+        raise yspbx.BadCredentialsError("20003", "login")
+    except yspbx.ApiError as exc:
+        last = traceback.format_exception(exc)[-1]
+    assert last.startswith("yspbx.BadCredentialsError: errno 20003")
+    for name in yspbx.client.__all__:
+        value = getattr(yspbx.client, name)
+        if isinstance(value, type) and issubclass(value, Exception):
+            public = "yspbx" if name in yspbx.__all__ else "yspbx.client"
+            assert value.__module__ == public, name
+            assert getattr(importlib.import_module(public), name) is value
+    # Found again by that name, so they still pickle.
+    assert type(pickle.loads(pickle.dumps(ConnectError("refused")))) is ConnectError
+    assert SimulatorError.__module__ == "yspbx.client"
 
 
 def test_generated_sync_areas_are_up_to_date() -> None:

@@ -4,7 +4,6 @@ reads is exactly what ``/sim/v1`` answers, and the control plane's refusals are
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +11,7 @@ import pytest
 from pydantic import BaseModel
 
 from tests.support.helpers import Sim
+from tests.support.polling import wait_until
 from tests.support.sdk_live import FAR_END, OUTSIDE, talking
 from tests.support.sdk_support import sync_client
 from yspbx.client import ExtensionStatus, SimCall, SimDestination, Simulator, SimulatorError
@@ -219,9 +219,7 @@ def test_the_report_log(
         simulator.unregister("1001")
         collector.wait_for(ExtensionStatus)
         # The receiver has it; the server marks it delivered once it has read the answer.
-        deadline = time.monotonic() + 5
-        while not simulator.reports()[0].delivered and time.monotonic() < deadline:
-            time.sleep(0.01)
+        wait_until(lambda: simulator.reports()[0].delivered, timeout=5, what="delivered")
     logged = simulator.reports()
     assert_same(logged, sim.get("/reports"))
     (report,) = logged

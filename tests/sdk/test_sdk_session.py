@@ -9,6 +9,7 @@ import time
 import pytest
 
 from tests.support.helpers import PASSWORD_MD5, Api, Sim, failed
+from tests.support.polling import wait_until, wait_until_async
 from tests.support.sdk_support import async_client, bodies, exchanges, logins, sync_client
 from yspbx.client import (
     ApiError,
@@ -217,10 +218,7 @@ def test_keepalive_sends_heartbeats_while_idle_and_stops_on_close(
     client = sync_client(server.url, keepalive_interval=0.05)
     with client.keepalive():
         assert client.token is not None  # logged in at once
-        deadline = time.monotonic() + 5
-        while ("heartbeat", None) not in exchanges(sim) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert ("heartbeat", None) in exchanges(sim)
+        wait_until(lambda: ("heartbeat", None) in exchanges(sim), timeout=5, what="a heartbeat")
     assert client._keepalive is None
     client.start_keepalive()
     client.logout()  # ends the keep-alive with the session
@@ -259,11 +257,13 @@ async def test_async_client_bad_credentials_fail_fast(server: ServerProcess, sim
 async def test_async_keepalive_context(server: ServerProcess, sim: Sim) -> None:
     import anyio
 
+    async def heartbeat_sent() -> bool:
+        return ("heartbeat", None) in exchanges(sim)  # the journal, on the server
+
     async with async_client(server.url, keepalive_interval=0.05) as client:
         async with client.keepalive():
             with anyio.fail_after(5):
-                while ("heartbeat", None) not in exchanges(sim):  # noqa: ASYNC110 (polls the server)
-                    await anyio.sleep(0.02)
+                await wait_until_async(heartbeat_sent)
         await client.start_keepalive()
         task = client._keepalive
     assert task is not None

@@ -12,8 +12,10 @@ import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import anyio
 import pytest
 
+from tests.support.polling import wait_until_async
 from tests.support.stores import BACKENDS, forget_prefix, free_port, open_backend, unique_prefix
 from yspbx.sessions.models import ReportTarget, Session
 from yspbx.store.base import JournalEntry, Store, StoreUnavailable
@@ -164,11 +166,16 @@ async def test_a_lease_has_one_holder_until_released_or_expired(store: Store) ->
     stolen = await store.leases.acquire("engine", "two", "addr-2", ttl=0.2, steal_from="one")
     assert (stolen.acquired, stolen.previous) == (True, "one")
     assert await store.leases.renew("engine", "one", ttl=5) is False
-    await asyncio.sleep(0.3)  # a wall-clock lease: it runs out in real time
-    assert await store.leases.holder("engine") is None
+
+    async def current_holder() -> object:
+        return await store.leases.holder("engine")
+
+    with anyio.fail_after(5):  # a wall-clock lease: it runs out in real time
+        await wait_until_async(current_holder, until=lambda held: held is None)
     # Run out but taken by nobody: still the holder's to renew (a slow holder keeps it).
     assert await store.leases.renew("engine", "two", ttl=0.2) is True
-    await asyncio.sleep(0.3)
+    with anyio.fail_after(5):
+        await wait_until_async(current_holder, until=lambda held: held is None)
     third = await store.leases.acquire("engine", "three", "addr-3", ttl=5)
     assert (third.acquired, third.previous) == (True, "two")
     assert await store.leases.renew("engine", "two", ttl=5) is False

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 from typer.testing import CliRunner, Result
 
-from yspbx.cli import app
 from yspbx.cli._common import CliState
+from yspbx.cli.commands import app
 
 runner = CliRunner()
 

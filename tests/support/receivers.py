@@ -38,6 +38,7 @@ from types import TracebackType
 from typing import Any
 
 from tests.support.helpers import Api, Sim
+from tests.support.polling import wait_until
 
 
 @dataclass(frozen=True)
@@ -338,11 +339,9 @@ def wait_for_log(
     The log records an attempt (and arms its retry timer) in one step, so once it shows an
     attempt, advancing the clock is sure to bring the retry forward.
     """
-    deadline = time.monotonic() + timeout
-    while True:
+
+    def report_log() -> ReportLog:
         log: ReportLog = sim.get("/reports")
-        if predicate(log):
-            return log
-        if time.monotonic() > deadline:
-            raise AssertionError(f"report log never matched within {timeout} s: {log}")
-        time.sleep(0.01)
+        return log
+
+    return wait_until(report_log, until=predicate, timeout=timeout, what="the report log")

@@ -12,12 +12,12 @@ import secrets
 import shutil
 import socket
 import subprocess
-import time
 from pathlib import Path
 from types import TracebackType
 
 import redis
 
+from tests.support.polling import wait_until
 from yspbx.store.base import Store
 from yspbx.store.memory import MemoryStore
 from yspbx.store.redis import RedisStore
@@ -82,15 +82,18 @@ class RedisServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 10
-        while True:
+        process = self._process
+
+        def answers() -> bool:
             try:
-                redis.Redis(port=self.port, socket_timeout=1).ping()
-                return self
+                return bool(redis.Redis(port=self.port, socket_timeout=1).ping())
             except redis.ConnectionError:
-                if time.monotonic() > deadline or self._process.poll() is not None:
-                    raise RuntimeError("redis-server did not start") from None
-                time.sleep(0.05)
+                if process.poll() is not None:
+                    raise RuntimeError("redis-server exited at start") from None
+                return False
+
+        wait_until(answers, timeout=10, what=f"redis-server on port {self.port} to answer")
+        return self
 
     def stop(self) -> None:
         process, self._process = self._process, None

@@ -1,80 +1,24 @@
-"""The ``yspbx`` command: serve the PBX, listen for reports, drive a PBX or the simulator.
+"""The ``yspbx`` console script.
 
-The root options (``--pbx``, ``--username``, ``--password``, ...) are read by the client verbs
-and by ``yspbx sim``; each also comes from an environment variable (``YSPBX_PBX_URL``, ...).
+The command line (Typer and Rich) is an extra: ``pip install yspbx`` is the SDK alone. So the
+entry point imports the commands (:mod:`yspbx.cli.commands`) only when it runs, and a missing
+extra is one line saying what to install, not a traceback.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+import sys
 
-import typer
-
-from yspbx.cli import pbx, sim
-from yspbx.cli._common import CliState
-from yspbx.cli.listen import listen_command
-from yspbx.cli.serve import serve_command
-
-app = typer.Typer(
-    name="yspbx",
-    help="Yeastar S-Series PBX API: a simulated PBX server, its control plane, and a client.",
-    no_args_is_help=True,
-    add_completion=False,
-)
-app.command("serve", rich_help_panel="Server")(serve_command)
-app.command("listen", rich_help_panel="Client (any PBX)")(listen_command)
-pbx.register(app)
-app.add_typer(sim.app, name="sim", rich_help_panel="Simulator")
-
-
-@app.callback()
-def _root(
-    ctx: typer.Context,
-    pbx_url: Annotated[
-        str | None,
-        typer.Option(
-            "--pbx",
-            envvar="YSPBX_PBX_URL",
-            help="the PBX's web address, e.g. https://192.168.5.150:8088 (sim: the simulator's)",
-        ),
-    ] = None,
-    username: Annotated[
-        str | None, typer.Option(envvar="YSPBX_PBX_USERNAME", help="the API user name")
-    ] = None,
-    password: Annotated[
-        str | None, typer.Option(envvar="YSPBX_PBX_PASSWORD", help="the API password")
-    ] = None,
-    password_md5: Annotated[
-        str | None,
-        typer.Option(envvar="YSPBX_PBX_PASSWORD_MD5", help="the password's MD5, instead"),
-    ] = None,
-    insecure: Annotated[
-        bool,
-        typer.Option(
-            "--insecure",
-            envvar="YSPBX_PBX_INSECURE",
-            help="do not verify the PBX's TLS certificate (its factory one is self-signed)",
-        ),
-    ] = False,
-    timeout: Annotated[
-        float, typer.Option(envvar="YSPBX_PBX_TIMEOUT", help="seconds to wait for an answer")
-    ] = 10.0,
-    sim_token: Annotated[
-        str | None,
-        typer.Option(envvar="YSPBX_SIM_TOKEN", help="bearer token of the control plane"),
-    ] = None,
-) -> None:
-    """Yeastar S-Series PBX API tools."""
-    state = ctx.obj if isinstance(ctx.obj, CliState) else CliState()
-    state.pbx = pbx_url
-    state.username = username
-    state.password = password
-    state.password_md5 = password_md5
-    state.verify = not insecure
-    state.timeout = timeout
-    state.sim_token = sim_token
-    ctx.obj = state
+from yspbx._extras import MissingExtra, require
 
 
 def main() -> None:
+    try:
+        require("cli", "the yspbx command line")
+    except MissingExtra as exc:
+        # Typer and Rich are what is missing, so nothing fancier than stderr can say so.
+        print(f"yspbx: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+    from yspbx.cli.commands import app
+
     app()

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import logging
+import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
@@ -43,6 +45,7 @@ class CliState:
     password: str | None = None
     password_md5: str | None = None
     verify: bool = True
+    ca_file: Path | None = None
     timeout: float = 10.0
     sim_token: str | None = None
     transport: httpx.BaseTransport | None = None
@@ -52,9 +55,17 @@ class CliState:
 def listing(*headers: str, wrap: str | None = None) -> Table:
     """A table of ids and numbers, compact enough for an 80-column terminal. Ids and numbers
     are meant to be copied into the next command, so no column is cut or wrapped but ``wrap``
-    (by default the last one), which wraps between words when the terminal is narrow."""
+    (by default the last one), which wraps when the terminal is narrow: between words, and
+    inside a word (a report's JSON body) rather than cutting it."""
     wrapping = headers[-1] if wrap is None else wrap
-    columns = [Column(header, no_wrap=header != wrapping) for header in headers]
+    columns = [
+        Column(
+            header,
+            no_wrap=header != wrapping,
+            overflow="fold" if header == wrapping else "ellipsis",
+        )
+        for header in headers
+    ]
     return Table(*columns, box=None, padding=(0, 2, 0, 0), header_style="bold")
 
 
@@ -66,6 +77,28 @@ def state_of(ctx: typer.Context) -> CliState:
 def fail(message: str, code: int = 1) -> NoReturn:
     errors.print(f"[bold red]yspbx:[/] {message}", soft_wrap=True)
     raise typer.Exit(code)
+
+
+def tls_verification(state: CliState) -> bool | ssl.SSLContext:
+    """``--insecure``: no check; ``--ca-file``: trust that certificate; else the system's CAs."""
+    if not state.verify:
+        return False
+    if state.ca_file is None:
+        return True
+    try:
+        return ssl.create_default_context(cafile=str(state.ca_file))
+    except ssl.SSLError:  # before OSError, of which it is a kind
+        fail(
+            f"the CA file {state.ca_file} holds no PEM certificate (a file that starts with "
+            "-----BEGIN CERTIFICATE-----); export the PBX's certificate as PEM",
+            2,
+        )
+    except OSError as exc:
+        fail(
+            f"cannot read the CA file {state.ca_file}: {exc.strerror or exc}; give --ca-file a "
+            "PEM file holding the PBX's certificate (or the CA that signed it)",
+            2,
+        )
 
 
 def open_client(ctx: typer.Context) -> Client:
@@ -85,7 +118,7 @@ def open_client(ctx: typer.Context) -> Client:
         username=state.username,
         password=state.password if state.password_md5 is None else None,
         password_md5=state.password_md5,
-        verify=state.verify,
+        verify=tls_verification(state),
         timeout=state.timeout,
         transport=state.transport,
     )
@@ -98,7 +131,7 @@ def open_simulator(ctx: typer.Context) -> Simulator:
     return Simulator(
         state.pbx or DEFAULT_SIM_URL,
         token=state.sim_token,
-        verify=state.verify,
+        verify=tls_verification(state),
         timeout=state.timeout,
         transport=state.sim_transport,
     )
@@ -139,6 +172,9 @@ def explained(target: str) -> Iterator[None]:
     except ApiError as exc:
         fail(f"the PBX refused {exc.endpoint or 'the request'}: errno {exc.errno} ({exc.meaning})")
     except ConnectError as exc:
+        refused = _refused_certificate(exc)
+        if refused is not None:
+            fail(_untrusted(target, refused))
         fail(
             f"cannot reach {target}: {exc.__cause__ or exc}\nCheck the address and port "
             "(the PBX serves the API on its web port, HTTPS 8088 by default), that it is "
@@ -152,6 +188,36 @@ def explained(target: str) -> Iterator[None]:
         fail(f"{target} answered something that is not the S-Series API: {exc}")
     except SimulatorError as exc:
         fail(f"the simulator refused: {exc.detail or exc.error} ({exc.status_code})")
+
+
+def _refused_certificate(exc: BaseException) -> ssl.SSLCertVerificationError | None:
+    """The certificate check that failed under an SDK error, if that is what it was."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+# OpenSSL: X509_V_ERR_CERT_HAS_EXPIRED; X509_V_ERR_HOSTNAME_MISMATCH, _IP_ADDRESS_MISMATCH.
+_EXPIRED, _OTHER_NAME = 10, (62, 64)
+
+
+def _untrusted(target: str, refused: ssl.SSLCertVerificationError) -> str:
+    """One line: why the PBX's certificate was refused, and the options that get past it."""
+    reason = refused.verify_message or refused.reason or "certificate verify failed"
+    if refused.verify_code in _OTHER_NAME:
+        fix = "use the address the certificate was made for, or skip the check with --insecure"
+    elif refused.verify_code == _EXPIRED:
+        fix = "renew the PBX's certificate, or skip the check with --insecure"
+    else:
+        fix = (
+            "S-Series PBXs ship a self-signed certificate: trust it with --ca-file FILE (the "
+            "PBX's certificate, or the CA that signed it, as PEM), or skip the check with "
+            "--insecure"
+        )
+    return f"{target} presented a TLS certificate this machine does not trust ({reason}); {fix}"
 
 
 def print_json(value: Any) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -13,12 +13,13 @@ from yspbx.cli._common import (
     fail,
     listing,
     open_client,
+    open_simulator,
     print_json,
     state_of,
 )
 
 if TYPE_CHECKING:
-    from yspbx.client import CallParty
+    from yspbx.client import CallParty, SimCall
 
 JsonOption = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
 
@@ -70,17 +71,20 @@ def extensions(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
 
 def calls(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """List the calls in progress (inbound and outbound)."""
+    """List the calls through a trunk (the API's inbound and outbound calls); on a yspbx
+    simulator, the calls between extensions too (from its control plane)."""
     with explained(state_of(ctx).pbx or "the PBX"), open_client(ctx) as client:
         inbound = client.calls.inbound()
         outbound = client.calls.outbound()
+    internal = _internal_calls(ctx)
     if as_json:
-        print_json(
-            {
-                "inbound": [c.model_dump(mode="json") for c in inbound],
-                "outbound": [c.model_dump(mode="json") for c in outbound],
-            }
-        )
+        listed: dict[str, Any] = {
+            "inbound": [c.model_dump(mode="json") for c in inbound],
+            "outbound": [c.model_dump(mode="json") for c in outbound],
+        }
+        if internal is not None:
+            listed["internal"] = [c.model_dump(mode="json") for c in internal]
+        print_json(listed)
         return
     table = listing("dir", "id", "from", "to", "trunk", "status", "with")
     for call in inbound:
@@ -90,7 +94,38 @@ def calls(ctx: typer.Context, as_json: JsonOption = False) -> None:
         )
     for out in outbound:
         table.add_row("out", out.id, out.from_number, out.to_number, out.trunk, out.status, "")
-    console.print(table if inbound or outbound else "no calls in progress")
+    for own in internal or []:
+        caller, *others = own.parties or [""]
+        table.add_row("int", own.callid, caller, ", ".join(others), "", own.state, "")
+    if inbound or outbound or internal:
+        console.print(table)
+    elif internal is None:
+        console.print(
+            "no calls through a trunk in progress (the PBX's API lists inbound and outbound "
+            "calls only: calls between extensions do not show)",
+            soft_wrap=True,
+        )
+    else:
+        console.print("no calls in progress")
+    if internal is not None and internal:
+        console.print(
+            "[dim]int: a call between extensions, which the API does not list; shown from "
+            "the simulator's control plane[/]",
+            soft_wrap=True,
+        )
+
+
+def _internal_calls(ctx: typer.Context) -> list[SimCall] | None:
+    """The simulator's calls through no trunk, or None when the PBX is not a yspbx simulator
+    (a real PBX has no control plane) or its control plane does not answer us."""
+    from yspbx.client import SimulatorError, YspbxError
+
+    try:
+        with open_simulator(ctx) as sim:
+            live = sim.calls()
+    except (SimulatorError, YspbxError):
+        return None
+    return [call for call in live if not call.trunk]
 
 
 def _party(party: CallParty) -> str:

@@ -1,4 +1,8 @@
-"""``yspbx serve``: run the S-Series API in front of the simulated PBX."""
+"""``yspbx serve``: run the S-Series API in front of the simulated PBX.
+
+Everything that can be wrong before the server starts (the config, the TLS files, the store's
+URL, a missing ``server`` extra) is said in one line on stderr, with exit status 2.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from yspbx.config import ConfigError, load_settings
-from yspbx.store import StoreUrlError, check_store_url
+from yspbx._extras import MissingExtra, require
 
 
 def serve_command(
@@ -29,7 +32,15 @@ def serve_command(
     log_level: Annotated[str | None, typer.Option(help="debug, info, warning, error")] = None,
 ) -> None:
     """Run the PBX API server (prints 'yspbx listening on URL' once it accepts connections)."""
+    try:
+        require("server", "yspbx serve")
+    except MissingExtra as exc:
+        typer.echo(f"yspbx: {exc}", err=True)
+        raise typer.Exit(2) from None
+    from yspbx.config import ConfigError, load_settings
     from yspbx.server import serve
+    from yspbx.store import StoreUrlError, check_store_url
+    from yspbx.tls import TlsFileError, check_tls_files
 
     overrides: dict[str, Any] = {}
     for key, value in (
@@ -48,9 +59,19 @@ def serve_command(
     except ConfigError as exc:
         typer.echo(f"yspbx: {exc}", err=True)
         raise typer.Exit(2) from None
-    if (settings.server.tls_cert is None) != (settings.server.tls_key is None):
-        typer.echo("yspbx: --tls-cert and --tls-key go together", err=True)
+    cert_file, key_file = settings.server.tls_cert, settings.server.tls_key
+    if (cert_file is None) != (key_file is None):
+        typer.echo(
+            "yspbx: --tls-cert and --tls-key go together: give the certificate and its key",
+            err=True,
+        )
         raise typer.Exit(2)
+    if cert_file is not None and key_file is not None:
+        try:
+            check_tls_files(cert_file, key_file)
+        except TlsFileError as exc:
+            typer.echo(f"yspbx: {exc}", err=True)
+            raise typer.Exit(2) from None
     try:
         check_store_url(settings.server.store)
     except StoreUrlError as exc:

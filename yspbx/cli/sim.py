@@ -1,7 +1,9 @@
 """``yspbx sim <verb>``: drive a running simulator through its control plane (``/sim/v1``).
 
-The simulator's address is the root ``--pbx`` option (``http://127.0.0.1:8088``, what
-``yspbx serve`` listens on, when not given); ``--sim-token`` when the server sets ``sim.token``.
+The simulator's address is ``--pbx`` (``http://127.0.0.1:8088``, what ``yspbx serve`` listens
+on, when not given), accepted wherever a user puts it: ``yspbx --pbx URL sim calls``, ``yspbx sim
+--pbx URL calls`` and ``yspbx sim calls --pbx URL``. ``--sim-token`` when the server sets
+``sim.token``.
 """
 
 from __future__ import annotations
@@ -23,13 +25,17 @@ from yspbx.cli._common import (
     state_of,
 )
 
-app = typer.Typer(
-    name="sim",
-    help="Drive a yspbx simulator: calls, phones, the clock; see its reports and journal.",
-    no_args_is_help=True,
-)
+app = typer.Typer(name="sim", no_args_is_help=True)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
+PbxOption = Annotated[
+    str | None,
+    typer.Option(
+        "--pbx",
+        help="the simulator's web address (default http://127.0.0.1:8088)",
+        show_default=False,
+    ),
+]
 PartyOption = Annotated[str | None, typer.Option(help="the party (a number) that acts")]
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
@@ -44,14 +50,35 @@ def parse_duration(text: str) -> float:
     return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
 
 
-def _target(ctx: typer.Context) -> str:
-    return f"the simulator at {state_of(ctx).pbx or DEFAULT_SIM_URL}"
+@app.callback()
+def _sim(
+    ctx: typer.Context,
+    pbx: PbxOption = None,
+    sim_token: Annotated[
+        str | None,
+        typer.Option(envvar="YSPBX_SIM_TOKEN", help="bearer token of the control plane"),
+    ] = None,
+) -> None:
+    """Drive a yspbx simulator: calls, phones, the clock; see its reports and journal."""
+    state = state_of(ctx)
+    if pbx is not None:
+        state.pbx = pbx
+    if sim_token is not None:
+        state.sim_token = sim_token
+
+
+def _target(ctx: typer.Context, pbx: str | None = None) -> str:
+    """Who the verb talks to; ``pbx`` is the verb's own ``--pbx``, which wins."""
+    state = state_of(ctx)
+    if pbx is not None:
+        state.pbx = pbx
+    return f"the simulator at {state.pbx or DEFAULT_SIM_URL}"
 
 
 @app.command()
-def state(ctx: typer.Context, as_json: JsonOption = False) -> None:
+def state(ctx: typer.Context, as_json: JsonOption = False, pbx: PbxOption = None) -> None:
     """Clock, extensions, calls, sessions and blocked IPs."""
-    with explained(_target(ctx)), open_simulator(ctx) as sim:
+    with explained(_target(ctx, pbx)), open_simulator(ctx) as sim:
         current = sim.state()
     if as_json:
         print_json(current)
@@ -68,9 +95,9 @@ def state(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
 
 @app.command()
-def reset(ctx: typer.Context) -> None:
+def reset(ctx: typer.Context, pbx: PbxOption = None) -> None:
     """Back to the configuration's PBX: no calls, sessions, lockouts or logs."""
-    with explained(_target(ctx)), open_simulator(ctx) as sim:
+    with explained(_target(ctx, pbx)), open_simulator(ctx) as sim:
         sim.reset()
     console.print("[green]reset[/]")
 
@@ -83,17 +110,18 @@ def call(
     trunk: Annotated[
         str | None, typer.Option(help="an outside call arriving on this trunk")
     ] = None,
+    pbx: PbxOption = None,
 ) -> None:
     """Start a call: an extension dials, or (with --trunk) an outside caller rings in."""
-    with explained(_target(ctx)), open_simulator(ctx) as sim:
+    with explained(_target(ctx, pbx)), open_simulator(ctx) as sim:
         callid = sim.start_call(caller, callee, trunk=trunk)
     console.print(callid)
 
 
 @app.command()
-def calls(ctx: typer.Context, as_json: JsonOption = False) -> None:
+def calls(ctx: typer.Context, as_json: JsonOption = False, pbx: PbxOption = None) -> None:
     """The live calls."""
-    with explained(_target(ctx)), open_simulator(ctx) as sim:
+    with explained(_target(ctx, pbx)), open_simulator(ctx) as sim:
         live = sim.calls()
     if as_json:
         print_json(live)
@@ -105,25 +133,29 @@ def calls(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
 
 @app.command()
-def answer(ctx: typer.Context, callid: str, party: PartyOption = None) -> None:
+def answer(
+    ctx: typer.Context, callid: str, party: PartyOption = None, pbx: PbxOption = None
+) -> None:
     """The ringing party (or --party) picks up."""
-    with explained(_target(ctx)), open_simulator(ctx) as sim:
+    with explained(_target(ctx, pbx)), open_simulator(ctx) as sim:
         sim.answer(callid, party=party)
     console.print("[green]answered[/]")
 
 
 @app.command()
-def hangup(ctx: typer.Context, callid: str, party: PartyOption = None) -> None:
+def hangup(
+    ctx: typer.Context, callid: str, party: PartyOption = None, pbx: PbxOption = None
+) -> None:
     """A party (by default the caller) hangs up."""
-    with explained(_target(ctx)), open_simulator(ctx) as sim:
+    with explained(_target(ctx, pbx)), open_simulator(ctx) as sim:
         sim.hang_up(callid, party=party)
     console.print("[green]hung up[/]")
 
 
 @app.command()
-def dtmf(ctx: typer.Context, callid: str, digits: str) -> None:
+def dtmf(ctx: typer.Context, callid: str, digits: str, pbx: PbxOption = None) -> None:
     """The caller presses DIGITS."""
-    with explained(_target(ctx)), open_simulator(ctx) as sim:
+    with explained(_target(ctx, pbx)), open_simulator(ctx) as sim:
         sim.dtmf(callid, digits)
     console.print("[green]sent[/]")
 
@@ -134,9 +166,10 @@ def transfer(
     callid: str,
     party: Annotated[str, typer.Argument(help="the extension whose phone transfers")],
     to: Annotated[str, typer.Argument(metavar="TO", help="where the other side goes")],
+    pbx: PbxOption = None,
 ) -> None:
     """PARTY blind-transfers the other side of its call to TO from its phone."""
-    with explained(_target(ctx)), open_simulator(ctx) as sim:
+    with explained(_target(ctx, pbx)), open_simulator(ctx) as sim:
         sim.transfer(callid, party, to)
     console.print("[green]transferred[/]")
 
@@ -145,13 +178,14 @@ def transfer(
 def advance(
     ctx: typer.Context,
     duration: Annotated[str, typer.Argument(help="seconds, or 90s, 31m, 2h, 1d")],
+    pbx: PbxOption = None,
 ) -> None:
     """Move the simulator's clock forward; every timer due meanwhile fires."""
     try:
         seconds = parse_duration(duration)
     except ValueError as exc:
         fail(str(exc), 2)
-    with explained(_target(ctx)), open_simulator(ctx) as sim:
+    with explained(_target(ctx, pbx)), open_simulator(ctx) as sim:
         now = sim.advance(seconds)
     console.print(f"clock moved {seconds:g} s, now {now:.0f}")
 
@@ -161,14 +195,17 @@ def reports(
     ctx: typer.Context,
     action: Annotated[str | None, typer.Option(help="only reports with this action")] = None,
     as_json: JsonOption = False,
+    pbx: PbxOption = None,
 ) -> None:
     """The event reports the simulator produced, oldest first."""
-    with explained(_target(ctx)), open_simulator(ctx) as sim:
+    with explained(_target(ctx, pbx)), open_simulator(ctx) as sim:
         found = [r for r in sim.reports() if action is None or r.action == action]
     if as_json:
         print_json(found)
         return
-    table = Table("id", "action", "target", "delivered", "attempts", "body")
+    # Every column but the body keeps its width; the body takes the rest of the terminal and
+    # wraps, never cut: it is what the application received.
+    table = listing("id", "action", "target", "delivered", "attempts", "body")
     for report in found:
         delivered = "yes" if report.delivered else f"no ({report.last_status})"
         table.add_row(
@@ -183,9 +220,9 @@ def reports(
 
 
 @app.command()
-def journal(ctx: typer.Context, as_json: JsonOption = False) -> None:
+def journal(ctx: typer.Context, as_json: JsonOption = False, pbx: PbxOption = None) -> None:
     """Every API request the simulator received, oldest first."""
-    with explained(_target(ctx)), open_simulator(ctx) as sim:
+    with explained(_target(ctx, pbx)), open_simulator(ctx) as sim:
         entries = sim.journal()
     if as_json:
         print_json(entries)
@@ -197,9 +234,9 @@ def journal(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
 
 @app.command()
-def blocked(ctx: typer.Context) -> None:
+def blocked(ctx: typer.Context, pbx: PbxOption = None) -> None:
     """The IPs locked out after failed logins."""
-    with explained(_target(ctx)), open_simulator(ctx) as sim:
+    with explained(_target(ctx, pbx)), open_simulator(ctx) as sim:
         found = sim.blocked_ips()
     for item in found:
         console.print(f"{item.ip} until {item.until:.0f}")
@@ -208,24 +245,24 @@ def blocked(ctx: typer.Context) -> None:
 
 
 @app.command()
-def unblock(ctx: typer.Context, ip: str) -> None:
+def unblock(ctx: typer.Context, ip: str, pbx: PbxOption = None) -> None:
     """Lift a login lockout (as deleting the PBX's API-IP block does)."""
-    with explained(_target(ctx)), open_simulator(ctx) as sim:
+    with explained(_target(ctx, pbx)), open_simulator(ctx) as sim:
         sim.unblock(ip)
     console.print(f"[green]{ip} unblocked[/]")
 
 
 @app.command("register")
-def register_phone(ctx: typer.Context, extension: str) -> None:
+def register_phone(ctx: typer.Context, extension: str, pbx: PbxOption = None) -> None:
     """The extension's phone registers."""
-    with explained(_target(ctx)), open_simulator(ctx) as sim:
+    with explained(_target(ctx, pbx)), open_simulator(ctx) as sim:
         sim.register(extension)
     console.print(f"[green]{extension} registered[/]")
 
 
 @app.command("unregister")
-def unregister_phone(ctx: typer.Context, extension: str) -> None:
+def unregister_phone(ctx: typer.Context, extension: str, pbx: PbxOption = None) -> None:
     """The extension's phone unregisters."""
-    with explained(_target(ctx)), open_simulator(ctx) as sim:
+    with explained(_target(ctx, pbx)), open_simulator(ctx) as sim:
         sim.unregister(extension)
     console.print(f"[green]{extension} unregistered[/]")

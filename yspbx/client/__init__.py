@@ -171,3 +171,18 @@ __all__ = [
     "hash_password",
     "parse_report",
 ]
+
+
+def _give_exceptions_their_public_module() -> None:
+    """Tracebacks and ``repr`` name an exception where users import it from (``yspbx.ApiError``,
+    ``yspbx.client.ConnectError``), not the private module that defines it; httpx does the
+    same. Only exceptions: pydantic resolves a model's annotations through its module."""
+    from yspbx import __all__ as top_level
+
+    for name in __all__:
+        value = globals()[name]
+        if isinstance(value, type) and issubclass(value, Exception):
+            value.__module__ = "yspbx" if name in top_level else __name__
+
+
+_give_exceptions_their_public_module()
