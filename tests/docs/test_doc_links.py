@@ -56,8 +56,11 @@ def links(path: Path) -> list[Link]:
 
 
 def slug(heading: str) -> str:
-    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces as hyphens."""
-    text = re.sub(r"[`*_]|\[([^\]]*)\]\([^)]*\)", r"\1", heading).strip().lower()
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces as hyphens.
+
+    Underscores stay (``queue/add_dynamicagent`` is ``#queueadd_dynamicagent``), as GitHub keeps
+    them; only the code and emphasis marks are dropped."""
+    text = re.sub(r"[`*]|\[([^\]]*)\]\([^)]*\)", r"\1", heading).strip().lower()
     text = re.sub(r"[^\w\- ]", "", text)
     return text.replace(" ", "-")
 
