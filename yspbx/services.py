@@ -26,7 +26,7 @@ from yspbx.config import Settings
 from yspbx.fleet.node import Executor, FleetNode, link_for, node_name
 from yspbx.journal import Journal, LocalJournal, SharedJournal
 from yspbx.pbx.engine import Engine
-from yspbx.pbx.simulated import SimulatedPbx
+from yspbx.pbx.simulated import SimulatedEngine
 from yspbx.reports.fanout import MonitoredCheck
 from yspbx.reports.service import ReportService
 from yspbx.scheduler import Scheduler, Timer
@@ -53,7 +53,7 @@ class Services:
     journal: Journal
     node: str
     engine: Engine
-    simulator: SimulatedPbx
+    simulator: SimulatedEngine
     reports: ReportService
     fleet: FleetNode | None = None
     report_transport: httpx.AsyncBaseTransport | None = None
@@ -260,8 +260,8 @@ def _new_seat(
     sessions: SessionManager,
     node: str,
     report_transport: httpx.AsyncBaseTransport | None,
-) -> tuple[SimulatedPbx, ReportService]:
-    engine = SimulatedPbx(settings, clock, scheduler, store.state)
+) -> tuple[SimulatedEngine, ReportService]:
+    engine = SimulatedEngine(settings, clock, scheduler, store.state)
     reports = ReportService(
         settings.reports,
         clock,
@@ -277,7 +277,7 @@ def _new_seat(
     return engine, reports
 
 
-def _status_monitor(engine: SimulatedPbx) -> MonitoredCheck:
+def _status_monitor(engine: SimulatedEngine) -> MonitoredCheck:
     """The PBX's "status monitor" switch per extension, as the report fan-out asks for it."""
 
     def monitored(number: str) -> bool:

@@ -14,7 +14,7 @@ from yspbx.scheduler import Scheduler
 from yspbx.store.base import StateStore
 
 
-class SimulatedPbx:
+class SimulatedEngine:
     def __init__(
         self, settings: Settings, clock: Clock, scheduler: Scheduler, state: StateStore
     ) -> None:
