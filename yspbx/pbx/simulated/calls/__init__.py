@@ -17,9 +17,9 @@ The parts, each in its own module:
 * :mod:`.queries`: how live calls are listed;
 * :mod:`.cdr`, :mod:`.recordings`, :mod:`.downloads`, :mod:`.records`: records, recordings
   and their one-time downloads;
-* :mod:`.ids`, :mod:`.outbox`, :mod:`.status`: ids, ordered reporting, extension status.
+* :mod:`.ids`, :mod:`.effects`, :mod:`.status`: ids, ordered reporting, extension status.
 
-Every public operation changes the calls synchronously, then flushes the outbox, so it returns
+Every public operation changes the calls synchronously, then flushes the effect queue, so it returns
 after the reports it caused have been handed to the event bus.
 """
 
@@ -38,11 +38,11 @@ from yspbx.pbx.simulated.calls.control import CallControl
 from yspbx.pbx.simulated.calls.destinations import Destinations
 from yspbx.pbx.simulated.calls.dialing import Dialer
 from yspbx.pbx.simulated.calls.downloads import Tickets
+from yspbx.pbx.simulated.calls.effects import EffectQueue
 from yspbx.pbx.simulated.calls.hotel import Hotel
 from yspbx.pbx.simulated.calls.ids import IdSource
 from yspbx.pbx.simulated.calls.inbound_control import InboundControl
 from yspbx.pbx.simulated.calls.model import LegKind
-from yspbx.pbx.simulated.calls.outbox import Outbox
 from yspbx.pbx.simulated.calls.phones import Phones
 from yspbx.pbx.simulated.calls.prompt_calls import PromptCalls
 from yspbx.pbx.simulated.calls.queries import describe, inbound_calls, outbound_calls
@@ -85,7 +85,7 @@ class SimulatedCalls:
             config,
             clock,
             scheduler,
-            Outbox(bus),
+            EffectQueue(bus),
             self._ids,
             self._cdrs,
             self._recordings,

@@ -71,7 +71,7 @@ class Hotel:
                 if self._book.alarms.pop(alarm.wakeupid, None) is not None:
                     await self._book.save()
 
-        self._switch.outbox.then(forget)
+        self._switch.effects.then(forget)
 
     # -- the API -------------------------------------------------------------------------
 

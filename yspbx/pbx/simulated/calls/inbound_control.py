@@ -55,7 +55,7 @@ class InboundControl:
         call.offer = "answer"
         call.next_target = target
         self._remember(call)
-        self._switch.outbox.emit(InboundCallOffered(call.callid, self._party(call)))
+        self._switch.effects.emit(InboundCallOffered(call.callid, self._party(call)))
         self._window(call, lambda: self._accept(call))
 
     def accept(self, inboundid: str) -> None:
@@ -92,7 +92,7 @@ class InboundControl:
         call.offer = "destination"
         call.next_target = target
         self._remember(call)
-        self._switch.outbox.emit(InboundCallArrived(call.callid, self._party(call)))
+        self._switch.effects.emit(InboundCallArrived(call.callid, self._party(call)))
         self._window(call, lambda: self._use_route(call))
 
     def _use_route(self, call: Call) -> None:

@@ -84,7 +84,7 @@ class IvrSession(Feature):
             self._leave(call, "hangup")
             return
         caller = call.caller
-        self._ivrs.switch.outbox.emit(
+        self._ivrs.switch.effects.emit(
             PromptFinished(
                 call.callid,
                 ivr.prompt,

@@ -139,7 +139,7 @@ class Phones:
             if call.ended or not caller.live:
                 break
             call.digits += key
-            self._switch.outbox.emit(
+            self._switch.effects.emit(
                 KeyPressed(call.callid, (caller.party(),), key, len(call.digits) - 1, call.digits)
             )
             if call.feature is not None:

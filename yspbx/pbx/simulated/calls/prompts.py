@@ -89,7 +89,7 @@ class Playback(Feature):
     def _played(self, call: Call) -> None:
         if self._target.report:
             party = prompt_party(call.caller)
-            self._switch.outbox.emit(PromptFinished(call.callid, self._target.number, party))
+            self._switch.effects.emit(PromptFinished(call.callid, self._target.number, party))
         self._switch.finish(call, call.caller)
 
     def describe(self) -> dict[str, str]:

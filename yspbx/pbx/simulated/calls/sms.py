@@ -126,7 +126,7 @@ class SmsGateway:
         sms.state = status
         if sms.timer is not None:
             sms.timer.cancel()
-        self._switch.outbox.emit(SmsResult(sms.smsid, status))
+        self._switch.effects.emit(SmsResult(sms.smsid, status))
 
     def clear(self) -> None:
         for sms in self._sent:

@@ -57,7 +57,7 @@ class Transfers:
         if transferor.state not in (LegState.TALKING, LegState.HELD):
             raise NotPossible(f"{transferor.number} is {transferor.state}, not talking")
         target = self._router.dialled_by(transferor.number, number)
-        self._switch.outbox.emit(
+        self._switch.effects.emit(
             CallTransferred(call.callid, (transferor.party(), staying[0].party()))
         )
         self._redirect(call, staying[0], target, number, by_api=False)
