@@ -8,7 +8,7 @@ The parts, each in its own module:
 * :mod:`.destinations`: reaching extensions, numbers outside, and the features that hold calls:
   :mod:`.ivr`, :mod:`.queue` (with :mod:`.queue_strategy`, :mod:`.survey`), :mod:`.ringgroup`,
   :mod:`.prompts`;
-* :mod:`.routing` (with :mod:`.patterns`, :mod:`.targets`): what a number reaches;
+* :mod:`.routing` (with :mod:`.patterns`, :mod:`.call_targets`): what a number reaches;
 * :mod:`.dialing`, :mod:`.control`, :mod:`.transfers`, :mod:`.prompt_calls`: the API's call
   operations; :mod:`.inbound_control`: ``Invite``/``Incoming`` and accept/refuse;
 * :mod:`.sms`: GSM messages; :mod:`.hotel` (with :mod:`.alarms`, :mod:`.alarm_rules`,

@@ -26,9 +26,9 @@ from collections.abc import Callable
 
 from yspbx.errors import Errno, PbxError
 from yspbx.pbx.events import InboundCallArrived, InboundCallOffered, InboundParty
+from yspbx.pbx.simulated.calls.call_targets import Target
 from yspbx.pbx.simulated.calls.destinations import Destinations
 from yspbx.pbx.simulated.calls.model import Call, LegKind
-from yspbx.pbx.simulated.calls.targets import Target
 
 # How many calls the application was asked about are remembered, to answer a late accept
 # with 10016.

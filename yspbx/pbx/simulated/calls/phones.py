@@ -13,13 +13,13 @@ import re
 
 from yspbx.pbx.events import KeyPressed
 from yspbx.pbx.models import CdrType
+from yspbx.pbx.simulated.calls.call_targets import ExternalTarget, Target, Unreachable
 from yspbx.pbx.simulated.calls.destinations import Destinations
 from yspbx.pbx.simulated.calls.errors import Invalid, NotFound, NotPossible
 from yspbx.pbx.simulated.calls.inbound_control import InboundControl
 from yspbx.pbx.simulated.calls.model import Call, Leg, LegKind, LegState, Role
 from yspbx.pbx.simulated.calls.routing import Router
 from yspbx.pbx.simulated.calls.switch import Switch
-from yspbx.pbx.simulated.calls.targets import ExternalTarget, Target, Unreachable
 
 NUMBER = re.compile(r"[0-9*#+]{1,32}")
 KEYS = re.compile(r"[0-9*#]{1,64}")

@@ -14,9 +14,9 @@ from collections.abc import Callable
 
 from yspbx.errors import Errno, PbxError
 from yspbx.pbx.events import ExtParty, InboundParty, PromptFinished, PromptTrunkParty
+from yspbx.pbx.simulated.calls.call_targets import PromptTarget
 from yspbx.pbx.simulated.calls.model import Call, Feature, Leg, LegKind
 from yspbx.pbx.simulated.calls.switch import Switch
-from yspbx.pbx.simulated.calls.targets import PromptTarget
 from yspbx.scheduler import Timer
 
 # The system prompts an IVR may use besides the custom ones.

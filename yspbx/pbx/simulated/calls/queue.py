@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING
 
 from yspbx.pbx.config_ops import AgentState
 from yspbx.pbx.models import Queue
+from yspbx.pbx.simulated.calls.call_targets import NOT_FOUND, Unreachable
 from yspbx.pbx.simulated.calls.model import Call, Destination, Feature, Leg, LegKind, Role
 from yspbx.pbx.simulated.calls.queue_strategy import AgentRecord, Strategy
 from yspbx.pbx.simulated.calls.survey import Survey
-from yspbx.pbx.simulated.calls.targets import NOT_FOUND, Unreachable
 
 if TYPE_CHECKING:
     from yspbx.pbx.simulated.calls.destinations import Destinations

@@ -27,6 +27,12 @@ from yspbx.pbx.events import (
     Party,
 )
 from yspbx.pbx.models import CdrStatus, CdrType
+from yspbx.pbx.simulated.calls.call_targets import (
+    ABANDONED,
+    DECLINED,
+    RING_TIMEOUT,
+    Unreachable,
+)
 from yspbx.pbx.simulated.calls.cdr import CdrBook, build_cdr
 from yspbx.pbx.simulated.calls.effects import EffectQueue
 from yspbx.pbx.simulated.calls.ids import IdSource
@@ -40,12 +46,6 @@ from yspbx.pbx.simulated.calls.model import (
 )
 from yspbx.pbx.simulated.calls.recordings import Recordings, recording_name
 from yspbx.pbx.simulated.calls.status import StatusReporter, list_status
-from yspbx.pbx.simulated.calls.targets import (
-    ABANDONED,
-    DECLINED,
-    RING_TIMEOUT,
-    Unreachable,
-)
 from yspbx.pbx.simulated.config import SimulatedConfig
 from yspbx.scheduler import Scheduler, Timer
 
