@@ -26,7 +26,6 @@ from starlette.routing import Mount, Route
 from yspbx.api import all_endpoints
 from yspbx.api.envelope import ApiApp
 from yspbx.api.openapi import build_openapi
-from yspbx.config import Settings
 from yspbx.fleet.commands import (
     API,
     SIM,
@@ -39,6 +38,7 @@ from yspbx.fleet.commands import (
 from yspbx.fleet.links import EngineUnavailable
 from yspbx.fleet.messages import Message
 from yspbx.services import Services, ServicesHolder
+from yspbx.settings import Settings
 from yspbx.sim.errors import SimError, error_response, sim_error_handler
 from yspbx.sim.forward import EngineForward
 from yspbx.sim.guard import SimGuard

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 import httpx
 
 from yspbx.clock import Clock
-from yspbx.config import Settings
 from yspbx.fleet.node import Executor, FleetNode, link_for, node_name
 from yspbx.journal import Journal, LocalJournal, SharedJournal
 from yspbx.pbx.engine import Engine
@@ -33,6 +32,7 @@ from yspbx.scheduler import Scheduler, Timer
 from yspbx.sessions.lockout import LockoutPolicy
 from yspbx.sessions.manager import Credentials, SessionManager
 from yspbx.sessions.models import Session
+from yspbx.settings import Settings
 from yspbx.store import Store, StoreUnavailable, open_store
 
 log = logging.getLogger(__name__)

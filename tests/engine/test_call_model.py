@@ -7,7 +7,6 @@ import wave
 
 import pytest
 
-from yspbx.config import load_settings
 from yspbx.errors import Errno, PbxError
 from yspbx.pbx.simulated.calls.call_targets import (
     NO_PERMISSION,
@@ -30,6 +29,7 @@ from yspbx.pbx.simulated.calls.recordings import MAX_SECONDS, tone_wav
 from yspbx.pbx.simulated.calls.routing import Router
 from yspbx.pbx.simulated.config import SimulatedConfig
 from yspbx.pbx.simulated.events import EventBus
+from yspbx.settings import load_settings
 from yspbx.store.memory import MemoryStore
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from yspbx.config import ConfigError, load_settings
+from yspbx.settings import ConfigError, load_settings
 from yspbx.store import StoreUrlError, check_store_url
 
 

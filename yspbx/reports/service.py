@@ -14,7 +14,6 @@ from typing import Any
 import httpx
 
 from yspbx.clock import Clock
-from yspbx.config import ReportSettings
 from yspbx.pbx.events import DomainEvent, SystemStarted
 from yspbx.reports.delivery import Deliverer
 from yspbx.reports.fanout import MonitoredCheck, ReportFanout
@@ -23,6 +22,7 @@ from yspbx.reports.sender import ReportSender
 from yspbx.scheduler import Scheduler, Timer
 from yspbx.sessions.manager import SessionManager
 from yspbx.sessions.models import Session
+from yspbx.settings import ReportSettings
 from yspbx.store.base import Store
 
 # How often (server-clock seconds) the outbox is swept for ended sessions and orphaned queues.

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from yspbx.clock import Clock
-from yspbx.config import Settings
 from yspbx.errors import Errno, PbxError
 from yspbx.pbx.config_ops import (
     AgentState,
@@ -48,6 +47,7 @@ from yspbx.pbx.simulated.rules.queues import check_queue
 from yspbx.pbx.simulated.rules.routes import check_inroute, check_outroute
 from yspbx.pbx.simulated.rules.trunks import check_sip_trunk
 from yspbx.pbx.simulated.tables import ConfigTables
+from yspbx.settings import Settings
 from yspbx.store.base import StateStore
 
 T = TypeVar("T")

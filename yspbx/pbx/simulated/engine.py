@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from yspbx.clock import Clock
-from yspbx.config import Settings
 from yspbx.pbx.engine import DeviceInfo, EventListener
 from yspbx.pbx.events import DomainEvent
 from yspbx.pbx.simulated.calls import SimulatedCalls
@@ -11,6 +10,7 @@ from yspbx.pbx.simulated.config import SimulatedConfig
 from yspbx.pbx.simulated.events import EventBus
 from yspbx.pbx.timefmt import format_duration, format_time, parse_zone
 from yspbx.scheduler import Scheduler
+from yspbx.settings import Settings
 from yspbx.store.base import StateStore
 
 

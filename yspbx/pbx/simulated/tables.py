@@ -16,7 +16,6 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import fields, replace
 from typing import Any, TypeVar
 
-from yspbx.config import Settings
 from yspbx.errors import Errno, PbxError
 from yspbx.pbx.config_ops import Changes, Selection
 from yspbx.pbx.models import (
@@ -33,6 +32,7 @@ from yspbx.pbx.models import (
 from yspbx.pbx.simulated import kinds, persistence
 from yspbx.pbx.simulated.kinds import Kind
 from yspbx.pbx.simulated.queue_agents import QueueAgents
+from yspbx.settings import Settings
 from yspbx.store.base import StateStore
 
 log = logging.getLogger(__name__)

@@ -30,7 +30,6 @@ from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
 from yspbx.clock import Clock
-from yspbx.config import Settings
 from yspbx.pbx.call_ops import AlarmFields, InboundCall, MonitorMode, OutboundCall, WakeupAlarm
 from yspbx.pbx.models import Cdr
 from yspbx.pbx.simulated.calls.cdr import CdrBook
@@ -57,6 +56,7 @@ from yspbx.pbx.simulated.config import SimulatedConfig
 from yspbx.pbx.simulated.events import EventBus
 from yspbx.pbx.timefmt import parse_zone
 from yspbx.scheduler import Scheduler
+from yspbx.settings import Settings
 from yspbx.store.base import StateStore
 
 T = TypeVar("T")

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from datetime import timezone
 
 from yspbx.clock import Clock
-from yspbx.config import Settings
 from yspbx.pbx.events import (
     CallAlerting,
     CallAnswer,
@@ -48,6 +47,7 @@ from yspbx.pbx.simulated.calls.recordings import Recordings, recording_name
 from yspbx.pbx.simulated.calls.status import StatusReporter, list_status
 from yspbx.pbx.simulated.config import SimulatedConfig
 from yspbx.scheduler import Scheduler, Timer
+from yspbx.settings import Settings
 
 # Called when the last ringing party of a call stopped ringing without answering.
 RingingStopped = Callable[[Call, Leg, Unreachable], None]
