@@ -37,6 +37,7 @@ from yspbx.pbx.models import (
     Queue,
     Trunk,
 )
+from yspbx.pbx.settings import PbxSettings
 from yspbx.pbx.simulated import kinds, references
 from yspbx.pbx.simulated.events import EventBus
 from yspbx.pbx.simulated.queue_agents import QueueMember
@@ -47,7 +48,6 @@ from yspbx.pbx.simulated.rules.queues import check_queue
 from yspbx.pbx.simulated.rules.routes import check_inroute, check_outroute
 from yspbx.pbx.simulated.rules.trunks import check_sip_trunk
 from yspbx.pbx.simulated.tables import ConfigTables
-from yspbx.settings import Settings
 from yspbx.store.base import StateStore
 
 T = TypeVar("T")
@@ -106,7 +106,7 @@ class CallHooks:
 
 class SimulatedConfig(ConfigTables):
     def __init__(
-        self, settings: Settings, state: StateStore, bus: EventBus, clock: Clock | None = None
+        self, settings: PbxSettings, state: StateStore, bus: EventBus, clock: Clock | None = None
     ) -> None:
         self._bus = bus
         self._clock = clock or Clock()

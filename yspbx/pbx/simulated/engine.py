@@ -5,18 +5,18 @@ from __future__ import annotations
 from yspbx.clock import Clock
 from yspbx.pbx.engine import DeviceInfo, EventListener
 from yspbx.pbx.events import DomainEvent
+from yspbx.pbx.settings import PbxSettings
 from yspbx.pbx.simulated.calls import SimulatedCalls
 from yspbx.pbx.simulated.config import SimulatedConfig
 from yspbx.pbx.simulated.events import EventBus
 from yspbx.pbx.timefmt import format_duration, format_time, parse_zone
 from yspbx.scheduler import Scheduler
-from yspbx.settings import Settings
 from yspbx.store.base import StateStore
 
 
 class SimulatedEngine:
     def __init__(
-        self, settings: Settings, clock: Clock, scheduler: Scheduler, state: StateStore
+        self, settings: PbxSettings, clock: Clock, scheduler: Scheduler, state: StateStore
     ) -> None:
         self._settings = settings
         self._clock = clock

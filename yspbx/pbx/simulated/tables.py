@@ -29,10 +29,10 @@ from yspbx.pbx.models import (
     RingGroup,
     Trunk,
 )
+from yspbx.pbx.settings import PbxSettings
 from yspbx.pbx.simulated import kinds, persistence
 from yspbx.pbx.simulated.kinds import Kind
 from yspbx.pbx.simulated.queue_agents import QueueAgents
-from yspbx.settings import Settings
 from yspbx.store.base import StateStore
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ def no_rename(tables: ConfigTables, old: str, new: str) -> None:
 
 
 class ConfigTables:
-    def __init__(self, settings: Settings, state: StateStore) -> None:
+    def __init__(self, settings: PbxSettings, state: StateStore) -> None:
         self._settings = settings
         self._state = state
         self._lock = asyncio.Lock()

@@ -32,6 +32,7 @@ from typing import Any, Literal, TypeVar
 from yspbx.clock import Clock
 from yspbx.pbx.call_ops import AlarmFields, InboundCall, MonitorMode, OutboundCall, WakeupAlarm
 from yspbx.pbx.models import Cdr
+from yspbx.pbx.settings import PbxSettings
 from yspbx.pbx.simulated.calls.cdr import CdrBook
 from yspbx.pbx.simulated.calls.control import CallControl
 from yspbx.pbx.simulated.calls.destinations import Destinations
@@ -56,7 +57,6 @@ from yspbx.pbx.simulated.config import SimulatedConfig
 from yspbx.pbx.simulated.events import EventBus
 from yspbx.pbx.timefmt import parse_zone
 from yspbx.scheduler import Scheduler
-from yspbx.settings import Settings
 from yspbx.store.base import StateStore
 
 T = TypeVar("T")
@@ -67,7 +67,7 @@ __all__ = ["SimulatedCalls"]
 class SimulatedCalls:
     def __init__(
         self,
-        settings: Settings,
+        settings: PbxSettings,
         config: SimulatedConfig,
         clock: Clock,
         scheduler: Scheduler,

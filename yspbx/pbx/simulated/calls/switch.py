@@ -26,6 +26,7 @@ from yspbx.pbx.events import (
     Party,
 )
 from yspbx.pbx.models import CdrStatus, CdrType
+from yspbx.pbx.settings import PbxSettings
 from yspbx.pbx.simulated.calls.call_targets import (
     ABANDONED,
     DECLINED,
@@ -47,7 +48,6 @@ from yspbx.pbx.simulated.calls.recordings import Recordings, recording_name
 from yspbx.pbx.simulated.calls.status import StatusReporter, list_status
 from yspbx.pbx.simulated.config import SimulatedConfig
 from yspbx.scheduler import Scheduler, Timer
-from yspbx.settings import Settings
 
 # Called when the last ringing party of a call stopped ringing without answering.
 RingingStopped = Callable[[Call, Leg, Unreachable], None]
@@ -60,7 +60,7 @@ CallClosed = Callable[[Call, CdrStatus | None], None]
 class Switch:
     def __init__(
         self,
-        settings: Settings,
+        settings: PbxSettings,
         config: SimulatedConfig,
         clock: Clock,
         scheduler: Scheduler,
