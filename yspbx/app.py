@@ -25,16 +25,9 @@ from starlette.routing import Mount, Route
 
 from yspbx.api import all_endpoints
 from yspbx.api.envelope import ApiApp
+from yspbx.api.handover import API, api_answer, read_api_message
 from yspbx.api.openapi import build_openapi
-from yspbx.fleet.commands import (
-    API,
-    SIM,
-    api_answer,
-    read_api_message,
-    run_asgi,
-    sim_scope,
-    unavailable,
-)
+from yspbx.fleet.commands import SIM, run_asgi, sim_scope, unavailable
 from yspbx.fleet.links import EngineUnavailable
 from yspbx.fleet.messages import Message
 from yspbx.services import Services, ServicesHolder

@@ -36,6 +36,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from yspbx.api.cache import AnswerCache
+from yspbx.api.handover import ApiCall, api_message, read_api_answer
 from yspbx.api.registry import (
     ApiRequest,
     Encoded,
@@ -47,7 +48,6 @@ from yspbx.api.registry import (
 )
 from yspbx.asgi_body import BodyTooLarge, ClientGone, header, read_body
 from yspbx.errors import Errno, PbxError
-from yspbx.fleet.commands import ApiCall, api_message, read_api_answer
 from yspbx.fleet.links import EngineUnavailable
 from yspbx.services import Services, ServicesHolder
 from yspbx.store.base import JournalEntry, StoreUnavailable
