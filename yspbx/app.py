@@ -1,9 +1,11 @@
 """The ASGI application: the S-Series API under ``/api/``, everything else on Starlette.
 
 ``/api/...`` requests go straight to the envelope (the hot path, no framework in between);
-``/sim/v1`` (control plane), ``/openapi.json`` and ``/health`` are ordinary Starlette routes.
-The lifespan builds the :class:`~yspbx.services.Services` and tears them down. In a fleet, the
-app also answers what other processes hand over to the engine's process (:meth:`execute`).
+``/sim/v1`` (control plane), ``/openapi.json`` and ``/health`` are ordinary Starlette routes,
+``/sim/v1`` only where the engine's seats carry the simulator's controls. The lifespan builds
+the :class:`~yspbx.services.Services` (which build the engine seat) and tears them down. In a
+fleet, the app also answers what other processes hand over to the engine's process
+(:meth:`execute`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 
 from yspbx.api import all_endpoints
 from yspbx.api.envelope import ApiApp
@@ -30,6 +32,7 @@ from yspbx.api.openapi import build_openapi
 from yspbx.fleet.commands import SIM, run_asgi, sim_scope, unavailable
 from yspbx.fleet.links import EngineUnavailable
 from yspbx.fleet.messages import Message
+from yspbx.seat import factory_for
 from yspbx.services import Services, ServicesHolder
 from yspbx.settings import Settings
 from yspbx.sim.errors import SimError, error_response, sim_error_handler
@@ -63,6 +66,7 @@ class YspbxApp:
         self.settings = settings
         self.holder = ServicesHolder()
         self._store = store
+        self.seats = factory_for(settings)
         endpoints = all_endpoints()
         self.api = ApiApp(self.holder, endpoints)
         openapi = build_openapi(endpoints, package_version())
@@ -83,10 +87,12 @@ class YspbxApp:
                 )
             return JSONResponse({"status": "ok", **about})
 
-        self.web = Starlette(
-            routes=[
-                Route("/openapi.json", openapi_json, methods=["GET"]),
-                Route("/health", health, methods=["GET"]),
+        routes: list[BaseRoute] = [
+            Route("/openapi.json", openapi_json, methods=["GET"]),
+            Route("/health", health, methods=["GET"]),
+        ]
+        if self.seats.simulated:
+            routes.append(
                 Mount(
                     "/sim/v1",
                     routes=build_routes(self.holder),
@@ -94,8 +100,10 @@ class YspbxApp:
                         Middleware(SimGuard, holder=self.holder),
                         Middleware(EngineForward, holder=self.holder),
                     ],
-                ),
-            ],
+                )
+            )
+        self.web = Starlette(
+            routes=routes,
             lifespan=self._lifespan,
             exception_handlers={
                 SimError: sim_error_handler,
@@ -107,7 +115,7 @@ class YspbxApp:
 
     @asynccontextmanager
     async def _lifespan(self, app: Starlette) -> AsyncIterator[None]:
-        services = Services.build(self.settings, self._store)
+        services = Services.build(self.settings, self._store, seats=self.seats)
         self.holder.services = services
         try:
             await services.start(self.execute)

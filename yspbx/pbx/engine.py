@@ -55,4 +55,9 @@ class Engine(Protocol):
     @property
     def serial_number(self) -> str: ...
 
+    def status_monitored(self, number: str) -> bool:
+        """Whether extension ``number``'s status changes are reported (its "status monitor"
+        switch); True for a number that is no extension. The report fan-out asks it for every
+        event, in the engine's process, so it answers at once."""
+
     async def device_info(self) -> DeviceInfo: ...
