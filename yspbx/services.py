@@ -285,9 +285,6 @@ class _NoEngine:
     async def stop(self) -> None:
         raise self._absent()
 
-    async def reset(self) -> None:
-        raise self._absent()
-
     async def device_info(self) -> DeviceInfo:
         raise self._absent()
 

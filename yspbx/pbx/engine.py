@@ -49,9 +49,6 @@ class Engine(Protocol):
 
     async def stop(self) -> None: ...
 
-    async def reset(self) -> None:
-        """Return to the loaded configuration: no calls, no changes made through the API."""
-
     @property
     def serial_number(self) -> str: ...
 

@@ -116,10 +116,6 @@ class SimulatedConfig(ConfigTables):
         self._epoch = id(self) ^ secrets.randbits(48)
         super().__init__(settings, state)
 
-    def load_defaults(self) -> None:
-        super().load_defaults()
-        self._last_apply = None
-
     async def _emit(self, events: Iterable[DomainEvent]) -> None:
         for event in events:
             await self._bus.emit(event)

@@ -46,10 +46,6 @@ class SimulatedEngine:
     async def stop(self) -> None:
         return None
 
-    async def reset(self) -> None:
-        await self.calls.reset()
-        await self.config.reset()
-
     @property
     def booted_at(self) -> float:
         return self._booted_at

@@ -2,7 +2,7 @@
 with the API's changes laid over them and written to the state store after each change.
 
 :class:`ConfigTables` is the mechanics every kind of object shares: loading in the PBX's order,
-id assignment, validated in-place changes, persistence, reset. What the PBX does with its
+id assignment, validated in-place changes, persistence. What the PBX does with its
 objects (the configuration operations, registration, queue agents) is
 :class:`~yspbx.pbx.simulated.config.SimulatedConfig`, built on it.
 """
@@ -78,7 +78,7 @@ class ConfigTables:
         self.prompts: list[str] = []
         self.load_defaults()
 
-    # Loading, persistence, reset.
+    # Loading and persistence.
 
     def load_defaults(self) -> None:
         """Take the configuration file's objects (a fresh copy: API changes never leak back)."""
@@ -109,13 +109,6 @@ class ConfigTables:
         self._seen = raw
         if raw is not None:
             self._restore(persistence.decode(raw))
-
-    async def reset(self) -> None:
-        """Back to the configuration file: every change made through the API is forgotten."""
-        async with self._lock:
-            await self._state.delete(persistence.CONFIG_KEY)
-            self._seen = None
-            self.load_defaults()
 
     def _reload(self, raw: bytes | None) -> None:
         """The file's objects with the stored changes ``raw``, keeping the phones' registration

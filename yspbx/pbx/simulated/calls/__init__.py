@@ -124,19 +124,6 @@ class SimulatedCalls:
         await self._ids.load()
         await self._hotel.start()
 
-    async def reset(self) -> None:
-        """No calls, records, recordings, download randoms, messages or alarms; call ids keep
-        counting, alarm ids start over."""
-        self._switch.clear()
-        self._destinations.queues.clear()
-        self._inbound.clear()
-        self._sms.clear()
-        await self._cdrs.clear()
-        await self._recordings.clear()
-        await self._tickets.clear()
-        await self._voicemail.clear()
-        await self._hotel.reset()
-
     # -- CallOps: queries ------------------------------------------------------------------
 
     def extension_status(self, number: str) -> str | None:

@@ -47,6 +47,3 @@ class EffectQueue:
                         log.exception("call engine write failed")
                 else:
                     await self._bus.emit(item)
-
-    def clear(self) -> None:
-        self._items.clear()

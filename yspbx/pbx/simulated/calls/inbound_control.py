@@ -42,9 +42,6 @@ class InboundControl:
         self._config = destinations.config
         self._asked: OrderedDict[str, None] = OrderedDict()
 
-    def clear(self) -> None:
-        self._asked.clear()
-
     def arrive(self, call: Call, target: Target) -> None:
         """A call came in on a trunk and its route found ``target``: ask first if the trunk
         says so."""

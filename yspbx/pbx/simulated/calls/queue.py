@@ -48,10 +48,6 @@ class Queues:
         self.config.hooks.queue_waiting = self.waiting
         self.config.hooks.agent_state = self.agent_state
 
-    def clear(self) -> None:
-        self._records.clear()
-        self.strategy.clear()
-
     def enter(self, call: Call, number: str) -> None:
         queue = self.config.queues.get(number)
         if queue is None:

@@ -127,9 +127,3 @@ class SmsGateway:
         if sms.timer is not None:
             sms.timer.cancel()
         self._switch.effects.emit(SmsResult(sms.smsid, status))
-
-    def clear(self) -> None:
-        for sms in self._sent:
-            if sms.timer is not None:
-                sms.timer.cancel()
-        self._sent.clear()

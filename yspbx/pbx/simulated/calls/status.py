@@ -53,6 +53,3 @@ class StatusReporter:
         extension = self._config.extensions.get(number)
         if extension is not None and extension.status_monitor:
             self._effects.emit(ExtensionStatusChanged(number, status))
-
-    def clear(self) -> None:
-        self._reported.clear()

@@ -393,18 +393,6 @@ class Switch:
         self.effects.then(self.ids.save)
         await self.effects.flush()
 
-    def clear(self) -> None:
-        """Forget every call without reports (the simulator's reset)."""
-        for call in self.calls.values():
-            call.cancel_timers()
-        self.revision += 1
-        self.calls.clear()
-        self._extension_legs.clear()
-        self._trunk_legs.clear()
-        self._cdrs_written.clear()
-        self.status.clear()
-        self.effects.clear()
-
 
 def _in_voicemail(call: Call) -> bool:
     return call.destination is not None and call.destination.kind == "voicemail"

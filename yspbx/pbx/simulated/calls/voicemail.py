@@ -54,7 +54,3 @@ class Voicemail:
         for key, _ in found:
             await self._state.delete(key)
         return len(found)
-
-    async def clear(self) -> None:
-        for key, _ in await self._state.scan(PREFIX):
-            await self._state.delete(key)
