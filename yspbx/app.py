@@ -32,7 +32,7 @@ from yspbx.api.openapi import build_openapi
 from yspbx.fleet.commands import SIM, run_asgi, sim_scope, unavailable
 from yspbx.fleet.links import EngineUnavailable
 from yspbx.fleet.messages import Message
-from yspbx.seat import factory_for
+from yspbx.seat import SeatFactory, factory_for
 from yspbx.services import Services, ServicesHolder
 from yspbx.settings import Settings
 from yspbx.sim.errors import SimError, error_response, sim_error_handler
@@ -62,11 +62,14 @@ async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
 
 
 class YspbxApp:
-    def __init__(self, settings: Settings, store: Store | None = None) -> None:
+    def __init__(
+        self, settings: Settings, store: Store | None = None, seats: SeatFactory | None = None
+    ) -> None:
+        """``seats``: the engine's seat factory, when not the one the settings ask for."""
         self.settings = settings
         self.holder = ServicesHolder()
         self._store = store
-        self.seats = factory_for(settings)
+        self.seats = seats or factory_for(settings)
         endpoints = all_endpoints()
         self.api = ApiApp(self.holder, endpoints)
         openapi = build_openapi(endpoints, package_version())
