@@ -16,13 +16,15 @@ answers logins and token checks itself, from the shared store.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 
 from yspbx.clock import Clock
+from yspbx.fleet.links import EngineUnavailable
 from yspbx.fleet.node import Executor, FleetNode, link_for, node_name
 from yspbx.journal import Journal, LocalJournal, SharedJournal
 from yspbx.pbx.call_ops import CallOps
@@ -56,6 +58,8 @@ class Services:
     report_sender: ReportSender
     fleet: FleetNode | None = None
     _seat: Seat | None = None
+    # One seat change at a time: a reset never races a lease take-over or loss.
+    _seat_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @classmethod
     def build(
@@ -128,7 +132,7 @@ class Services:
     def seat(self) -> Seat:
         """The seat this process runs (only while it runs the engine)."""
         if self._seat is None:
-            raise RuntimeError("this process does not run the engine")
+            raise EngineUnavailable("this process does not run the engine")
         return self._seat
 
     @property
@@ -182,11 +186,16 @@ class Services:
     async def reset(self) -> None:
         """Back to the loaded configuration: a new seat, and nothing the PBX stored (no calls,
         sessions, lockouts, reports, records or logs). The clock and the call ids go on."""
-        old = self.seat
-        await old.stop()
-        await forget_stored(self.store, {CLOCK_OFFSET_KEY, *self.seats.kept_on_reset})
-        await self.journal.clear()
-        await self._open_seat(booted_at=old.booted_at, announce=False)
+        async with self._seat_lock:
+            old = self.seat
+            await old.stop()
+            try:
+                await forget_stored(self.store, {CLOCK_OFFSET_KEY, *self.seats.kept_on_reset})
+                await self.journal.clear()
+            finally:
+                # Even when the store failed half-way, the engine runs again (as after a
+                # restart on what the store kept).
+                await self._open_seat(booted_at=old.booted_at, announce=False)
 
     async def _adopt_stored_clock(self) -> float | None:
         """Take the stored clock offset if it is ahead; the stored offset (None: none)."""
@@ -249,13 +258,15 @@ class Services:
             await self.store.state.put(CLOCK_OFFSET_KEY, repr(self.clock.offset).encode())
         if previous == self.node:
             previous = None
-        await self._open_seat(taking_over_from=previous)
+        async with self._seat_lock:
+            await self._open_seat(taking_over_from=previous)
 
     async def _leave_seat(self, reason: str) -> None:
         """Stop the engine and everything that runs with it (live calls are lost)."""
-        seat, self._seat = self._seat, None
-        if seat is not None:
-            await seat.stop()
+        async with self._seat_lock:
+            seat, self._seat = self._seat, None
+            if seat is not None:
+                await seat.stop()
 
 
 class _NoEngine:
