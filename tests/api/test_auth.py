@@ -1,4 +1,4 @@
-"""login, heartbeat and logout, from the examples of auth.md."""
+"""login, heartbeat and logout, from the examples of docs/pbx-api/sessions.md."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ TOKEN = re.compile(r"[0-9a-f]{32}")
 
 
 def test_login_example_returns_a_32_hex_token(api: Api) -> None:
-    # auth.md's request, with this server's user and password hash.
+    # The documented login request, with this server's user and password hash.
     response = api.post(
         "login",
         {

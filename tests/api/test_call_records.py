@@ -1,4 +1,4 @@
-"""Records and recordings over HTTP (endpoints.md 18-19): one-time randoms, downloads, errnos."""
+"""Records and recordings over HTTP (docs/pbx-api/files.md): one-time randoms, downloads, errnos."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The call endpoints over HTTP (endpoints.md 9-13): answers field by field, and every errno.
+"""The call endpoints over HTTP (docs/pbx-api/calls.md): answers field by field, and every errno.
 
 The outside world and the phones act through the control plane (``/sim/v1/calls``), the
 application through the API; both must see the same calls.

@@ -1,4 +1,4 @@
-"""How login/heartbeat fields become the report target URL (auth.md's worked examples)."""
+"""How login/heartbeat fields become the report target URL (docs/pbx-api/sessions.md's examples)."""
 
 from __future__ import annotations
 

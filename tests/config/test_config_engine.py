@@ -121,7 +121,7 @@ async def test_trunk_add_update_delete_emit_config_changes(pbx: Pbx) -> None:
 
 
 async def test_other_objects_emit_no_config_change(pbx: Pbx) -> None:
-    # events.md: ConfigChange is about extensions and trunks only.
+    # docs/pbx-api/reports.md: ConfigChange is about extensions and trunks only.
     changes = [
         ("ivr/update", {"ivrid": "6200", "promptrepeat": "2"}),
         ("queue/update", {"queueid": "6700", "retry": "10"}),

@@ -1,4 +1,4 @@
-"""extensionlist/query, extension/query, extension/update (endpoints.md section 2)."""
+"""extensionlist/query, extension/query, extension/update (docs/pbx-api/system-extensions.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""ivr/query and ivr/update (endpoints.md section 6)."""
+"""ivr/query and ivr/update (docs/pbx-api/ivrs-queues-paging.md)."""
 
 from __future__ import annotations
 

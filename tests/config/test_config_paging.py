@@ -1,4 +1,4 @@
-"""paginggrouplist/query and paginggroup/query|add|update|delete (endpoints.md section 8)."""
+"""paginggrouplist/query and paginggroup/* (docs/pbx-api/ivrs-queues-paging.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""queue/query|update, queuestatus/query and the dynamic-agent endpoints (section 7)."""
+"""queue/*, queuestatus/query and the dynamic agents (docs/pbx-api/ivrs-queues-paging.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""inroute/* and outroute/* (endpoints.md sections 4 and 5)."""
+"""inroute/* and outroute/* (docs/pbx-api/trunks-routes.md)."""
 
 from __future__ import annotations
 

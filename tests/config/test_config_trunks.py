@@ -1,4 +1,4 @@
-"""trunklist/query and siptrunk/query|add|update|delete (endpoints.md section 3)."""
+"""trunklist/query and siptrunk/query|add|update|delete (docs/pbx-api/trunks-routes.md)."""
 
 from __future__ import annotations
 
@@ -222,7 +222,7 @@ def test_renaming_a_trunk_moves_it_in_every_route(api: Api, token: str) -> None:
         ({"id": "4", "trunktype": "peer", "password": "x"}, "10062"),  # GSM1 is no SIP trunk
         ({"id": "abc", "trunktype": "peer"}, "10062"),
         ({"trunktype": "register", "password": "x"}, "10004"),
-        ({"id": "1", "password": "x"}, "10004"),  # every edit names the type (endpoints.md 3.4)
+        ({"id": "1", "password": "x"}, "10004"),  # every edit names the type (docs/pbx-api/)
         ({"id": "1", "trunktype": "", "password": "x"}, "10004"),
         ({"id": "1", "trunktype": "register", "port": "0"}, "10046"),
         ({"id": "1", "trunktype": "register", "trunkname": "SIP-Directed"}, "10043"),

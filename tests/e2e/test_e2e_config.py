@@ -1,5 +1,5 @@
 """End to end: ``ConfigChange`` for extension and SIP trunk changes made through the API, and
-``ExtensionStatus`` for phones registering and unregistering (events.md 4.2, 4.3).
+``ExtensionStatus`` for phones registering and unregistering (docs/pbx-api/reports.md).
 
 Neither report repeats a key, so both formats carry the same members; only ``sn`` tells them
 apart.
@@ -22,7 +22,7 @@ def test_extension_update_is_reported(line: Line) -> None:
     line("extension/update", extid="1001", username="Ana L", dnd="on")
     assert line.steps() == [("ConfigChange", "extension", "1001", "update")]
     modern, legacy = line.bodies()
-    # events.md 4.2's first example, with this extension.
+    # The vendor's first ConfigChange example, with this extension.
     assert (modern[0], legacy[0]) == both(
         '{"action":"ConfigChange","type":"extension","extid":"1001","operation":"update"}'
     )
@@ -56,7 +56,7 @@ def test_sip_trunk_add_update_delete_are_reported(line: Line) -> None:
     assert (modern[1], legacy[1]) == both(
         '{"action":"ConfigChange","type":"trunk","trunkname":"peer-office","operation":"update"}'
     )
-    # events.md 4.2's second example shape.
+    # The vendor's second ConfigChange example shape.
     assert (modern[4], legacy[4]) == both(
         '{"action":"ConfigChange","type":"trunk","trunkname":"SIP-Directed","operation":"del"}'
     )
@@ -68,7 +68,7 @@ def test_sip_trunk_add_update_delete_are_reported(line: Line) -> None:
 
 
 def test_other_configuration_changes_are_not_reported(line: Line) -> None:
-    """events.md 4.2: ``ConfigChange`` is for extensions and trunks only."""
+    """docs/pbx-api/reports.md: ``ConfigChange`` is for extensions and trunks only."""
     line("inroute/add", name="Sales-DID", did="5503304", trunks="SIP-Carrier",
          desttype="extension", dest="1002")  # fmt: skip
     line("inroute/delete", name="Sales-DID")
@@ -89,7 +89,7 @@ def test_phones_registering_and_unregistering(line: Line) -> None:
         ("ExtensionStatus", "1001", "Registered"),
     ]
     modern, legacy = line.bodies()
-    # events.md 4.3's example shape.
+    # The vendor's ExtensionStatus example shape.
     assert (modern[0], legacy[0]) == both(
         '{"action":"ExtensionStatus","extension":"1001","status":"Unregistered"}'
     )

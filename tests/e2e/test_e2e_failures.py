@@ -1,4 +1,4 @@
-"""End to end: calls that cannot be connected end with ``CallFailed`` (events.md 4.10) and a
+"""End to end: calls that cannot connect end with ``CallFailed`` (docs/pbx-api/reports.md) and a
 record, never with ``BYE``.
 
 ``CallFailed`` keeps its parties at the top level in both formats (the v1.1.0 examples), the
@@ -100,7 +100,7 @@ def test_dnd_callee(line: Line) -> None:
         ("NewCdr", "NO ANSWER"),
     ]
     modern, legacy = line.bodies()
-    # events.md 4.10's DND example, with this call's values.
+    # The vendor's DND example (docs/pbx-api/reports.md), with this call's values.
     assert (
         modern[2]
         == (
@@ -127,7 +127,7 @@ def test_the_number_called_outside_declines(line: Line) -> None:
         ("NewCdr", "BUSY"),
     ]
     modern, _ = line.bodies()
-    # events.md 4.10's first example: the outbound party, then the extension.
+    # The vendor's first CallFailed example: the outbound party, then the extension.
     assert (
         modern[-3]
         == (

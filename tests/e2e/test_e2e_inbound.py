@@ -2,7 +2,7 @@
 extension, as the two application servers receive it, and the recording it leaves fetched back
 through ``recording/get_random`` and ``recording/download``.
 
-events.md section 2: ``RING`` lists the ``ext`` before the ``inbound`` party for an external
+docs/pbx-api/reports.md: ``RING`` lists the ``ext`` before the ``inbound`` party for an external
 caller; the ``inbound`` object's ``inboundid`` is the callid. The default config routes DID
 5503301 (the ``Default`` route) to extension 1000, which records its calls, as does the trunk.
 """
@@ -62,7 +62,7 @@ def test_inbound_call_routed_to_an_extension(line: Line) -> None:
 
     (cdr,) = of(line.reports(), "NewCdr")
     name = cdr["recording"]
-    # The record names the answer time, the call and its parties (events.md 4.14's example).
+    # The record names the answer time, the call and its parties (the vendor's NewCdr example).
     match = re.fullmatch(rf"(\d{{14}})-{re.escape(callid)}-{CALLER}-1000-Inbound\.wav", name)
     assert match is not None, name
     assert list(cdr.items()) == [

@@ -1,7 +1,7 @@
 """End to end: an internal call the application dials (``extension/dial_extension``), as the two
-application servers receive it (events.md section 5, "Internal API dial").
+application servers receive it (docs/pbx-api/reports.md, "Call sequences").
 
-Party order follows events.md section 2: ``ALERT`` names the caller, ``RING`` the ringing
+Party order follows docs/pbx-api/reports.md: ``ALERT`` names the caller, ``RING`` the ringing
 callee then the caller, ``ANSWERED`` the caller first, ``ANSWER`` the callee first, and the first
 ``BYE`` the party that hung up.
 """
@@ -128,7 +128,7 @@ def test_the_caller_hangs_up_first_and_is_named_first(line: Line) -> None:
 
 def test_an_unmonitored_extension_sends_no_status_and_no_ring(line: Line) -> None:
     """1010 is not selected for status monitoring (``status_monitor = false``): no
-    ``ExtensionStatus`` about it, and no ``RING`` naming it first (README section 8: RING/ALERT
+    ``ExtensionStatus`` about it, and no ``RING`` naming it first (docs/pbx-api/wire.md: RING/ALERT
     need the extension's monitor); the other call reports still go out."""
     callid = line("extension/dial_extension", caller="1001", callee="1010", autoanswer="yes")[
         "callid"

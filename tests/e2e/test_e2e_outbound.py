@@ -2,7 +2,7 @@
 (``extension/dial_outbound``), a call dialled on a phone, and a call back
 (``outbound/dial_outbound``), as the two application servers receive them.
 
-For an extension calling out, events.md section 2 (from the S1000 v1.1.0 page) puts the
+For an extension calling out, docs/pbx-api/reports.md (from the S1000 v1.1.0 page) puts the
 ``outbound`` party before the ``ext`` in ``RING``; the ``outbound`` object carries ``from``,
 ``to``, ``trunk`` and ``outboundid`` (a fresh id, not the callid).
 """
@@ -90,7 +90,7 @@ def test_extension_dials_out_through_the_api(line: Line) -> None:
 
 
 def test_a_call_dialled_on_a_phone_sends_no_ring_or_alert(line: Line) -> None:
-    """events.md section 1: RING and ALERT only for ringing the API triggered; the rest of the
+    """docs/pbx-api/reports.md: RING and ALERT only for ringing the API triggered; the rest of the
     call is reported."""
     callid = line.place("1002", NUMBER)
     assert line.steps() == [("ExtensionStatus", "1002", "Busy")]

@@ -1,4 +1,4 @@
-"""End to end: a wake-up alarm (endpoints.md 17) ringing a room on the server clock, missed,
+"""End to end: a wake-up alarm (docs/pbx-api/call-services.md) ringing a room on the clock, missed,
 repeated, answered, and gone after ``hotel/checkout``, as the two application servers receive
 it.
 

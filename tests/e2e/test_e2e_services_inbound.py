@@ -1,4 +1,4 @@
-"""End to end: inbound call control (endpoints.md 14, events.md 4.11-4.12) as the two
+"""End to end: inbound call control (docs/pbx-api/call-services.md) as the two
 application servers receive it.
 
 ``SIP-Screened`` (DID 5503310) has "Control Inbound Call Answering": every call on it is

@@ -1,5 +1,5 @@
-"""End to end: callers in IVR 6200 (events.md 4.13 ``DTMF``, 4.15 ``PlayPromptEnd``; endpoints.md
-12.4-12.5), as the two application servers receive it.
+"""End to end: callers in IVR 6200 (``DTMF``, ``PlayPromptEnd`` in docs/pbx-api/reports.md; the
+IVR dials in docs/pbx-api/calls.md), as the two application servers receive it.
 
 IVR 6200 of the default config plays ``welcome`` (5 s), keys 1 -> 1001, 2 -> queue 6700, 3 ->
 ring group 6300, 0 -> 1000; extension numbers may be dialled; DID 5503302 on ``SIP-Carrier``

@@ -1,4 +1,4 @@
-"""End to end: prompts played through the API (endpoints.md 15, events.md 4.15), as the two
+"""End to end: prompts played through the API (docs/pbx-api/call-services.md), as the two
 application servers receive them.
 
 The default config's custom prompts are ``welcome``, ``menu``, ``goodbye`` and

@@ -1,4 +1,4 @@
-"""End to end: callers in queue 6700 (endpoints.md 7.2-7.6, 12.6; events.md 4.16), as the two
+"""End to end: callers in queue 6700 (docs/pbx-api/ivrs-queues-paging.md, calls.md), as the two
 application servers receive it.
 
 Queue 6700 of the default config: static agents 1001 and 1002, ``Ring All``, agents ring 30 s

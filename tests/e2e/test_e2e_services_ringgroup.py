@@ -1,4 +1,4 @@
-"""End to end: ring groups by strategy, and ``ringgroup/dial_outbound`` (endpoints.md 12.7), as
+"""End to end: ring groups by strategy, and ``ringgroup/dial_outbound`` (docs/pbx-api/calls.md), as
 the two application servers receive it.
 
 Ring groups are configured in the config file only, so this module runs its own server: group

@@ -1,5 +1,5 @@
-"""End to end: ``sms/send`` through the GSM trunk ``GSM1`` (endpoints.md 16) and the ``sms-send``
-report of its outcome (events.md 4.17), as the two application servers receive it.
+"""End to end: ``sms/send`` through ``GSM1`` (docs/pbx-api/call-services.md) and the ``sms-send``
+report of its outcome (docs/pbx-api/reports.md), as the two application servers receive it.
 
 The module takes 3 s of the server clock to send; the simulator may settle a message sooner
 (``POST /sim/v1/sms/{smsid}/result``). Every refused request answers its errno and sends

@@ -1,7 +1,7 @@
 """End to end: transfers. A user transferring a call from a phone (``/sim/v1/calls/{id}/transfer``,
 the stand-in for the ``*3`` feature code) is reported as ``Tranfer`` (the vendor's spelling),
 the transferor first; a transfer the application makes (``calltransfer``) is not reported as a
-transfer at all (events.md 4.9, endpoints.md 13.1), only by the ringing it causes.
+transfer at all (docs/pbx-api/reports.md, Tranfer), only by the ringing it causes.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The documented call sequences (events.md section 5), event by event, on an in-process PBX.
+"""The documented call sequences (docs/pbx-api/reports.md), event by event, on an in-process PBX.
 
 Each test drives one scenario through the engine's API operations and the simulator's phones,
 and checks the domain events in order (the reports they become), the parties in report order,

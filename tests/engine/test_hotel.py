@@ -1,4 +1,4 @@
-"""Hotel features (endpoints.md 17): wake-up alarms that ring on the server clock, and
+"""Hotel features (docs/pbx-api/call-services.md): wake-up alarms that ring on the server clock, and
 check-out. The default PBX runs on UTC+0; room 1009 rings for 15 s."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Inbound call control (README section 8, endpoints.md 14, events.md 4.11-4.12).
+"""Inbound call control (docs/pbx-api/call-services.md, and its reports in reports.md).
 
 ``SIP-Screened`` has "Control Inbound Call Answering" (Invite, accept/refuse), ``SIP-Directed``
 "Control Inbound Call Destination" (Incoming, then a transfer or the route). Event sequences

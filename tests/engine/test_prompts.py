@@ -1,4 +1,4 @@
-"""Prompts played through the API (endpoints.md 15, events.md 4.15): the default config has the
+"""Prompts played through the API (docs/pbx-api/call-services.md): the default config has the
 custom prompts ``welcome``, ``menu``, ``goodbye``, ``macroform-cold_day``; each plays 5 s."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``sms/send`` through the GSM trunk ``GSM1`` (endpoints.md 16) and its ``sms-send`` report."""
+"""``sms/send`` through the GSM trunk ``GSM1`` (docs/pbx-api/call-services.md) and its report."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Several processes, one PBX: ``--workers 2`` on SQLite and on Redis, and two servers on one
-Redis, behave as one server would (product.md: a token from one process works on every other,
+Redis, behave as one server would (docs/deploy.md: a token from one process works on every other,
 a lockout counts across all of them, every report goes out once per session).
 
 Each test starts its own processes (a few seconds each); Redis tests use the machine's Redis

@@ -1,8 +1,8 @@
-"""Every report body documented in events.md, rebuilt byte for byte from a typed domain event.
+"""Every report of docs/pbx-api/reports.md, rebuilt byte for byte from a typed domain event.
 
-Each case pairs an event with the spec's 1.0.2 body (``sn`` 369400000123) and the legacy body
+Each case pairs an event with the vendor's 1.0.2 example (``sn`` 369400000123) and the legacy body
 the same event gives (the old guide's shape: parties as repeated keys, no ``sn``). Where the
-spec prints a legacy example itself, that exact text is the legacy expectation.
+vendor prints a legacy example itself, that exact text is the legacy expectation.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ EXAMPLES: list[tuple[str, DomainEvent, str, str]] = [
         CallRinging("1709283555.52", (ext("2002"), ext("2001"))),
         '{"action":"RING","callid":"1709283555.52","call":[{"ext":{"extid":"2002"}},'
         '{"ext":{"extid":"2001"}}],"sn":"369400000123"}',
-        # The spec's own legacy example: "ext" twice.
+        # The vendor's own legacy example: "ext" twice.
         '{"action":"RING","callid":"1709283555.52","ext":{"extid":"2002"},"ext":{"extid":"2001"}}',
     ),
     (
@@ -166,7 +166,7 @@ EXAMPLES: list[tuple[str, DomainEvent, str, str]] = [
         '{"action":"Tranfer","callid":"1505291815.120","call":[{"ext":{"extid":"1000"}},'
         '{"inbound":{"from":"102","to":"1000","trunk":"Trunk1","inboundid":"1505291815.120"}}],'
         '"sn":"369400000123"}',
-        # The spec's legacy example, verbatim.
+        # The old guide's legacy example, verbatim.
         '{"action":"Tranfer","callid":"1505291815.120","ext":{"extid":"1000"},'
         '"inbound":{"from":"102","to":"1000","trunk":"Trunk1","inboundid":"1505291815.120"}}',
     ),
@@ -239,7 +239,7 @@ EXAMPLES: list[tuple[str, DomainEvent, str, str]] = [
         '{"action":"DTMF","callid":"1495705009.315","call":[{"outbound":{"from":"1002",'
         '"to":"41000","trunk":"SIP-142","outboundid":"1495705009.316"}}],"info":"#","flag":"0",'
         '"infos":"#","sn":"369400000123"}',
-        # The spec's legacy example, with the old guide's ids.
+        # The old guide's legacy example, with its ids.
         '{"action":"DTMF","callid":"1495705009.315","outbound":{"from":"1002","to":"41000",'
         '"trunk":"SIP-142","outboundid":"1495705009.316"},"info":"#"}',
     ),

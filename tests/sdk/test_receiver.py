@@ -1,4 +1,4 @@
-"""``ReportReceiver`` and ``parse_report``, fed the byte-exact bodies of events.md in both
+"""``ReportReceiver`` and ``parse_report``, fed the vendor's byte-exact bodies in both
 formats, through the ASGI app and over real HTTP."""
 
 from __future__ import annotations
@@ -305,7 +305,7 @@ def test_unknown_and_unreadable_reports_are_kept() -> None:
 
 
 def _headers() -> dict[str, str]:
-    # What the PBX sends with every report (events.md 1).
+    # What the PBX sends with every report (docs/pbx-api/reports.md).
     return {
         "User-Agent": "WebAPI",
         "Content-Type": "application/json",

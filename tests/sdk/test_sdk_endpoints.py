@@ -1,9 +1,9 @@
 """Every SDK method, both twins: the request it sends and how it reads the answer.
 
-The answers are the documented examples of ``endpoints.md`` (or, where it has none, built from
-its field tables), served by an injected ``httpx.MockTransport`` (cases in ``sdk_cases_*.py``).
+The answers are the vendor's examples (or, where it has none, built from the field tables of
+``docs/pbx-api/``), served by an injected ``httpx.MockTransport`` (cases in ``sdk_cases_*.py``).
 The same methods are tested live against the real server: the session in
-``test_sdk_session.py``, the configuration endpoints (sections 1-8) in ``test_sdk_live_*.py``,
+``test_sdk_session.py``, the configuration endpoints in ``test_sdk_live_*.py``,
 and the wire names both sides use in ``test_sdk_wire_contract.py``.
 """
 
@@ -107,7 +107,7 @@ async def test_every_area_method_of_both_twins_is_covered() -> None:
             assert _area_methods(sync) == _area_methods(asynchronous) == set(CASES) | helpers
 
 
-# endpoints.md, sections 1 to 19 (section 20, the old guide's transfers, is not in the SDK).
+# Every endpoint of docs/pbx-api/ (not the old guide's transfers, which yspbx does not serve).
 SPEC_ENDPOINTS = [
     "deviceinfo/query",
     "apply",

@@ -1,5 +1,5 @@
 """The SDK's live-call methods against the real server (both twins): the queries, hang-ups,
-hold and mute, and monitoring (endpoints.md 9-11), with the outside world and the phones driven
+hold and mute, and monitoring (docs/pbx-api/calls.md), with the outside world and the phones driven
 through the SDK's own :class:`~yspbx.client.Simulator`, so its call helpers are proven too.
 
 Default config: 1000 records and may monitor in any mode; 1001 may only listen, 1002 only

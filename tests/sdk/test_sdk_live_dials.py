@@ -1,5 +1,5 @@
 """The SDK's originating and transferring methods against the real server (both twins):
-every dial of endpoints.md 12 and every transfer of 13, with their refusals as the SDK's
+every dial and transfer of docs/pbx-api/calls.md, with their refusals as the SDK's
 exceptions. The phones and the far ends answer through the SDK's ``Simulator``.
 
 Default config: 1006 has call restriction on; 1009 may not use the GSM route (prefix 9); 5555

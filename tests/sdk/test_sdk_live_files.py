@@ -1,5 +1,5 @@
 """The SDK's ``recordings`` and ``cdr`` against the real server (both twins): one-time tickets,
-a real WAV and a real CSV, and every refusal (endpoints.md 18-19). A recorded call is made
+a real WAV and a real CSV, and every refusal (docs/pbx-api/files.md). A recorded call is made
 through the SDK's ``Simulator``: extension 1000 and trunk SIP-Carrier record (default config).
 """
 

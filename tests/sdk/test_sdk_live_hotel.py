@@ -1,5 +1,5 @@
 """The SDK's hotel methods against the real server (both twins): wake-up alarms and check-out
-(endpoints.md 17), with the alarm calls answered or missed and the voicemail box looked into
+(docs/pbx-api/call-services.md), alarm calls answered or missed, the voicemail box looked into
 through the SDK's :class:`~yspbx.client.Simulator`.
 
 Default config: rooms 1009 (rings 15 s) and 1010; the PBX runs on UTC+0; every extension may

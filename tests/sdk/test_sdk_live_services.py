@@ -1,5 +1,5 @@
 """The SDK's call-service methods against the real server (both twins): inbound call control,
-prompts and SMS (endpoints.md 14-16). The application's side goes through the SDK, the
+prompts and SMS (docs/pbx-api/call-services.md). The application's side goes through the SDK, the
 outside world through its :class:`~yspbx.client.Simulator`, and the reports the PBX sends
 arrive at a real :class:`~yspbx.client.ReportReceiver` (``reports``), as they would in an
 application: an ``Invite``'s inbound id is what the application accepts.

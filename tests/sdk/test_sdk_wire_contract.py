@@ -1,5 +1,5 @@
 """The SDK's models and the server's endpoint declarations name the same wire fields
-(endpoints.md 1-8), so neither side can drift from the other unnoticed: every key the server
+(configuration, docs/pbx-api/), so neither side can drift unnoticed: every key the server
 answers with has a model field, every field the server reads the SDK can send, and the value
 sets the SDK spells as ``Literal`` types are the server's."""
 

@@ -1,7 +1,7 @@
-"""The SDK's call, recording and CDR models and the server's declarations of endpoints.md 9-13
-and 18-19 name the same wire fields: every key the server answers has a model field, every
+"""The SDK's call, recording and CDR models and the server's declarations (docs/pbx-api/calls.md,
+files.md) name the same wire fields: every key the server answers has a model field, every
 field the server reads the SDK can send, and every field it requires the SDK's methods send.
-(``test_sdk_wire_contract.py`` does the same for sections 1-8.)"""
+(``test_sdk_wire_contract.py`` does the same for the configuration.)"""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
-"""The SDK's call-service models and the server's declarations of endpoints.md 14-17 name the
+"""The SDK's call-service models and the server's declarations of call-services.md name the
 same wire fields: every key the server answers has a model field, every field the server reads
 the SDK can send (but the old guide's ``time`` for finding an alarm: the SDK speaks v1.1.0's
 ``wakeupid``), every field it requires the SDK's methods send, and every errno it declares
 raises the exception ``docs/sdk.md`` promises. (``test_sdk_wire_contract*.py`` does the same
-for the other sections.)"""
+for the other areas.)"""
 
 from __future__ import annotations
 

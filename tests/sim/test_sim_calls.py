@@ -1,4 +1,4 @@
-"""``/sim/v1/calls``: the control plane's phones and outside world (product.md)."""
+"""``/sim/v1/calls``: the control plane's phones and outside world (docs/control-plane.md)."""
 
 from __future__ import annotations
 

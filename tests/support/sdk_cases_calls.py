@@ -1,4 +1,4 @@
-"""Endpoint cases for endpoints.md 9-19: calls, prompts, SMS, hotel, recordings, CDR."""
+"""Endpoint cases for calls, prompts, SMS, hotel, recordings, CDR (docs/pbx-api/)."""
 
 from __future__ import annotations
 

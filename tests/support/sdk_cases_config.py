@@ -1,4 +1,4 @@
-"""Endpoint cases for endpoints.md 1-8: system, extensions, trunks, routes, IVRs, queues,
+"""Endpoint cases for the configuration: system, extensions, trunks, routes, IVRs, queues,
 paging groups. Answers are the documented examples (or built from the field tables)."""
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""``login``, ``heartbeat`` and ``logout``: the session life cycle on the wire (auth.md)."""
+"""``login``, ``heartbeat`` and ``logout``: the session life cycle on the wire.
+
+The wire: docs/pbx-api/sessions.md.
+"""
 
 from __future__ import annotations
 

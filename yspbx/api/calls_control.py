@@ -1,4 +1,4 @@
-"""Hang up, hold, mute and monitor live calls (endpoints.md 10-11)."""
+"""Hang up, hold, mute and monitor live calls (docs/pbx-api/calls.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Calls the application originates (endpoints.md 12). Each answers the new ``callid``; the
+"""Calls the application originates (docs/pbx-api/calls.md). Each answers the new ``callid``; the
 call's progress follows as reports."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``inbound/query`` and ``outbound/query``: the live calls on the trunks (endpoints.md 9)."""
+"""``inbound/query`` and ``outbound/query``: the live calls on trunks (docs/pbx-api/calls.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Recordings and CDR exports (endpoints.md 18-19): a one-time random first, then a download.
+"""Recordings and CDR exports (docs/pbx-api/files.md): a one-time random, then a download.
 
 The two ``.../download`` links are plain URLs a browser or HTTP client fetches, so they answer
 GET as well as POST and take their fields from the query string (a JSON body works too). A

@@ -1,4 +1,7 @@
-"""``extensionlist/query``, ``extension/query``, ``extension/update`` (endpoints.md section 2)."""
+"""``extensionlist/query``, ``extension/query``, ``extension/update``.
+
+The wire: docs/pbx-api/system-extensions.md.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Hotel endpoints (endpoints.md 17): ``wakeupcall/create|query|update|delete`` and
+"""Hotel endpoints (docs/pbx-api/call-services.md): ``wakeupcall/create|query|update|delete`` and
 ``hotel/checkout``.
 
 ``wakeup`` is an array of one object (only the first is used); a bare object is accepted too

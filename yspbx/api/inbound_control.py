@@ -1,4 +1,4 @@
-"""``inbound/accept`` and ``inbound/refuse`` (endpoints.md 14): the application's answer to an
+"""``inbound/accept`` and ``inbound/refuse`` (docs/pbx-api/call-services.md): the answer to an
 ``Invite`` from a trunk with "Control Inbound Call Answering", within the window."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``inroute/query|add|update|delete`` (endpoints.md section 4)."""
+"""``inroute/query|add|update|delete`` (docs/pbx-api/trunks-routes.md)."""
 
 from __future__ import annotations
 

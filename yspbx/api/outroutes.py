@@ -1,4 +1,4 @@
-"""``outroute/query|add|update|delete`` (endpoints.md section 5).
+"""``outroute/query|add|update|delete`` (docs/pbx-api/trunks-routes.md).
 
 The vendor lists no "route does not exist" code for outbound routes; an unknown route answers
 ``10073`` (route name invalid).

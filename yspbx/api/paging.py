@@ -1,5 +1,5 @@
-"""``paginggrouplist/query`` and ``paginggroup/query|add|update|delete`` (endpoints.md
-section 8).
+"""``paginggrouplist/query`` and ``paginggroup/query|add|update|delete``
+(docs/pbx-api/ivrs-queues-paging.md).
 
 The vendor documents no errno for these endpoints. yspbx answers ``10011`` (the number does not
 exist) for an unknown paging group, ``10006`` for a member extension that does not exist, and

@@ -1,5 +1,5 @@
-"""``extension/playprompt`` and ``outbound/playprompt`` (endpoints.md 15): the PBX calls a party
-and plays it custom prompts; ``PlayPromptEnd`` reports the end of the playback."""
+"""``extension/playprompt`` and ``outbound/playprompt`` (docs/pbx-api/call-services.md): the PBX
+calls a party and plays it custom prompts; ``PlayPromptEnd`` reports the end of the playback."""
 
 from __future__ import annotations
 

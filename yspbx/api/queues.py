@@ -1,5 +1,5 @@
-"""``queue/query|update``, ``queuestatus/query`` and the agent endpoints (endpoints.md
-section 7)."""
+"""``queue/query|update``, ``queuestatus/query`` and the agent endpoints
+(docs/pbx-api/ivrs-queues-paging.md)."""
 
 from __future__ import annotations
 

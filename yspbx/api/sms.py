@@ -1,5 +1,5 @@
-"""``sms/send`` (endpoints.md 16): a text through a GSM trunk. The answer carries the ``smsid``;
-the outcome follows as an ``sms-send`` report.
+"""``sms/send`` (docs/pbx-api/call-services.md): a text through a GSM trunk. The answer carries
+the ``smsid``; the outcome follows as an ``sms-send`` report.
 
 ``phonenumber`` and ``message`` are not checked by the envelope (whose answer would be
 ``10004``): the PBX has its own errnos for them, ``10028`` and ``10030``."""

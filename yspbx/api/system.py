@@ -1,4 +1,4 @@
-"""``deviceinfo/query`` and ``apply`` (endpoints.md section 1)."""
+"""``deviceinfo/query`` and ``apply`` (docs/pbx-api/system-extensions.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Transfers (endpoints.md 13): ``calltransfer``, ``inbound/transfer_number`` and
+"""Transfers (docs/pbx-api/calls.md): ``calltransfer``, ``inbound/transfer_number`` and
 ``outbound/transfer_number``. Each answers the ``callid``, which the call keeps."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``trunklist/query`` and ``siptrunk/query|add|update|delete`` (endpoints.md section 3)."""
+"""``trunklist/query`` and ``siptrunk/query|add|update|delete`` (docs/pbx-api/trunks-routes.md)."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ SIP_FIELDS: tuple[WireField, ...] = (
     ),
 )
 _BY_WIRE = {f.wire: f for f in SIP_FIELDS}
-# The connection fields siptrunk/query shows for each trunk type (endpoints.md 3.2).
+# The connection fields siptrunk/query shows for each trunk type (docs/pbx-api/trunks-routes.md).
 _SHOWN = {
     "register": ("host", "port", "domain", "username", "authname", "fromuser", "password"),
     "peer": ("host", "port", "domain"),

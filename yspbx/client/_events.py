@@ -1,6 +1,6 @@
-"""The PBX's event reports as typed events, from either report format.
+"""The PBX's event reports as typed events, from either format (docs/pbx-api/reports.md).
 
-A report is one JSON object whose ``action`` names it (events.md). Call reports name their
+A report is one JSON object whose ``action`` names it. Call reports name their
 parties (``ext``, ``inbound``, ``outbound`` objects) in one of two ways: the 1.0.2 format lists
 them in a ``call`` array; the legacy format writes them straight into the report, repeating a
 key such as ``ext`` when two extensions take part. Most JSON parsers keep only the last of the

@@ -1,6 +1,6 @@
 """The call half of the engine interface: query, originate, control and transfer calls, and
-fetch their records and recordings (endpoints.md sections 9-13, 18-19); decide about inbound
-calls, play prompts, send SMS, and keep hotel rooms' wake-up alarms (sections 14-17).
+fetch their records and recordings (docs/pbx-api/calls.md, files.md); decide about inbound
+calls, play prompts, send SMS, and keep hotel rooms' wake-up alarms (call-services.md).
 
 Implemented by :class:`yspbx.pbx.simulated.calls.SimulatedCalls`; a real engine provides its
 own. Arguments and answers are plain data (numbers and ids as strings), never HTTP. Methods
@@ -72,7 +72,7 @@ class CallOps(Protocol):
     def extension_status(self, number: str) -> str | None:
         """The extension's call status (``Ringing``, ``Busy``, ``Hold``), None when idle."""
 
-    # -- queries (section 9) -------------------------------------------------------------
+    # -- queries (docs/pbx-api/calls.md) ------------------------------------------------
 
     async def inbound_calls(self, inboundids: list[str] | None = None) -> list[InboundCall]:
         """Live inbound calls, all or those named."""
@@ -80,7 +80,7 @@ class CallOps(Protocol):
     async def outbound_calls(self, outboundids: list[str] | None = None) -> list[OutboundCall]:
         """Live outbound calls, all or those named."""
 
-    # -- hang up, hold, mute, monitor (sections 10-11) -----------------------------------
+    # -- hang up, hold, mute, monitor (docs/pbx-api/calls.md) ---------------------------
 
     async def hangup_extension(self, extid: str) -> None: ...
 
@@ -99,7 +99,7 @@ class CallOps(Protocol):
     async def monitor(self, mode: MonitorMode, monitor: str, monitored: str) -> None:
         """Let extension ``monitor`` listen to, whisper to or barge into ``monitored``'s call."""
 
-    # -- origination (section 12) --------------------------------------------------------
+    # -- origination (docs/pbx-api/calls.md) --------------------------------------------
 
     async def dial_extension(self, caller: str, callee: str, autoanswer: bool) -> str: ...
 
@@ -116,7 +116,7 @@ class CallOps(Protocol):
 
     async def dial_ringgroup_outbound(self, ringgroupid: str, number: str, fromext: str) -> str: ...
 
-    # -- transfer (section 13) -----------------------------------------------------------
+    # -- transfer (docs/pbx-api/calls.md) -----------------------------------------------
 
     async def transfer(self, callid: str, transferor: str, number: str, fromext: str) -> str: ...
 
@@ -124,7 +124,7 @@ class CallOps(Protocol):
 
     async def transfer_outbound(self, outboundid: str, number: str, fromext: str) -> str: ...
 
-    # -- recordings and records (sections 18-19) -----------------------------------------
+    # -- recordings and records (docs/pbx-api/files.md) ---------------------------------
 
     async def recording_random(self, name: str, app_ip: str, allowed_ip: str | None) -> str:
         """A one-time random to download recording ``name`` from ``app_ip`` or ``allowed_ip``."""
@@ -142,7 +142,7 @@ class CallOps(Protocol):
     ) -> bytes:
         """The matching records as CSV, spending ``random``."""
 
-    # -- inbound call control (section 14) -----------------------------------------------
+    # -- inbound call control (docs/pbx-api/call-services.md) ---------------------------
 
     async def accept_inbound(self, inboundid: str) -> None:
         """Let a call the PBX announced with ``Invite`` go on (``10016`` once too late)."""
@@ -150,7 +150,7 @@ class CallOps(Protocol):
     async def refuse_inbound(self, inboundid: str) -> None:
         """Drop a call the PBX announced with ``Invite``: no record is kept."""
 
-    # -- prompts (section 15) ------------------------------------------------------------
+    # -- prompts (docs/pbx-api/call-services.md) ----------------------------------------
 
     async def play_prompt_to_extension(self, extid: str, prompt: str, autoanswer: bool) -> str:
         """Ring the extension and play ``prompt`` (files joined by ``+``) once it answers."""
@@ -158,12 +158,12 @@ class CallOps(Protocol):
     async def play_prompt_to_number(self, number: str, prompt: str, fromext: str) -> str:
         """Dial ``number`` outside (as ``fromext`` may, any route when empty) and play."""
 
-    # -- SMS (section 16) ----------------------------------------------------------------
+    # -- SMS (docs/pbx-api/call-services.md) --------------------------------------------
 
     async def send_sms(self, trunk: str, phonenumber: str, message: str) -> str:
         """Send the URL-encoded ``message``; answers the ``smsid``, the outcome is an event."""
 
-    # -- hotel (section 17) --------------------------------------------------------------
+    # -- hotel (docs/pbx-api/call-services.md) ------------------------------------------
 
     async def create_alarms(self, extids: list[str], fields: AlarmFields) -> list[str]:
         """Give each extension the alarm; answers the new ``wakeupid``s, one per extension."""

@@ -1,5 +1,5 @@
 """The configuration half of the engine interface: extensions, trunks, routes, IVRs, queues,
-paging groups (endpoints.md sections 1-8).
+paging groups (docs/pbx-api/system-extensions.md, trunks-routes.md, ivrs-queues-paging.md).
 
 Implemented by :class:`yspbx.pbx.simulated.config.SimulatedConfig`; a real engine provides its
 own. Everything crossing this line is plain data: objects are the dataclasses of
@@ -77,7 +77,7 @@ class ConfigOps(Protocol):
     async def apply(self) -> None:
         """Save and apply pending changes; ``10025`` when asked again too soon."""
 
-    # Extensions (endpoints.md section 2). Pairs are (extension, status).
+    # Extensions (docs/pbx-api/system-extensions.md). Pairs are (extension, status).
     async def list_extensions(self) -> list[tuple[Extension, str]]:
         """Every extension with its current status (``Registered``, ``Busy``, ...)."""
 
@@ -87,7 +87,7 @@ class ConfigOps(Protocol):
     async def update_extension(self, number: str, changes: Changes) -> None:
         """Change an extension; a new ``number`` renames it and every reference to it."""
 
-    # Trunks (section 3).
+    # Trunks (docs/pbx-api/trunks-routes.md).
     async def list_trunks(self) -> list[Trunk]: ...
 
     async def query_sip_trunks(self, names: Selection) -> list[Trunk]: ...
@@ -99,7 +99,7 @@ class ConfigOps(Protocol):
 
     async def delete_sip_trunks(self, names: Selection) -> None: ...
 
-    # Inbound routes (section 4).
+    # Inbound routes (docs/pbx-api/trunks-routes.md).
     async def query_inroutes(self, names: Selection) -> list[InboundRoute]: ...
 
     async def add_inroute(self, fields: Changes) -> InboundRoute: ...
@@ -108,7 +108,7 @@ class ConfigOps(Protocol):
 
     async def delete_inroutes(self, names: Selection) -> None: ...
 
-    # Outbound routes (section 5).
+    # Outbound routes (docs/pbx-api/trunks-routes.md).
     async def query_outroutes(self, names: Selection) -> list[OutboundRoute]: ...
 
     async def add_outroute(self, fields: Changes) -> OutboundRoute: ...
@@ -117,12 +117,12 @@ class ConfigOps(Protocol):
 
     async def delete_outroutes(self, names: Selection) -> None: ...
 
-    # IVRs (section 6).
+    # IVRs (docs/pbx-api/ivrs-queues-paging.md).
     async def query_ivrs(self, numbers: Selection) -> list[Ivr]: ...
 
     async def update_ivr(self, number: str, changes: Changes) -> None: ...
 
-    # Queues (section 7).
+    # Queues (docs/pbx-api/ivrs-queues-paging.md).
     async def query_queues(self, numbers: Selection) -> list[QueueInfo]: ...
 
     async def update_queue(self, number: str, changes: Changes) -> None: ...
@@ -140,7 +140,7 @@ class ConfigOps(Protocol):
 
     async def unpause_agent(self, queue: str, extension: str) -> None: ...
 
-    # Paging and intercom groups (section 8).
+    # Paging and intercom groups (docs/pbx-api/ivrs-queues-paging.md).
     async def list_paging_groups(self) -> list[PagingGroup]: ...
 
     async def query_paging_groups(self, numbers: Selection) -> list[PagingGroup]: ...

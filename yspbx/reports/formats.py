@@ -4,8 +4,8 @@
 objects, and ``"sn"`` last. **Legacy** (login sent no ``version``): the old guide's shape: the
 same one-key objects written straight into the report, so ``"ext"`` can occur twice, and no
 ``sn``. A dict cannot hold a key twice, so bodies are written by hand, member by member, in the
-key order of the spec's examples. Values are JSON strings (``json.dumps`` does the escaping);
-text is UTF-8, not ``\\u`` escapes, as the API's own answers.
+key order of the vendor's examples (docs/pbx-api/reports.md). Values are JSON strings
+(``json.dumps`` does the escaping); text is UTF-8, not ``\\u`` escapes, as the API's own answers.
 
 Where the examples of the two guides differ beyond the party layout, each format follows its
 own guide: legacy ``DTMF`` carries ``info`` only (no ``flag``/``infos``), and ``CallFailed`` /

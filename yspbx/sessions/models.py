@@ -21,7 +21,7 @@ class ReportTarget:
 
     @property
     def address(self) -> str:
-        """The full ``http://`` URL, built by the rule of auth.md."""
+        """The full ``http://`` URL, built by the PBX's rule (docs/pbx-api/sessions.md)."""
         if self.absolute:
             return f"http://{_host(self.absolute_host)}:{self.absolute_port}{self.url}"
         return f"http://{_host(self.ip)}:{self.port}/{self.url}"

@@ -1,4 +1,4 @@
-"""The ``/sim/v1`` endpoints of product.md: state, reset, clock, journal, lockouts, phones
+"""The ``/sim/v1`` endpoints (docs/control-plane.md): state, reset, clock, journal, lockouts, phones
 (calls: :mod:`yspbx.sim.call_routes`; SMS and voicemail: :mod:`yspbx.sim.service_routes`)."""
 
 from __future__ import annotations

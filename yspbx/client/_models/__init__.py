@@ -1,1 +1,1 @@
-"""Request and answer models of every endpoint, one module per area of endpoints.md."""
+"""Request and answer models of every endpoint, one module per area of docs/pbx-api/."""

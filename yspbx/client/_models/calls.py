@@ -1,4 +1,4 @@
-"""Calls (endpoints.md 9-14): query, hang up, hold, mute, monitor, originate, transfer, and
+"""Calls (docs/pbx-api/calls.md): query, hang up, hold, mute, monitor, originate, transfer, and
 accept or refuse inbound calls."""
 
 from __future__ import annotations

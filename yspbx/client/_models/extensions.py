@@ -1,4 +1,4 @@
-"""Extensions (endpoints.md 2): the list, the settings, and changing them."""
+"""Extensions (docs/pbx-api/system-extensions.md): the list, the settings, and changing them."""
 
 from __future__ import annotations
 

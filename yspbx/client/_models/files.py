@@ -1,4 +1,4 @@
-"""Recordings and CDR exports (endpoints.md 18 and 19): a one-time ticket, then the file.
+"""Recordings and CDR exports (docs/pbx-api/files.md): a one-time ticket, then the file.
 
 A ticket (the ``random`` string) is valid for 30 seconds and for one download only.
 """

@@ -1,4 +1,4 @@
-"""Hotel features (endpoints.md 17): wake-up alarms and check-out."""
+"""Hotel features (docs/pbx-api/call-services.md): wake-up alarms and check-out."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""IVRs (endpoints.md 6)."""
+"""IVRs (docs/pbx-api/ivrs-queues-paging.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Prompts played to a phone or a number (endpoints.md 15) and GSM text messages (16)."""
+"""Prompts played to a phone or a number and GSM text messages (docs/pbx-api/call-services.md)."""
 
 from __future__ import annotations
 

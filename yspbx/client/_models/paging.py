@@ -1,4 +1,4 @@
-"""Paging and intercom groups (endpoints.md 8)."""
+"""Paging and intercom groups (docs/pbx-api/ivrs-queues-paging.md)."""
 
 from __future__ import annotations
 

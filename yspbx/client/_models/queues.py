@@ -1,4 +1,4 @@
-"""Queues (endpoints.md 7): settings, live status, dynamic agents, pausing."""
+"""Queues (docs/pbx-api/ivrs-queues-paging.md): settings, live status, dynamic agents, pausing."""
 
 from __future__ import annotations
 

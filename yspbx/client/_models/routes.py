@@ -1,4 +1,4 @@
-"""Inbound and outbound routes (endpoints.md 4 and 5)."""
+"""Inbound and outbound routes (docs/pbx-api/trunks-routes.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""System (endpoints.md 1): device information and apply."""
+"""System (docs/pbx-api/system-extensions.md): device information and apply."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Trunks (endpoints.md 3): the trunk list and the SIP trunks' settings."""
+"""Trunks (docs/pbx-api/trunks-routes.md): the trunk list and the SIP trunks' settings."""
 
 from __future__ import annotations
 

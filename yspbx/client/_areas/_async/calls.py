@@ -7,7 +7,7 @@ from yspbx.client._wire import IdList, split_list
 
 
 class AsyncCalls(AsyncArea):
-    """Calls (endpoints.md 9-14). Every method that starts or moves a call returns its call id;
+    """Calls (docs/pbx-api/calls.md). Every method that starts or moves a call returns its call id;
     what happens next arrives as event reports (``RING``, ``ANSWER``, ``BYE``, ...)."""
 
     # -- live calls (9) -------------------------------------------------------------------

@@ -10,7 +10,7 @@ from yspbx.client._wire import IdList, split_list
 
 
 class AsyncExtensions(AsyncArea):
-    """Extensions (endpoints.md 2)."""
+    """Extensions (docs/pbx-api/system-extensions.md)."""
 
     async def list(self) -> builtins.list[ExtensionSummary]:
         """Every extension with its status, type and name."""

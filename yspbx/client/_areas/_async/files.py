@@ -9,7 +9,7 @@ from yspbx.client._wire import IdList, join_list, wire_time
 
 
 class AsyncRecordings(AsyncArea):
-    """Call recordings (endpoints.md 18). The name comes from a ``NewCdr`` report's
+    """Call recordings (docs/pbx-api/files.md). The name comes from a ``NewCdr`` report's
     ``recording``; ``fetch`` asks for a one-time ticket and downloads in one go."""
 
     async def ticket(self, recording: str, *, allowed_ip: str | None = None) -> RecordingTicket:
@@ -29,7 +29,7 @@ class AsyncRecordings(AsyncArea):
 
 
 class AsyncCdr(AsyncArea):
-    """Call detail records as the PBX's CSV export (endpoints.md 19)."""
+    """Call detail records as the PBX's CSV export (docs/pbx-api/files.md)."""
 
     async def ticket(
         self,

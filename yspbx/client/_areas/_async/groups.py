@@ -17,7 +17,7 @@ from yspbx.client._wire import IdList, split_list
 
 
 class AsyncIvrs(AsyncArea):
-    """IVRs (endpoints.md 6). Calls into an IVR are in ``client.calls``."""
+    """IVRs (docs/pbx-api/ivrs-queues-paging.md). Calls into an IVR are in ``client.calls``."""
 
     async def query(self, numbers: IdList | None = None) -> builtins.list[Ivr]:
         """The settings of the given IVRs (all of them when None)."""
@@ -31,7 +31,7 @@ class AsyncIvrs(AsyncArea):
 
 
 class AsyncQueues(AsyncArea):
-    """Queues (endpoints.md 7): settings, live status, dynamic agents and pauses."""
+    """Queues (docs/pbx-api/ivrs-queues-paging.md): settings, live status, agents and pauses."""
 
     async def query(self, numbers: IdList | None = None) -> builtins.list[Queue]:
         """The settings of the given queues (all of them when None)."""
@@ -71,7 +71,7 @@ class AsyncQueues(AsyncArea):
 
 
 class AsyncPagingGroups(AsyncArea):
-    """Paging and intercom groups (endpoints.md 8)."""
+    """Paging and intercom groups (docs/pbx-api/ivrs-queues-paging.md)."""
 
     async def list(self) -> builtins.list[PagingGroupSummary]:
         """Every paging group's id, number and name."""

@@ -10,8 +10,9 @@ from yspbx.client._wire import IdList, split_list
 
 
 class AsyncPrompts(AsyncArea):
-    """Play custom prompts to a phone or a number (endpoints.md 15). A ``PlayPromptEnd`` report
-    follows when playback ends. Several prompts play back to back: ``["welcome", "menu"]``."""
+    """Play custom prompts to a phone or a number (docs/pbx-api/call-services.md). A
+    ``PlayPromptEnd`` report follows when playback ends. Several prompts play back to back:
+    ``["welcome", "menu"]``."""
 
     async def play_to_extension(
         self, extension: str, prompt: str | Sequence[str], *, auto_answer: bool = False
@@ -33,7 +34,7 @@ class AsyncPrompts(AsyncArea):
 
 
 class AsyncSms(AsyncArea):
-    """Text messages through a GSM trunk (endpoints.md 16)."""
+    """Text messages through a GSM trunk (docs/pbx-api/call-services.md)."""
 
     async def send(self, trunk: str, number: str, message: str) -> str:
         """Queue ``message`` (plain text: encoded here) to ``number``; returns its SMS id. The
@@ -43,7 +44,7 @@ class AsyncSms(AsyncArea):
 
 
 class AsyncHotel(AsyncArea):
-    """Wake-up alarms and check-out (endpoints.md 17)."""
+    """Wake-up alarms and check-out (docs/pbx-api/call-services.md)."""
 
     async def add_alarm(
         self,

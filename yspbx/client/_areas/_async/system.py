@@ -6,7 +6,7 @@ from yspbx.client._models.system import DeviceInfo
 
 
 class AsyncSystem(AsyncArea):
-    """The PBX itself (endpoints.md 1)."""
+    """The PBX itself (docs/pbx-api/system-extensions.md)."""
 
     async def device_info(self) -> DeviceInfo:
         """Model, serial number, versions, clock, uptime and registered extensions."""

@@ -16,7 +16,7 @@ from yspbx.client._wire import IdList, split_list
 
 
 class AsyncTrunks(AsyncArea):
-    """Trunks (endpoints.md 3): every trunk's state, and the SIP trunks' settings."""
+    """Trunks (docs/pbx-api/trunks-routes.md): every trunk's state, and the SIP trunks' settings."""
 
     async def list(self) -> builtins.list[Trunk]:
         """Every trunk (SIP, IAX, FXO, BRI, E1, GSM, ...) with its status."""
@@ -56,7 +56,7 @@ class AsyncTrunks(AsyncArea):
 
 
 class AsyncInboundRoutes(AsyncArea):
-    """Inbound routes (endpoints.md 4): where calls arriving on a trunk go."""
+    """Inbound routes (docs/pbx-api/trunks-routes.md): where calls arriving on a trunk go."""
 
     async def query(self, names: IdList = "all") -> builtins.list[InboundRoute]:
         return await self._send(
@@ -99,7 +99,7 @@ class AsyncInboundRoutes(AsyncArea):
 
 
 class AsyncOutboundRoutes(AsyncArea):
-    """Outbound routes (endpoints.md 5): which numbers go out through which trunks, for whom."""
+    """Outbound routes (docs/pbx-api/trunks-routes.md): which numbers go out where, for whom."""
 
     async def query(self, names: IdList = "all") -> builtins.list[OutboundRoute]:
         fields = routes.RouteNames(names=split_list(names))

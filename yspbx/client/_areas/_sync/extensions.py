@@ -11,7 +11,7 @@ from yspbx.client._wire import IdList, split_list
 
 
 class Extensions(Area):
-    """Extensions (endpoints.md 2)."""
+    """Extensions (docs/pbx-api/system-extensions.md)."""
 
     def list(self) -> builtins.list[ExtensionSummary]:
         """Every extension with its status, type and name."""

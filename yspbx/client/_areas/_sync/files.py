@@ -10,7 +10,7 @@ from yspbx.client._wire import IdList, join_list, wire_time
 
 
 class Recordings(Area):
-    """Call recordings (endpoints.md 18). The name comes from a ``NewCdr`` report's
+    """Call recordings (docs/pbx-api/files.md). The name comes from a ``NewCdr`` report's
     ``recording``; ``fetch`` asks for a one-time ticket and downloads in one go."""
 
     def ticket(self, recording: str, *, allowed_ip: str | None = None) -> RecordingTicket:
@@ -30,7 +30,7 @@ class Recordings(Area):
 
 
 class Cdr(Area):
-    """Call detail records as the PBX's CSV export (endpoints.md 19)."""
+    """Call detail records as the PBX's CSV export (docs/pbx-api/files.md)."""
 
     def ticket(
         self,

@@ -18,7 +18,7 @@ from yspbx.client._wire import IdList, split_list
 
 
 class Ivrs(Area):
-    """IVRs (endpoints.md 6). Calls into an IVR are in ``client.calls``."""
+    """IVRs (docs/pbx-api/ivrs-queues-paging.md). Calls into an IVR are in ``client.calls``."""
 
     def query(self, numbers: IdList | None = None) -> builtins.list[Ivr]:
         """The settings of the given IVRs (all of them when None)."""
@@ -32,7 +32,7 @@ class Ivrs(Area):
 
 
 class Queues(Area):
-    """Queues (endpoints.md 7): settings, live status, dynamic agents and pauses."""
+    """Queues (docs/pbx-api/ivrs-queues-paging.md): settings, live status, agents and pauses."""
 
     def query(self, numbers: IdList | None = None) -> builtins.list[Queue]:
         """The settings of the given queues (all of them when None)."""
@@ -70,7 +70,7 @@ class Queues(Area):
 
 
 class PagingGroups(Area):
-    """Paging and intercom groups (endpoints.md 8)."""
+    """Paging and intercom groups (docs/pbx-api/ivrs-queues-paging.md)."""
 
     def list(self) -> builtins.list[PagingGroupSummary]:
         """Every paging group's id, number and name."""

@@ -11,8 +11,9 @@ from yspbx.client._wire import IdList, split_list
 
 
 class Prompts(Area):
-    """Play custom prompts to a phone or a number (endpoints.md 15). A ``PlayPromptEnd`` report
-    follows when playback ends. Several prompts play back to back: ``["welcome", "menu"]``."""
+    """Play custom prompts to a phone or a number (docs/pbx-api/call-services.md). A
+    ``PlayPromptEnd`` report follows when playback ends. Several prompts play back to back:
+    ``["welcome", "menu"]``."""
 
     def play_to_extension(
         self, extension: str, prompt: str | Sequence[str], *, auto_answer: bool = False
@@ -34,7 +35,7 @@ class Prompts(Area):
 
 
 class Sms(Area):
-    """Text messages through a GSM trunk (endpoints.md 16)."""
+    """Text messages through a GSM trunk (docs/pbx-api/call-services.md)."""
 
     def send(self, trunk: str, number: str, message: str) -> str:
         """Queue ``message`` (plain text: encoded here) to ``number``; returns its SMS id. The
@@ -44,7 +45,7 @@ class Sms(Area):
 
 
 class Hotel(Area):
-    """Wake-up alarms and check-out (endpoints.md 17)."""
+    """Wake-up alarms and check-out (docs/pbx-api/call-services.md)."""
 
     def add_alarm(
         self,

@@ -7,7 +7,7 @@ from yspbx.client._models.system import DeviceInfo
 
 
 class System(Area):
-    """The PBX itself (endpoints.md 1)."""
+    """The PBX itself (docs/pbx-api/system-extensions.md)."""
 
     def device_info(self) -> DeviceInfo:
         """Model, serial number, versions, clock, uptime and registered extensions."""

@@ -17,7 +17,7 @@ from yspbx.client._wire import IdList, split_list
 
 
 class Trunks(Area):
-    """Trunks (endpoints.md 3): every trunk's state, and the SIP trunks' settings."""
+    """Trunks (docs/pbx-api/trunks-routes.md): every trunk's state, and the SIP trunks' settings."""
 
     def list(self) -> builtins.list[Trunk]:
         """Every trunk (SIP, IAX, FXO, BRI, E1, GSM, ...) with its status."""
@@ -57,7 +57,7 @@ class Trunks(Area):
 
 
 class InboundRoutes(Area):
-    """Inbound routes (endpoints.md 4): where calls arriving on a trunk go."""
+    """Inbound routes (docs/pbx-api/trunks-routes.md): where calls arriving on a trunk go."""
 
     def query(self, names: IdList = "all") -> builtins.list[InboundRoute]:
         return self._send(routes.INBOUND_ROUTE_QUERY, routes.RouteNames(names=split_list(names)))
@@ -98,7 +98,7 @@ class InboundRoutes(Area):
 
 
 class OutboundRoutes(Area):
-    """Outbound routes (endpoints.md 5): which numbers go out through which trunks, for whom."""
+    """Outbound routes (docs/pbx-api/trunks-routes.md): which numbers go out where, for whom."""
 
     def query(self, names: IdList = "all") -> builtins.list[OutboundRoute]:
         fields = routes.RouteNames(names=split_list(names))

@@ -80,7 +80,7 @@ Target = (
     | Unreachable
 )
 
-# CallFailed reasons (events.md 4.10) and the record status each leaves in the CDR.
+# CallFailed reasons (docs/pbx-api/reports.md) and the record status each leaves in the CDR.
 NOT_FOUND = Unreachable("404 NOT found", "FAILED")
 UNAVAILABLE = Unreachable("480 Temporarily unavailable", "FAILED")
 BUSY = Unreachable("486 Busy Here", "BUSY")

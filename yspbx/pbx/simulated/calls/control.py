@@ -1,4 +1,4 @@
-"""Controlling live calls through the API: hang up, hold, mute, monitor (sections 10-11).
+"""Controlling live calls through the API: hang up, hold, mute, monitor (docs/pbx-api/calls.md).
 
 Which errno when: ``10006`` the extension does not exist; ``10007`` it (or the inbound/outbound
 id) is in no call; ``10015`` the call is not connected yet (hold, mute and monitoring need a

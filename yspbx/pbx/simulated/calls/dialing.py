@@ -1,4 +1,4 @@
-"""Calls the API originates (endpoints.md section 12).
+"""Calls the API originates (docs/pbx-api/calls.md, "Placing calls").
 
 Every API dial rings its first party (the caller) before anything else; once that party picks
 up, the call's ``next_target`` is reached. The request is checked up front, so an API dial

@@ -1,4 +1,4 @@
-"""One-time download randoms for recordings and CDR exports (endpoints.md 18-19).
+"""One-time download randoms for recordings and CDR exports (docs/pbx-api/files.md).
 
 ``get_random`` issues a 32-hex random bound to what may be fetched (one recording, or one
 extension list and time range) and to who may fetch it (the application server's IP, plus the

@@ -1,4 +1,4 @@
-"""Hotel features (endpoints.md 17): the rooms' wake-up alarms and check-out.
+"""Hotel features (docs/pbx-api/call-services.md): the rooms' wake-up alarms and check-out.
 
 ``wakeupcall/create`` gives every extension named the same alarm (each its own ``wakeupid``);
 ``query`` lists the alarms by extension (extensions without alarms are left out);

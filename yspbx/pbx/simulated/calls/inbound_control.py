@@ -1,5 +1,5 @@
-"""The trunk options that let the application decide about inbound calls (README section 8,
-endpoints.md 14, events.md 4.11-4.12).
+"""The trunk options that let the application decide about inbound calls (docs/pbx-api/wire.md,
+docs/pbx-api/call-services.md, the Invite and Incoming reports of docs/pbx-api/reports.md).
 
 * **Control Inbound Call Answering** (trunk ``inbound_answer_control``): each call arriving on
   the trunk is announced with ``Invite`` and waits, unanswered, for ``inbound/accept`` or

@@ -1,5 +1,5 @@
-"""``extension/playprompt`` and ``outbound/playprompt`` (endpoints.md 15): the PBX calls a party
-and plays it a prompt.
+"""``extension/playprompt`` and ``outbound/playprompt`` (docs/pbx-api/call-services.md): the PBX
+calls a party and plays it a prompt.
 
 The PBX rings the extension (or dials the number outside through an outbound route); once the
 party answers, the prompt plays (:class:`~.prompts.Playback`), ``PlayPromptEnd`` reports its end

@@ -1,11 +1,13 @@
 """Custom prompts: which the PBX has, how long they play, and the PBX playing them to a call.
 
 The simulator has no audio: a prompt "plays" for ``calls.prompt_seconds`` per file on the server
-clock, so ``/sim/v1/clock/advance`` ends it. Several files joined with ``+`` play back to back
-(endpoints.md 15). :class:`Playback` is the feature of a call the PBX placed only to play a
+clock, so ``/sim/v1/clock/advance`` ends it. Several files joined with ``+`` play back to back.
+:class:`Playback` is the feature of a call the PBX placed only to play a
 prompt (``extension/playprompt``, ``outbound/playprompt``, wake-up alarms): it plays once the
 party answers, reports ``PlayPromptEnd`` when the playback ran to its end (not for alarms), and
 hangs up.
+
+The wire: docs/pbx-api/call-services.md.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def check_prompt(known: list[str], text: str) -> str:
 
 
 def prompt_party(leg: Leg) -> ExtParty | PromptTrunkParty | InboundParty:
-    """The party ``PlayPromptEnd`` names for the leg that heard the prompt (events.md 4.15)."""
+    """The party ``PlayPromptEnd`` names for the leg that heard it (docs/pbx-api/reports.md)."""
     if leg.kind is LegKind.EXTENSION:
         return ExtParty(leg.number)
     if leg.kind is LegKind.OUTBOUND:

@@ -1,7 +1,7 @@
 """What the live calls look like from outside: ``inbound/query``, ``outbound/query`` and the
 control plane's call list.
 
-A trunk party's status (endpoints.md 9.1): ``Progress`` while nothing has answered it yet,
+A trunk party's status (docs/pbx-api/calls.md): ``Progress`` while nothing has answered it yet,
 ``Talking`` while it talks with a party, ``Wait`` while it is up but not talking to anyone:
 held by the other side, in an IVR or a queue, or hearing ring-back during a transfer.
 """
@@ -83,7 +83,7 @@ def outbound_calls(calls: list[Call], wanted: list[str] | None) -> list[Outbound
 
 
 def describe(call: Call) -> dict[str, Any]:
-    """A live call for ``GET /sim/v1/calls``: product.md's keys, then the details."""
+    """A live call for ``GET /sim/v1/calls``: docs/control-plane.md's keys, then the details."""
     parties = [leg.number for leg in call.parties()]
     if call.destination is not None and call.destination.number not in parties:
         parties.insert(1 if parties else 0, call.destination.number)

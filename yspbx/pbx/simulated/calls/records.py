@@ -1,5 +1,5 @@
 """Fetching records and recordings: ``recording/get_random|download`` and
-``cdr/get_random|download``, with the errnos endpoints.md lists for them.
+``cdr/get_random|download``, with the errnos docs/pbx-api/files.md lists for them.
 
 * recordings: ``20015`` an ``allowedip`` that is not an IP address, ``20014`` no such
   recording, ``20012`` a random that is unknown, spent, expired, or for another file or client;

@@ -34,7 +34,7 @@ from yspbx.pbx.simulated.config import SimulatedConfig
 
 LINE_UNREACHABLE = Unreachable("Line unreachable", "FAILED")
 
-# Number blocks of the PBX's defaults (product.md), used to pick the errno for a number that
+# Number blocks of the default PBX (docs/configuration.md), used to pick the errno for a number that
 # names nothing: 62xx would be an IVR, 63xx a ring group, 67xx a queue.
 _BLOCK_ERRNOS = (("62", Errno.IVR_NOT_FOUND), ("63", Errno.RINGGROUP_NOT_FOUND))
 _QUEUE_BLOCK = ("67", Errno.QUEUE_NOT_FOUND)

@@ -1,4 +1,4 @@
-"""``sms/send`` through a GSM trunk (endpoints.md 16), and its ``sms-send`` outcome report.
+"""``sms/send`` through a GSM trunk (docs/pbx-api/call-services.md), and its ``sms-send`` report.
 
 The request is checked at once; a message that passes is handed to the trunk's GSM module,
 answered with its ``smsid`` (``<phonenumber>-<unix seconds>``), and sent: the outcome is

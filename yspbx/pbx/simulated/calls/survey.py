@@ -1,4 +1,4 @@
-"""The queue's satisfaction survey (endpoints.md 7.2, events.md 4.16).
+"""The queue's satisfaction survey (docs/pbx-api/ivrs-queues-paging.md, docs/pbx-api/reports.md).
 
 When a queue with a ``satisfactionsurvey`` prompt connects a caller with an agent, the call
 carries a :class:`Survey`. If the caller hangs up first, nothing more happens. If the agent

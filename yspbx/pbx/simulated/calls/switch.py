@@ -3,10 +3,10 @@
 Everything that happens to a call goes through here: legs are added, rung, answered, released;
 calls fail or finish and leave their record. Each change is made synchronously and queues the
 reports it causes on the :class:`~.effects.EffectQueue` in the order the PBX sends them
-(events.md section 5); the caller of a public operation then flushes the effect queue. The API
-operations (:mod:`.dialing`, :mod:`.control`, :mod:`.transfers`) and the simulator's controls
-(:mod:`.phones`) are built from these moves; where a call goes when it reaches an IVR, a queue or
-a ring group is decided in :mod:`.destinations`.
+(docs/pbx-api/reports.md); the caller of a public operation then flushes the effect queue. The
+API operations (:mod:`.dialing`, :mod:`.control`, :mod:`.transfers`) and the simulator's
+controls (:mod:`.phones`) are built from these moves; where a call goes when it reaches an IVR, a
+queue or a ring group is decided in :mod:`.destinations`.
 """
 
 from __future__ import annotations
@@ -213,7 +213,7 @@ class Switch:
     def ring(self, call: Call, leg: Leg, seconds: float | None = None) -> Leg:
         """Ring a new called party (created ringing) for the call's caller.
 
-        ``RING`` follows when the call reports ringing (events.md 4.5: the ringing party first).
+        ``RING`` follows once the call reports ringing (docs/pbx-api/reports.md: callee first).
         """
         self.add_leg(call, leg, seconds)
         if call.reports_ring:

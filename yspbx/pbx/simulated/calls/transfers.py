@@ -1,4 +1,4 @@
-"""Transfers the API makes (endpoints.md section 13): ``calltransfer`` and the two
+"""Transfers the API makes (docs/pbx-api/calls.md): ``calltransfer`` and the two
 ``.../transfer_number`` requests.
 
 A transfer keeps the ``callid``. The parties that leave are dropped quietly (the call goes on,

@@ -20,7 +20,7 @@ from yspbx.pbx.vocabulary import TRUNK_TYPES
 if TYPE_CHECKING:
     from yspbx.pbx.simulated.tables import ConfigTables
 
-# Which connection fields each trunk type needs (endpoints.md 3.3).
+# Which connection fields each trunk type needs (docs/pbx-api/trunks-routes.md, siptrunk/add).
 REQUIRED = {
     "register": ("host", "port", "domain", "username", "authname", "password"),
     "peer": ("host", "port", "domain"),
