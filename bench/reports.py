@@ -45,11 +45,11 @@ from typing import Any
 
 import httpx
 
-from yspbx.config import load_settings
 from yspbx.pbx.events import ExtensionStatusChanged
 from yspbx.reports.formats import render
 from yspbx.services import Services
 from yspbx.sessions.manager import LoginRequest, SessionManager
+from yspbx.settings import load_settings
 
 WARMUP = 50  # reports sent, unmeasured, before each series (imports, caches, first connections)
 ARRIVAL_TIMEOUT = 120.0  # seconds a phase may take to see all its reports arrive

@@ -1,9 +1,11 @@
 """The ASGI application: the S-Series API under ``/api/``, everything else on Starlette.
 
 ``/api/...`` requests go straight to the envelope (the hot path, no framework in between);
-``/sim/v1`` (control plane), ``/openapi.json`` and ``/health`` are ordinary Starlette routes.
-The lifespan builds the :class:`~yspbx.services.Services` and tears them down. In a fleet, the
-app also answers what other processes hand over to the engine's process (:meth:`execute`).
+``/sim/v1`` (control plane), ``/openapi.json`` and ``/health`` are ordinary Starlette routes,
+``/sim/v1`` only where the engine's seats carry the simulator's controls. The lifespan builds
+the :class:`~yspbx.services.Services` (which build the engine seat) and tears them down. In a
+fleet, the app also answers what other processes hand over to the engine's process
+(:meth:`execute`).
 """
 
 from __future__ import annotations
@@ -21,24 +23,18 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 
 from yspbx.api import all_endpoints
 from yspbx.api.envelope import ApiApp
+from yspbx.api.handover import API, api_answer, read_api_message
 from yspbx.api.openapi import build_openapi
-from yspbx.config import Settings
-from yspbx.fleet.commands import (
-    API,
-    SIM,
-    api_answer,
-    read_api_message,
-    run_asgi,
-    sim_scope,
-    unavailable,
-)
+from yspbx.fleet.commands import SIM, run_asgi, sim_scope, unavailable
 from yspbx.fleet.links import EngineUnavailable
 from yspbx.fleet.messages import Message
+from yspbx.seat import SeatFactory, factory_for
 from yspbx.services import Services, ServicesHolder
+from yspbx.settings import Settings
 from yspbx.sim.errors import SimError, error_response, sim_error_handler
 from yspbx.sim.forward import EngineForward
 from yspbx.sim.guard import SimGuard
@@ -66,10 +62,14 @@ async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
 
 
 class YspbxApp:
-    def __init__(self, settings: Settings, store: Store | None = None) -> None:
+    def __init__(
+        self, settings: Settings, store: Store | None = None, seats: SeatFactory | None = None
+    ) -> None:
+        """``seats``: the engine's seat factory, when not the one the settings ask for."""
         self.settings = settings
         self.holder = ServicesHolder()
         self._store = store
+        self.seats = seats or factory_for(settings)
         endpoints = all_endpoints()
         self.api = ApiApp(self.holder, endpoints)
         openapi = build_openapi(endpoints, package_version())
@@ -90,10 +90,12 @@ class YspbxApp:
                 )
             return JSONResponse({"status": "ok", **about})
 
-        self.web = Starlette(
-            routes=[
-                Route("/openapi.json", openapi_json, methods=["GET"]),
-                Route("/health", health, methods=["GET"]),
+        routes: list[BaseRoute] = [
+            Route("/openapi.json", openapi_json, methods=["GET"]),
+            Route("/health", health, methods=["GET"]),
+        ]
+        if self.seats.simulated:
+            routes.append(
                 Mount(
                     "/sim/v1",
                     routes=build_routes(self.holder),
@@ -101,8 +103,10 @@ class YspbxApp:
                         Middleware(SimGuard, holder=self.holder),
                         Middleware(EngineForward, holder=self.holder),
                     ],
-                ),
-            ],
+                )
+            )
+        self.web = Starlette(
+            routes=routes,
             lifespan=self._lifespan,
             exception_handlers={
                 SimError: sim_error_handler,
@@ -114,7 +118,7 @@ class YspbxApp:
 
     @asynccontextmanager
     async def _lifespan(self, app: Starlette) -> AsyncIterator[None]:
-        services = Services.build(self.settings, self._store)
+        services = Services.build(self.settings, self._store, seats=self.seats)
         self.holder.services = services
         try:
             await services.start(self.execute)

@@ -48,8 +48,16 @@ class Clock:
             self._offset = offset
             self._notify()
 
-    def on_jump(self, listener: Callable[[], None]) -> None:
+    def on_jump(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call ``listener`` after every jump; returns what stops it (a scheduler that stops
+        must not stay listening to a clock that outlives it)."""
         self._listeners.append(listener)
+
+        def stop_listening() -> None:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return stop_listening
 
     def _notify(self) -> None:
         for listener in list(self._listeners):

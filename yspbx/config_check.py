@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 if TYPE_CHECKING:
-    from yspbx.config import Settings
+    from yspbx.settings import Settings
 
 ENV_PREFIX = "YSPBX_"
 

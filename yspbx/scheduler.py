@@ -47,7 +47,7 @@ class Scheduler:
         self._wakeup = asyncio.Event()
         self._running: asyncio.Task[None] | None = None
         self._firing = asyncio.Lock()
-        clock.on_jump(self._wakeup.set)
+        self._stop_listening: Callable[[], None] | None = None
 
     def call_at(self, when: float, callback: TimerCallback, name: str = "") -> Timer:
         timer = Timer(when, next(self._seq), callback, name)
@@ -85,9 +85,13 @@ class Scheduler:
 
     def start(self) -> None:
         if self._running is None:
+            self._stop_listening = self._clock.on_jump(self._wakeup.set)
             self._running = asyncio.create_task(self._loop(), name="yspbx-scheduler")
 
     async def stop(self) -> None:
+        if self._stop_listening is not None:
+            self._stop_listening()
+            self._stop_listening = None
         task, self._running = self._running, None
         if task is not None:
             # On Python 3.11, asyncio.wait_for swallows a cancellation that arrives just as the

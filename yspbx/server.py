@@ -23,7 +23,7 @@ import uvicorn
 from uvicorn.supervisors import Multiprocess
 
 from yspbx.app import create_app
-from yspbx.config import Settings
+from yspbx.settings import Settings
 
 log = logging.getLogger(__name__)
 

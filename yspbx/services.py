@@ -1,20 +1,22 @@
-"""The server's parts, built once per process from the settings, and their life cycle.
+"""The server's process-wide parts, built once per process from the settings, and the engine seat.
 
-The API envelope, the control plane and the timers all reach the same objects through
-:class:`Services`; nothing is a module-level global, so a test can run several servers in one
-process and each has its own clock, store and engine.
+:class:`Services` holds what a process keeps for its whole life: the settings, the clock, the
+store, the sessions and lockout rules, the request journal, the report sender's connections and,
+on a shareable store, its place in the fleet. The engine and what runs with it (report fan-out
+and delivery, timers, the simulator's controls) form the *seat* (:mod:`yspbx.seat`), which a
+factory builds: when the process starts, each time it takes the engine lease over, and on
+``POST /sim/v1/reset`` (reset = rebuild). Nothing is a module-level global, so a test can run
+several servers in one process and each has its own clock, store and engine.
 
 On a store several processes can share (SQLite, Redis) the process joins a fleet
-(:mod:`yspbx.fleet`): the engine and what hangs off it (its timers, the report fan-out and
-delivery, the session purge) run only in the process holding the engine lease. The *seat* is
-that set of parts; a process builds a fresh one each time it takes the lease over, from what
-the store keeps, and stops it when it loses the lease. Every process answers logins and
-token checks itself, from the shared store.
+(:mod:`yspbx.fleet`): only the process holding the engine lease has a seat; it builds one from
+what the store keeps when it takes the lease and stops it when it loses the lease. Every process
+answers logins and token checks itself, from the shared store.
 """
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
 import logging
 import math
 from dataclasses import dataclass, field
@@ -22,23 +24,24 @@ from dataclasses import dataclass, field
 import httpx
 
 from yspbx.clock import Clock
-from yspbx.config import Settings
+from yspbx.fleet.links import EngineUnavailable
 from yspbx.fleet.node import Executor, FleetNode, link_for, node_name
 from yspbx.journal import Journal, LocalJournal, SharedJournal
-from yspbx.pbx.engine import Engine
-from yspbx.pbx.simulated import SimulatedPbx
-from yspbx.reports.fanout import MonitoredCheck
-from yspbx.reports.service import ReportService
-from yspbx.scheduler import Scheduler, Timer
+from yspbx.pbx.call_ops import CallOps
+from yspbx.pbx.config_ops import ConfigOps
+from yspbx.pbx.engine import DeviceInfo, Engine, EventListener
+from yspbx.pbx.simulated import SimulatedEngine
+from yspbx.reports.outbox import Outbox
+from yspbx.reports.sender import ReportSender
+from yspbx.seat import Seat, SeatContext, SeatFactory, factory_for, forget_stored
 from yspbx.sessions.lockout import LockoutPolicy
 from yspbx.sessions.manager import Credentials, SessionManager
 from yspbx.sessions.models import Session
-from yspbx.store import Store, StoreUnavailable, open_store
+from yspbx.settings import Settings
+from yspbx.store import Store, open_store
 
 log = logging.getLogger(__name__)
 
-# How often (server-clock seconds) long-expired tokens are forgotten.
-PURGE_INTERVAL = 3600.0
 CLOCK_OFFSET_KEY = "clock.offset"
 
 
@@ -46,19 +49,17 @@ CLOCK_OFFSET_KEY = "clock.offset"
 class Services:
     settings: Settings
     clock: Clock
-    scheduler: Scheduler
     store: Store
     lockout: LockoutPolicy
     sessions: SessionManager
     journal: Journal
     node: str
-    engine: Engine
-    simulator: SimulatedPbx
-    reports: ReportService
+    seats: SeatFactory
+    report_sender: ReportSender
     fleet: FleetNode | None = None
-    report_transport: httpx.AsyncBaseTransport | None = None
-    _purge_timer: Timer | None = None
-    _seat_used: bool = field(default=False)
+    _seat: Seat | None = None
+    # One seat change at a time: a reset never races a lease take-over or loss.
+    _seat_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @classmethod
     def build(
@@ -66,11 +67,12 @@ class Services:
         settings: Settings,
         store: Store | None = None,
         report_transport: httpx.AsyncBaseTransport | None = None,
+        seats: SeatFactory | None = None,
     ) -> Services:
-        """Build every part; ``report_transport`` replaces the network under report delivery."""
+        """Build the process's parts (the seat comes at start); ``report_transport`` replaces
+        the network under report delivery, ``seats`` the factory the settings ask for."""
         server = settings.server
         clock = Clock()
-        scheduler = Scheduler(clock)
         store = store or open_store(
             server.store, prefix=server.store_prefix, timeout=server.store_timeout
         )
@@ -93,22 +95,20 @@ class Services:
             journal = SharedJournal(store.journal, settings.sim.journal_size)
         else:
             journal = LocalJournal(settings.sim.journal_size)
-        engine, reports = _new_seat(
-            settings, clock, scheduler, store, sessions, node, report_transport
+        reports = settings.reports
+        sender = ReportSender(
+            reports.timeout, reports.concurrency, report_transport, keepalive=reports.keepalive
         )
         services = cls(
             settings=settings,
             clock=clock,
-            scheduler=scheduler,
             store=store,
             lockout=lockout,
             sessions=sessions,
             journal=journal,
             node=node,
-            engine=engine,
-            simulator=engine,
-            reports=reports,
-            report_transport=report_transport,
+            seats=seats or factory_for(settings),
+            report_sender=sender,
         )
         sessions.on_end(services._session_ended)
         if store.shareable:
@@ -128,12 +128,31 @@ class Services:
         """Whether this process runs the engine (always, outside a fleet)."""
         return self.fleet is None or self.fleet.seated
 
+    @property
+    def seat(self) -> Seat:
+        """The seat this process runs (only while it runs the engine)."""
+        if self._seat is None:
+            raise EngineUnavailable("this process does not run the engine")
+        return self._seat
+
+    @property
+    def engine(self) -> Engine:
+        """The current seat's engine (a reset or a take-over replaces it); in a process
+        without the engine, a stand-in that refuses every use: only the endpoints that need
+        no engine (login, heartbeat, logout) run there."""
+        seat = self._seat
+        return seat.engine if seat is not None else NO_ENGINE
+
+    @property
+    def simulator(self) -> SimulatedEngine:
+        """The current seat's simulator controls."""
+        return self.seat.simulated()
+
     async def start(self, executor: Executor | None = None) -> None:
         """Start; in a fleet, ``executor`` answers the requests other processes hand over."""
         await self._adopt_stored_clock()
-        self.scheduler.start()
         if self.fleet is None:
-            await self._run_seat()
+            await self._open_seat()
         else:
             await self.fleet.start(executor)
 
@@ -142,10 +161,7 @@ class Services:
             await self._leave_seat("the server is stopping")
         else:
             await self.fleet.stop()
-            if not self.fleet.seated:
-                # The seat this process built and never ran (or already stopped).
-                await self.reports.sender.aclose()
-        await self.scheduler.stop()
+        await self.report_sender.aclose()
         await self.journal.close()
         await self.store.close()
 
@@ -163,19 +179,23 @@ class Services:
         offset = self.clock.offset_after(seconds)
         await self.store.state.put(CLOCK_OFFSET_KEY, repr(offset).encode())
         self.clock.adopt_offset(offset)
-        await self.scheduler.run_due()
+        if self._seat is not None:
+            await self._seat.run_due()
         return self.clock.now()
 
     async def reset(self) -> None:
-        """Back to the loaded configuration: no calls, sessions, lockouts, reports or logs."""
-        if self._purge_timer is not None:
-            self._purge_timer.cancel()
-        await self.reports.reset()
-        await self.store.sessions.clear()
-        await self.store.lockouts.clear()
-        await self.engine.reset()
-        await self.journal.clear()
-        self._arm_timers()
+        """Back to the loaded configuration: a new seat, and nothing the PBX stored (no calls,
+        sessions, lockouts, reports, records or logs). The clock and the call ids go on."""
+        async with self._seat_lock:
+            old = self.seat
+            await old.stop()
+            try:
+                await forget_stored(self.store, {CLOCK_OFFSET_KEY, *self.seats.kept_on_reset})
+                await self.journal.clear()
+            finally:
+                # Even when the store failed half-way, the engine runs again (as after a
+                # restart on what the store kept).
+                await self._open_seat(booted_at=old.booted_at, announce=False)
 
     async def _adopt_stored_clock(self) -> float | None:
         """Take the stored clock offset if it is ahead; the stored offset (None: none)."""
@@ -193,98 +213,97 @@ class Services:
         return offset
 
     async def _session_ended(self, session: Session, reason: str) -> None:
-        await self.reports.session_ended(session, reason)
+        if self._seat is not None:
+            await self._seat.session_ended(session, reason)
+        else:
+            # Another process runs the engine: the session's undelivered reports go all the same.
+            await Outbox(self.store.outbox, self.settings.reports.history).drop(
+                session.token, reason
+            )
 
     # -- the seat: the engine and what runs with it -----------------------------------------
 
-    async def _run_seat(self) -> None:
-        await self.engine.start()
-        await self.reports.start()
-        self._arm_timers()
+    def _seat_context(self) -> SeatContext:
+        return SeatContext(
+            settings=self.settings,
+            clock=self.clock,
+            store=self.store,
+            sessions=self.sessions,
+            sender=self.report_sender,
+            node=self.node,
+        )
+
+    async def _open_seat(
+        self,
+        *,
+        taking_over_from: str | None = None,
+        booted_at: float | None = None,
+        announce: bool = True,
+    ) -> None:
+        """Build a seat and start it; it becomes the current one once it runs."""
+        seat = self.seats.build(self._seat_context(), booted_at)
+        try:
+            await seat.start(taking_over_from=taking_over_from, announce=announce)
+        except BaseException:
+            await seat.stop()
+            raise
+        self._seat = seat
 
     async def _take_seat(self, previous: str | None) -> None:
-        """This process took the engine lease: build the engine from the store and run it."""
+        """This process took the engine lease: build the seat from the store and run it."""
         stored = await self._adopt_stored_clock()
         if stored is None or stored < self.clock.offset:
             # The store lost the offset (a Redis without persistence came back empty): keep the
             # clock where this process had it, for every process to read.
             await self.store.state.put(CLOCK_OFFSET_KEY, repr(self.clock.offset).encode())
-        if self._seat_used:
-            engine, reports = _new_seat(
-                self.settings,
-                self.clock,
-                self.scheduler,
-                self.store,
-                self.sessions,
-                self.node,
-                self.report_transport,
-            )
-            self.engine, self.simulator, self.reports = engine, engine, reports
-        self._seat_used = True
-        if previous is not None and previous != self.node:
-            # Reports the previous holder was sending when it died go out again from here.
-            released = await self.store.outbox.release(previous)
-            if released:
-                log.warning("took over %d report(s) %s was delivering", released, previous)
-        try:
-            await self._run_seat()
-        except BaseException:
-            await self._leave_seat("the engine could not start")
-            raise
+        if previous == self.node:
+            previous = None
+        async with self._seat_lock:
+            await self._open_seat(taking_over_from=previous)
 
     async def _leave_seat(self, reason: str) -> None:
         """Stop the engine and everything that runs with it (live calls are lost)."""
-        if self._purge_timer is not None:
-            self._purge_timer.cancel()
-            self._purge_timer = None
-        with contextlib.suppress(StoreUnavailable):
-            await self.reports.stop()
-        await self.engine.stop()
-        self.scheduler.clear()
-
-    def _arm_timers(self) -> None:
-        self._purge_timer = self.scheduler.call_later(PURGE_INTERVAL, self._purge, "purge")
-
-    async def _purge(self) -> None:
-        forgotten = await self.sessions.purge_stale()
-        if forgotten:
-            log.info("forgot %d long-expired tokens", forgotten)
-        self._arm_timers()
+        async with self._seat_lock:
+            seat, self._seat = self._seat, None
+            if seat is not None:
+                await seat.stop()
 
 
-def _new_seat(
-    settings: Settings,
-    clock: Clock,
-    scheduler: Scheduler,
-    store: Store,
-    sessions: SessionManager,
-    node: str,
-    report_transport: httpx.AsyncBaseTransport | None,
-) -> tuple[SimulatedPbx, ReportService]:
-    engine = SimulatedPbx(settings, clock, scheduler, store.state)
-    reports = ReportService(
-        settings.reports,
-        clock,
-        scheduler,
-        store,
-        sessions,
-        serial_number=lambda: engine.serial_number,
-        monitored=_status_monitor(engine),
-        transport=report_transport,
-        owner=node,
-    )
-    engine.subscribe(reports.publish)
-    return engine, reports
+class _NoEngine:
+    """The engine of a process that does not run it: any use is a bug, answered 30001."""
+
+    def _absent(self) -> RuntimeError:
+        return RuntimeError("this process does not run the engine")
+
+    @property
+    def config(self) -> ConfigOps:
+        raise self._absent()
+
+    @property
+    def calls(self) -> CallOps:
+        raise self._absent()
+
+    @property
+    def serial_number(self) -> str:
+        raise self._absent()
+
+    def subscribe(self, listener: EventListener) -> None:
+        raise self._absent()
+
+    async def start(self) -> None:
+        raise self._absent()
+
+    async def stop(self) -> None:
+        raise self._absent()
+
+    async def device_info(self) -> DeviceInfo:
+        raise self._absent()
+
+    def status_monitored(self, number: str) -> bool:
+        raise self._absent()
 
 
-def _status_monitor(engine: SimulatedPbx) -> MonitoredCheck:
-    """The PBX's "status monitor" switch per extension, as the report fan-out asks for it."""
-
-    def monitored(number: str) -> bool:
-        extension = engine.config.extensions.get(number)
-        return extension is None or extension.status_monitor
-
-    return monitored
+NO_ENGINE: Engine = _NoEngine()
 
 
 class ServicesHolder:

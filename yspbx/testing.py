@@ -154,7 +154,7 @@ class SimulatedPbx:
     def __init__(
         self, *, config: Path | str | None = None, extra_args: tuple[str, ...] = ()
     ) -> None:
-        from yspbx.config import load_settings
+        from yspbx.settings import load_settings
 
         settings = load_settings(config)
         self.config = config

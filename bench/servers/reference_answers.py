@@ -15,7 +15,7 @@ PASSWORD_MD5 = hashlib.md5(b"yspbx-demo").hexdigest()
 
 
 def extension_list_body() -> bytes:
-    from yspbx.config import load_settings
+    from yspbx.settings import load_settings
 
     settings = load_settings()
     extensions = []

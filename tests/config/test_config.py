@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import write_config
 from tests.support.helpers import Api
-from yspbx.config import ConfigError, default_config_text, load_settings
+from yspbx.settings import ConfigError, default_config_text, load_settings
 from yspbx.testing import ServerProcess
 
 

@@ -19,12 +19,12 @@ import pytest
 
 from tests.support.helpers import PASSWORD
 from yspbx.app import YspbxApp
-from yspbx.config import load_settings
 from yspbx.pbx.config_ops import AgentState
 from yspbx.pbx.events import ConfigChanged, DomainEvent, ExtensionStatusChanged
 from yspbx.pbx.simulated.config import SimulatedConfig
 from yspbx.pbx.simulated.persistence import CONFIG_KEY
 from yspbx.services import Services
+from yspbx.settings import load_settings
 from yspbx.store.memory import MemoryStore
 
 

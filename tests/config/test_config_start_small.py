@@ -15,9 +15,9 @@ import pytest
 from tests.conftest import write_config
 from tests.support.docs import DOCS, code_blocks
 from yspbx.cli.init import starter_config_text
-from yspbx.config import ConfigError, load_settings
 from yspbx.config_check import PBX_TABLES
 from yspbx.pbx.models import Device
+from yspbx.settings import ConfigError, load_settings
 
 THREE_EXTENSIONS = """
 [[extensions]]

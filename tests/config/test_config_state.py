@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import write_config
 from tests.support.helpers import Api, Sim
-from yspbx.config import default_config_text
+from yspbx.settings import default_config_text
 from yspbx.testing import ServerProcess
 
 QUERIES: list[tuple[str, dict[str, str] | None]] = [

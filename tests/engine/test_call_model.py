@@ -7,8 +7,15 @@ import wave
 
 import pytest
 
-from yspbx.config import load_settings
 from yspbx.errors import Errno, PbxError
+from yspbx.pbx.simulated.calls.call_targets import (
+    NO_PERMISSION,
+    NOT_FOUND,
+    ExtensionTarget,
+    ExternalTarget,
+    IvrTarget,
+    QueueTarget,
+)
 from yspbx.pbx.simulated.calls.model import (
     TRANSITIONS,
     IllegalTransition,
@@ -20,16 +27,9 @@ from yspbx.pbx.simulated.calls.model import (
 from yspbx.pbx.simulated.calls.patterns import matches, matches_prefix
 from yspbx.pbx.simulated.calls.recordings import MAX_SECONDS, tone_wav
 from yspbx.pbx.simulated.calls.routing import Router
-from yspbx.pbx.simulated.calls.targets import (
-    NO_PERMISSION,
-    NOT_FOUND,
-    ExtensionTarget,
-    ExternalTarget,
-    IvrTarget,
-    QueueTarget,
-)
 from yspbx.pbx.simulated.config import SimulatedConfig
 from yspbx.pbx.simulated.events import EventBus
+from yspbx.settings import load_settings
 from yspbx.store.memory import MemoryStore
 
 

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from yspbx.config import load_settings
 from yspbx.pbx.events import (
     CallAlerting,
     CallAnswer,
@@ -35,6 +34,7 @@ from yspbx.pbx.events import (
 from yspbx.pbx.models import Cdr
 from yspbx.pbx.simulated.calls import SimulatedCalls
 from yspbx.services import Services
+from yspbx.settings import load_settings
 from yspbx.store.memory import MemoryStore
 
 _ACTIONS: dict[type[Any], str] = {

@@ -38,7 +38,7 @@ _TOKEN = {"token": {"type": "string", "pattern": "^[0-9a-f]{32}$"}}
 )
 async def login(request: ApiRequest) -> Reply:
     params = request.params
-    session = await request.services.sessions.login(
+    session = await request.sessions.login(
         request.client_ip,
         LoginRequest(
             username=params.text("username") or "",
@@ -67,7 +67,7 @@ async def login(request: ApiRequest) -> Reply:
 async def heartbeat(request: ApiRequest) -> Reply:
     assert request.session is not None
     params = request.params
-    await request.services.sessions.heartbeat(
+    await request.sessions.heartbeat(
         request.session,
         HeartbeatRequest(
             ipaddr=params.text("ipaddr"),
@@ -86,5 +86,5 @@ async def heartbeat(request: ApiRequest) -> Reply:
 )
 async def logout(request: ApiRequest) -> Reply:
     assert request.session is not None
-    await request.services.sessions.logout(request.session)
+    await request.sessions.logout(request.session)
     return {}

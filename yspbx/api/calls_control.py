@@ -20,7 +20,7 @@ def _extension_action(
     path: str, summary: str, action: ExtensionAction, errors: tuple[Errno, ...]
 ) -> None:
     async def handler(request: ApiRequest) -> Reply:
-        await action(request.services.engine.calls, request.params.require("extid"))
+        await action(request.engine.calls, request.params.require("extid"))
         return {}
 
     router.endpoint(
@@ -71,7 +71,7 @@ _extension_action(
     errors=(Errno.CALL_NOT_FOUND,),
 )
 async def inbound_hangup(request: ApiRequest) -> Reply:
-    await request.services.engine.calls.hangup_inbound(request.params.require("inboundid"))
+    await request.engine.calls.hangup_inbound(request.params.require("inboundid"))
     return {}
 
 
@@ -82,7 +82,7 @@ async def inbound_hangup(request: ApiRequest) -> Reply:
     errors=(Errno.CALL_NOT_FOUND,),
 )
 async def outbound_hangup(request: ApiRequest) -> Reply:
-    await request.services.engine.calls.hangup_outbound(request.params.require("outboundid"))
+    await request.engine.calls.hangup_outbound(request.params.require("outboundid"))
     return {}
 
 
@@ -99,9 +99,7 @@ _MONITOR_ERRORS = (
 def _monitor(path: str, mode: MonitorMode, monitor: str, monitored: str, summary: str) -> Handler:
     async def handler(request: ApiRequest) -> Reply:
         params = request.params
-        await request.services.engine.calls.monitor(
-            mode, params.require(monitor), params.require(monitored)
-        )
+        await request.engine.calls.monitor(mode, params.require(monitor), params.require(monitored))
         return {}
 
     return router.endpoint(

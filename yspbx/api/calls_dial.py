@@ -33,7 +33,7 @@ def autoanswer(params: Params) -> bool:
 )
 async def dial_extension(request: ApiRequest) -> Reply:
     params = request.params
-    callid = await request.services.engine.calls.dial_extension(
+    callid = await request.engine.calls.dial_extension(
         params.require("caller"), params.require("callee"), autoanswer(params)
     )
     return {"callid": callid}
@@ -53,7 +53,7 @@ async def dial_extension(request: ApiRequest) -> Reply:
 )
 async def dial_outbound(request: ApiRequest) -> Reply:
     params = request.params
-    callid = await request.services.engine.calls.dial_outbound(
+    callid = await request.engine.calls.dial_outbound(
         params.require("extid"), params.require("outto"), autoanswer(params)
     )
     return {"callid": callid}
@@ -73,7 +73,7 @@ async def dial_outbound(request: ApiRequest) -> Reply:
 )
 async def callback(request: ApiRequest) -> Reply:
     params = request.params
-    callid = await request.services.engine.calls.callback(
+    callid = await request.engine.calls.callback(
         params.require("caller"), params.require("outto"), params.require("fromext")
     )
     return {"callid": callid}
@@ -93,7 +93,7 @@ async def callback(request: ApiRequest) -> Reply:
 )
 async def ivr_dial_extension(request: ApiRequest) -> Reply:
     params = request.params
-    callid = await request.services.engine.calls.dial_ivr_extension(
+    callid = await request.engine.calls.dial_ivr_extension(
         params.require("ivrid"), params.require("extid"), autoanswer(params)
     )
     return {"callid": callid}
@@ -102,7 +102,7 @@ async def ivr_dial_extension(request: ApiRequest) -> Reply:
 def _into(path: str, key: str, what: str, errno: Errno) -> None:
     async def handler(request: ApiRequest) -> Reply:
         params = request.params
-        calls = request.services.engine.calls
+        calls = request.engine.calls
         dial = {
             "ivrid": calls.dial_ivr_outbound,
             "queueid": calls.dial_queue_outbound,

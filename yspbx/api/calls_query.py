@@ -39,7 +39,7 @@ def _list_of(properties: dict[str, Any]) -> dict[str, Any]:
 )
 async def inbound_query(request: ApiRequest) -> Reply:
     wanted = request.params.values("inboundid") or None
-    calls = await request.services.engine.calls.inbound_calls(wanted)
+    calls = await request.engine.calls.inbound_calls(wanted)
     return {
         "inbound": [
             {
@@ -67,7 +67,7 @@ async def inbound_query(request: ApiRequest) -> Reply:
 )
 async def outbound_query(request: ApiRequest) -> Reply:
     wanted = request.params.values("outboundid") or None
-    calls = await request.services.engine.calls.outbound_calls(wanted)
+    calls = await request.engine.calls.outbound_calls(wanted)
     return {
         "outbound": [
             {

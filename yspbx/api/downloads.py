@@ -51,7 +51,7 @@ def _app_ip(request: ApiRequest) -> str:
 )
 async def recording_get_random(request: ApiRequest) -> Reply:
     name = request.params.require("recording")
-    random = await request.services.engine.calls.recording_random(
+    random = await request.engine.calls.recording_random(
         name, _app_ip(request), request.params.text("allowedip")
     )
     return {"recording": name, "random": random}
@@ -65,7 +65,7 @@ async def recording_get_random(request: ApiRequest) -> Reply:
 )
 async def recording_download(request: ApiRequest) -> Reply:
     name = _field(request, "recording")
-    content = await request.services.engine.calls.download_recording(
+    content = await request.engine.calls.download_recording(
         name, _field(request, "random"), request.client_ip
     )
     return FileReply(content, "audio/wav", _UNSAFE_FILENAME.sub("_", name))
@@ -87,7 +87,7 @@ async def recording_download(request: ApiRequest) -> Reply:
 async def cdr_get_random(request: ApiRequest) -> Reply:
     params = request.params
     extid, start, end = (params.require(n) for n in ("extid", "starttime", "endtime"))
-    random = await request.services.engine.calls.cdr_random(
+    random = await request.engine.calls.cdr_random(
         extid, start, end, _app_ip(request), params.text("allowedip")
     )
     return {"extid": extid, "starttime": start, "endtime": end, "random": random}
@@ -103,7 +103,5 @@ async def cdr_download(request: ApiRequest) -> Reply:
     extid, start, end, random = (
         _field(request, n) for n in ("extid", "starttime", "endtime", "random")
     )
-    content = await request.services.engine.calls.download_cdr(
-        extid, start, end, random, request.client_ip
-    )
+    content = await request.engine.calls.download_cdr(extid, start, end, random, request.client_ip)
     return FileReply(content, "text/csv; charset=utf-8", "cdr.csv")

@@ -36,6 +36,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from yspbx.api.cache import AnswerCache
+from yspbx.api.handover import ApiCall, api_message, read_api_answer
 from yspbx.api.registry import (
     ApiRequest,
     Encoded,
@@ -47,7 +48,6 @@ from yspbx.api.registry import (
 )
 from yspbx.asgi_body import BodyTooLarge, ClientGone, header, read_body
 from yspbx.errors import Errno, PbxError
-from yspbx.fleet.commands import ApiCall, api_message, read_api_answer
 from yspbx.fleet.links import EngineUnavailable
 from yspbx.services import Services, ServicesHolder
 from yspbx.store.base import JournalEntry, StoreUnavailable
@@ -225,7 +225,15 @@ class ApiApp:
         if endpoint.uses_engine and services.fleet is not None and not services.fleet.seated:
             call = ApiCall(endpoint.path, client_ip, session, body, query)
             return body, read_api_answer(await services.fleet.request(api_message(call)))
-        request = ApiRequest(services, client_ip, session, Params(data), query, self.answers)
+        request = ApiRequest(
+            services.engine,
+            services.sessions,
+            client_ip,
+            session,
+            Params(data),
+            query,
+            self.answers,
+        )
         return body, await self._run(endpoint, request)
 
     async def execute(self, call: ApiCall) -> Encoded | FileReply:
@@ -238,7 +246,13 @@ class ApiApp:
             return Encoded(failed(Errno.JSON_ONLY))
         services = self._holder.services
         request = ApiRequest(
-            services, call.client_ip, call.session, Params(data), call.query, self.answers
+            services.engine,
+            services.sessions,
+            call.client_ip,
+            call.session,
+            Params(data),
+            call.query,
+            self.answers,
         )
         return await self._run(endpoint, request)
 

@@ -170,7 +170,7 @@ def _list_item(extension: Extension, status: str) -> dict[str, str]:
     response={"extlist": array_of(object_schema(_LIST_REQUIRED, ("port",)))},
 )
 async def extensionlist_query(request: ApiRequest) -> Reply:
-    config = request.services.engine.config
+    config = request.engine.config
 
     async def build() -> dict[str, Any]:
         pairs = await config.list_extensions()
@@ -189,7 +189,7 @@ async def extensionlist_query(request: ApiRequest) -> Reply:
 )
 async def extension_query(request: ApiRequest) -> Reply:
     numbers = selection(request.params, "extid")
-    pairs = await request.services.engine.config.query_extensions(numbers)
+    pairs = await request.engine.config.query_extensions(numbers)
     return {"extinfos": [extension_info(extension, status) for extension, status in pairs]}
 
 
@@ -208,5 +208,5 @@ async def extension_update(request: ApiRequest) -> Reply:
     changes: dict[str, Any] = read_changes(
         request.params, UPDATE_FIELDS, Errno.EXTENSION_CONFIG_FAILED
     )
-    await request.services.engine.config.update_extension(number, changes)
+    await request.engine.config.update_extension(number, changes)
     return {}

@@ -106,7 +106,7 @@ def show_alarm(alarm: WakeupAlarm) -> dict[str, str]:
 async def create(request: ApiRequest) -> Reply:
     params = request.params
     extids = params.values("extid") or []
-    await request.services.engine.calls.create_alarms(extids, alarm_fields(params))
+    await request.engine.calls.create_alarms(extids, alarm_fields(params))
     return {}
 
 
@@ -119,7 +119,7 @@ async def create(request: ApiRequest) -> Reply:
     example={"extid": "1009"},
 )
 async def query(request: ApiRequest) -> Reply:
-    alarms = await request.services.engine.calls.alarms(selection(request.params, "extid"))
+    alarms = await request.engine.calls.alarms(selection(request.params, "extid"))
     if not alarms:
         return {}
     by_extension: dict[str, list[dict[str, str]]] = {}
@@ -156,7 +156,7 @@ async def update(request: ApiRequest) -> Reply:
     time = _time(params)
     if wakeupid is None and time is None:
         raise PbxError(Errno.MISSING_PARAMETER, "wakeupid")
-    await request.services.engine.calls.update_alarm(
+    await request.engine.calls.update_alarm(
         params.require("extid"), wakeupid, time, alarm_fields(params)
     )
     return {}
@@ -175,9 +175,7 @@ async def update(request: ApiRequest) -> Reply:
 )
 async def delete(request: ApiRequest) -> Reply:
     params = request.params
-    await request.services.engine.calls.delete_alarms(
-        params.require("extid"), _ids(params), _time(params)
-    )
+    await request.engine.calls.delete_alarms(params.require("extid"), _ids(params), _time(params))
     return {}
 
 
@@ -190,5 +188,5 @@ async def delete(request: ApiRequest) -> Reply:
     example={"extid": "1009"},
 )
 async def checkout(request: ApiRequest) -> Reply:
-    await request.services.engine.calls.check_out(request.params.values("extid") or [])
+    await request.engine.calls.check_out(request.params.values("extid") or [])
     return {}

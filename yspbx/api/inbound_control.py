@@ -20,7 +20,7 @@ _INBOUNDID = Field("inboundid", True, "the inboundid of the Invite report")
     example={"inboundid": "1709284000.90"},
 )
 async def accept(request: ApiRequest) -> Reply:
-    await request.services.engine.calls.accept_inbound(request.params.require("inboundid"))
+    await request.engine.calls.accept_inbound(request.params.require("inboundid"))
     return {}
 
 
@@ -32,5 +32,5 @@ async def accept(request: ApiRequest) -> Reply:
     example={"inboundid": "1709284000.90"},
 )
 async def refuse(request: ApiRequest) -> Reply:
-    await request.services.engine.calls.refuse_inbound(request.params.require("inboundid"))
+    await request.engine.calls.refuse_inbound(request.params.require("inboundid"))
     return {}

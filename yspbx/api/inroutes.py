@@ -63,7 +63,7 @@ _SELECT = Field("name", required=True, description="names, comma-separated, or a
     example={"name": "all"},
 )
 async def inroute_query(request: ApiRequest) -> Reply:
-    routes = await request.services.engine.config.query_inroutes(selection(request.params, "name"))
+    routes = await request.engine.config.query_inroutes(selection(request.params, "name"))
     return {"inroutes": [{"id": str(r.id), **write(r, FIELDS)} for r in routes]}
 
 
@@ -82,7 +82,7 @@ async def inroute_query(request: ApiRequest) -> Reply:
 )
 async def inroute_add(request: ApiRequest) -> Reply:
     fields = read_changes(request.params, FIELDS, Errno.INROUTE_NAME_INVALID)
-    await request.services.engine.config.add_inroute(fields)
+    await request.engine.config.add_inroute(fields)
     return {}
 
 
@@ -105,7 +105,7 @@ async def inroute_add(request: ApiRequest) -> Reply:
 async def inroute_update(request: ApiRequest) -> Reply:
     ref = route_ref(request.params, Errno.INROUTE_NOT_FOUND)
     changes = read_changes(request.params, FIELDS, Errno.INROUTE_NAME_INVALID)
-    await request.services.engine.config.update_inroute(ref, changes)
+    await request.engine.config.update_inroute(ref, changes)
     return {}
 
 
@@ -117,5 +117,5 @@ async def inroute_update(request: ApiRequest) -> Reply:
     example={"name": "Support-Line"},
 )
 async def inroute_delete(request: ApiRequest) -> Reply:
-    await request.services.engine.config.delete_inroutes(selection(request.params, "name"))
+    await request.engine.config.delete_inroutes(selection(request.params, "name"))
     return {}

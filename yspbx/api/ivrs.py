@@ -55,7 +55,7 @@ def ivr_info(ivr: Ivr) -> dict[str, str]:
     example={"ivrid": "6200"},
 )
 async def ivr_query(request: ApiRequest) -> Reply:
-    ivrs = await request.services.engine.config.query_ivrs(selection(request.params, "ivrid"))
+    ivrs = await request.engine.config.query_ivrs(selection(request.params, "ivrid"))
     return {"ivr": [ivr_info(ivr) for ivr in ivrs]}
 
 
@@ -72,5 +72,5 @@ async def ivr_query(request: ApiRequest) -> Reply:
 async def ivr_update(request: ApiRequest) -> Reply:
     number = request.params.require("ivrid")
     changes = read_changes(request.params, UPDATE_FIELDS, Errno.IVR_CONFIG_FAILED)
-    await request.services.engine.config.update_ivr(number, changes)
+    await request.engine.config.update_ivr(number, changes)
     return {}

@@ -70,7 +70,7 @@ _SELECT = Field("name", required=True, description="names, comma-separated, or a
     example={"name": "all"},
 )
 async def outroute_query(request: ApiRequest) -> Reply:
-    routes = await request.services.engine.config.query_outroutes(selection(request.params, "name"))
+    routes = await request.engine.config.query_outroutes(selection(request.params, "name"))
     return {"outroutes": [{"id": str(r.id), **write(r, FIELDS)} for r in routes]}
 
 
@@ -91,7 +91,7 @@ async def outroute_query(request: ApiRequest) -> Reply:
 )
 async def outroute_add(request: ApiRequest) -> Reply:
     fields = read_changes(request.params, FIELDS, Errno.OUTROUTE_NAME_INVALID)
-    await request.services.engine.config.add_outroute(fields)
+    await request.engine.config.add_outroute(fields)
     return {}
 
 
@@ -115,7 +115,7 @@ async def outroute_add(request: ApiRequest) -> Reply:
 async def outroute_update(request: ApiRequest) -> Reply:
     ref = route_ref(request.params, Errno.OUTROUTE_NAME_INVALID)
     changes = read_changes(request.params, FIELDS, Errno.OUTROUTE_NAME_INVALID)
-    await request.services.engine.config.update_outroute(ref, changes)
+    await request.engine.config.update_outroute(ref, changes)
     return {}
 
 
@@ -127,5 +127,5 @@ async def outroute_update(request: ApiRequest) -> Reply:
     example={"name": "Mobile-GSM"},
 )
 async def outroute_delete(request: ApiRequest) -> Reply:
-    await request.services.engine.config.delete_outroutes(selection(request.params, "name"))
+    await request.engine.config.delete_outroutes(selection(request.params, "name"))
     return {}

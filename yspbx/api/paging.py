@@ -55,7 +55,7 @@ def paging_info(group: PagingGroup) -> dict[str, str]:
     response={"paginggrouplist": array_of(object_schema(("id", "number", "name")))},
 )
 async def paginggrouplist_query(request: ApiRequest) -> Reply:
-    groups = await request.services.engine.config.list_paging_groups()
+    groups = await request.engine.config.list_paging_groups()
     return {
         "paginggrouplist": [{"id": str(g.id), "number": g.number, "name": g.name} for g in groups]
     }
@@ -70,9 +70,7 @@ async def paginggrouplist_query(request: ApiRequest) -> Reply:
     example={"number": "all"},
 )
 async def paginggroup_query(request: ApiRequest) -> Reply:
-    groups = await request.services.engine.config.query_paging_groups(
-        selection(request.params, "number")
-    )
+    groups = await request.engine.config.query_paging_groups(selection(request.params, "number"))
     return {"paginggroup": [paging_info(group) for group in groups]}
 
 
@@ -92,7 +90,7 @@ async def paginggroup_query(request: ApiRequest) -> Reply:
 )
 async def paginggroup_add(request: ApiRequest) -> Reply:
     fields = read_changes(request.params, FIELDS, Errno.MISSING_PARAMETER)
-    await request.services.engine.config.add_paging_group(fields)
+    await request.engine.config.add_paging_group(fields)
     return {}
 
 
@@ -106,7 +104,7 @@ async def paginggroup_add(request: ApiRequest) -> Reply:
 async def paginggroup_update(request: ApiRequest) -> Reply:
     group_id = read_id(request.params, "id", Errno.NUMBER_NOT_FOUND)
     changes = read_changes(request.params, FIELDS, Errno.MISSING_PARAMETER)
-    await request.services.engine.config.update_paging_group(group_id, changes)
+    await request.engine.config.update_paging_group(group_id, changes)
     return {}
 
 
@@ -118,5 +116,5 @@ async def paginggroup_update(request: ApiRequest) -> Reply:
     example={"number": "6400"},
 )
 async def paginggroup_delete(request: ApiRequest) -> Reply:
-    await request.services.engine.config.delete_paging_groups(selection(request.params, "number"))
+    await request.engine.config.delete_paging_groups(selection(request.params, "number"))
     return {}

@@ -26,7 +26,7 @@ _PROMPT = Field("prompt", True, "custom prompt name(s), several joined with '+'"
 )
 async def play_to_extension(request: ApiRequest) -> Reply:
     params = request.params
-    callid = await request.services.engine.calls.play_prompt_to_extension(
+    callid = await request.engine.calls.play_prompt_to_extension(
         params.require("extid"), params.require("prompt"), autoanswer(params)
     )
     return {"callid": callid}
@@ -51,7 +51,7 @@ async def play_to_extension(request: ApiRequest) -> Reply:
 )
 async def play_to_number(request: ApiRequest) -> Reply:
     params = request.params
-    callid = await request.services.engine.calls.play_prompt_to_number(
+    callid = await request.engine.calls.play_prompt_to_number(
         params.require("outto"), params.require("prompt"), params.optional("fromext")
     )
     return {"callid": callid}

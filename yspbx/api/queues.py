@@ -148,7 +148,7 @@ _STATUS_SCHEMA = {
     example={"queueid": "6700"},
 )
 async def queue_query(request: ApiRequest) -> Reply:
-    infos = await request.services.engine.config.query_queues(selection(request.params, "queueid"))
+    infos = await request.engine.config.query_queues(selection(request.params, "queueid"))
     return {"queues": [queue_info(info) for info in infos]}
 
 
@@ -165,7 +165,7 @@ async def queue_query(request: ApiRequest) -> Reply:
 async def queue_update(request: ApiRequest) -> Reply:
     number = request.params.require("queueid")
     changes = read_changes(request.params, UPDATE_FIELDS, Errno.QUEUE_CONFIG_FAILED)
-    await request.services.engine.config.update_queue(number, changes)
+    await request.engine.config.update_queue(number, changes)
     return {}
 
 
@@ -178,9 +178,7 @@ async def queue_update(request: ApiRequest) -> Reply:
     example={"queueid": "6700"},
 )
 async def queuestatus_query(request: ApiRequest) -> Reply:
-    statuses = await request.services.engine.config.queue_status(
-        selection(request.params, "queueid")
-    )
+    statuses = await request.engine.config.queue_status(selection(request.params, "queueid"))
     return {"queues": [queue_status(status) for status in statuses]}
 
 
@@ -193,7 +191,7 @@ async def queuestatus_query(request: ApiRequest) -> Reply:
 )
 async def add_dynamic_agent(request: ApiRequest) -> Reply:
     params = request.params
-    await request.services.engine.config.add_dynamic_agent(
+    await request.engine.config.add_dynamic_agent(
         params.require("queueid"), params.require("extid"), params.text("password")
     )
     return {}
@@ -208,7 +206,7 @@ async def add_dynamic_agent(request: ApiRequest) -> Reply:
 )
 async def del_dynamic_agent(request: ApiRequest) -> Reply:
     params = request.params
-    await request.services.engine.config.remove_dynamic_agent(
+    await request.engine.config.remove_dynamic_agent(
         params.require("queueid"), params.require("extid"), params.text("password")
     )
     return {}
@@ -223,9 +221,7 @@ async def del_dynamic_agent(request: ApiRequest) -> Reply:
 )
 async def pause_agent(request: ApiRequest) -> Reply:
     params = request.params
-    await request.services.engine.config.pause_agent(
-        params.require("queueid"), params.require("extid")
-    )
+    await request.engine.config.pause_agent(params.require("queueid"), params.require("extid"))
     return {}
 
 
@@ -238,7 +234,5 @@ async def pause_agent(request: ApiRequest) -> Reply:
 )
 async def unpause_agent(request: ApiRequest) -> Reply:
     params = request.params
-    await request.services.engine.config.unpause_agent(
-        params.require("queueid"), params.require("extid")
-    )
+    await request.engine.config.unpause_agent(params.require("queueid"), params.require("extid"))
     return {}

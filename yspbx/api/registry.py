@@ -3,9 +3,10 @@
 Each area module (``auth``, ``system``, ``extensions``, ...) owns an :class:`ApiRouter` and
 decorates its handlers. The declarations drive three things at once: the envelope's required-
 field check (errno 10004), the OpenAPI description, and the dispatch table. A handler receives
-an :class:`ApiRequest` and returns the data fields of a success (the envelope adds
-``"status":"Success"``), an :class:`Encoded` answer it already serialised, or a
-:class:`FileReply` for the two downloads. Failures are raised as ``PbxError``.
+an :class:`ApiRequest` (the engine and the sessions it works on, not the server's parts) and
+returns the data fields of a success (the envelope adds ``"status":"Success"``), an
+:class:`Encoded` answer it already serialised, or a :class:`FileReply` for the two downloads.
+Failures are raised as ``PbxError``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from yspbx.errors import Errno, PbxError
 
 if TYPE_CHECKING:
     from yspbx.api.cache import AnswerCache
-    from yspbx.services import Services
+    from yspbx.pbx.engine import Engine
+    from yspbx.sessions.manager import SessionManager
     from yspbx.sessions.models import Session
 
 FieldKind = Literal["string", "list", "array", "object"]
@@ -125,7 +127,10 @@ class Params:
 
 @dataclass(slots=True)
 class ApiRequest:
-    services: Services
+    """What a handler works with: the PBX's engine and sessions, and the request itself."""
+
+    engine: Engine
+    sessions: SessionManager
     client_ip: str
     session: Session | None
     params: Params

@@ -33,7 +33,7 @@ router = ApiRouter("sms")
 )
 async def send(request: ApiRequest) -> Reply:
     params = request.params
-    smsid = await request.services.engine.calls.send_sms(
+    smsid = await request.engine.calls.send_sms(
         params.require("trunk"), params.text("phonenumber") or "", params.text("message") or ""
     )
     return {"smsid": smsid}

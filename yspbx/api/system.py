@@ -32,7 +32,7 @@ _DEVICE_FIELDS = (
     },
 )
 async def deviceinfo_query(request: ApiRequest) -> Reply:
-    info = await request.services.engine.device_info()
+    info = await request.engine.device_info()
     return {"deviceinfo": asdict(info)}
 
 
@@ -42,5 +42,5 @@ async def deviceinfo_query(request: ApiRequest) -> Reply:
     errors=(Errno.APPLY_TOO_FREQUENT,),
 )
 async def apply(request: ApiRequest) -> Reply:
-    await request.services.engine.config.apply()
+    await request.engine.config.apply()
     return {}

@@ -38,7 +38,7 @@ _FROMEXT = "extension whose outbound permission applies to an external number"
 )
 async def calltransfer(request: ApiRequest) -> Reply:
     params = request.params
-    callid = await request.services.engine.calls.transfer(
+    callid = await request.engine.calls.transfer(
         params.require("callid"),
         params.require("transferor"),
         params.require("transferto"),
@@ -61,7 +61,7 @@ async def calltransfer(request: ApiRequest) -> Reply:
 )
 async def inbound_transfer_number(request: ApiRequest) -> Reply:
     params = request.params
-    callid = await request.services.engine.calls.transfer_inbound(
+    callid = await request.engine.calls.transfer_inbound(
         params.require("inboundid"),
         params.require("number"),
         params.optional("fromext"),
@@ -82,7 +82,7 @@ async def inbound_transfer_number(request: ApiRequest) -> Reply:
 )
 async def outbound_transfer_number(request: ApiRequest) -> Reply:
     params = request.params
-    callid = await request.services.engine.calls.transfer_outbound(
+    callid = await request.engine.calls.transfer_outbound(
         params.require("outboundid"), params.require("number"), params.require("fromext")
     )
     return {"callid": callid}

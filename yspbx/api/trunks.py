@@ -99,7 +99,7 @@ def sip_trunk_info(trunk: Trunk) -> dict[str, str]:
     response={"trunklist": array_of(object_schema(("trunkname", "status", "type"), ("port",)))},
 )
 async def trunklist_query(request: ApiRequest) -> Reply:
-    trunks = await request.services.engine.config.list_trunks()
+    trunks = await request.engine.config.list_trunks()
     return {"trunklist": [trunk_list_item(trunk) for trunk in trunks]}
 
 
@@ -120,7 +120,7 @@ async def trunklist_query(request: ApiRequest) -> Reply:
 )
 async def siptrunk_query(request: ApiRequest) -> Reply:
     names = selection(request.params, "trunkname")
-    trunks = await request.services.engine.config.query_sip_trunks(names)
+    trunks = await request.engine.config.query_sip_trunks(names)
     return {"trunks": [sip_trunk_info(trunk) for trunk in trunks]}
 
 
@@ -139,7 +139,7 @@ async def siptrunk_query(request: ApiRequest) -> Reply:
 )
 async def siptrunk_add(request: ApiRequest) -> Reply:
     fields = read_changes(request.params, SIP_FIELDS, Errno.TRUNK_NAME_INVALID)
-    await request.services.engine.config.add_sip_trunk(fields)
+    await request.engine.config.add_sip_trunk(fields)
     return {}
 
 
@@ -157,7 +157,7 @@ async def siptrunk_add(request: ApiRequest) -> Reply:
 async def siptrunk_update(request: ApiRequest) -> Reply:
     trunk_id = read_id(request.params, "id", Errno.TRUNK_NOT_FOUND)
     changes = read_changes(request.params, SIP_FIELDS, Errno.TRUNK_NAME_INVALID)
-    await request.services.engine.config.update_sip_trunk(trunk_id, changes)
+    await request.engine.config.update_sip_trunk(trunk_id, changes)
     return {}
 
 
@@ -170,5 +170,5 @@ async def siptrunk_update(request: ApiRequest) -> Reply:
 )
 async def siptrunk_delete(request: ApiRequest) -> Reply:
     names = selection(request.params, "trunkname")
-    await request.services.engine.config.delete_sip_trunks(names)
+    await request.engine.config.delete_sip_trunks(names)
     return {}

@@ -37,8 +37,8 @@ def serve_command(
     except MissingExtra as exc:
         typer.echo(f"yspbx: {exc}", err=True)
         raise typer.Exit(2) from None
-    from yspbx.config import ConfigError, load_settings
     from yspbx.server import serve
+    from yspbx.settings import ConfigError, load_settings
     from yspbx.store import StoreUrlError, check_store_url
     from yspbx.tls import TlsFileError, check_tls_files
 

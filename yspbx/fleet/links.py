@@ -5,7 +5,7 @@ another process at an address the engine lease names (``call``). Two implementat
 TCP for processes on one machine sharing a SQLite file (:mod:`yspbx.fleet.tcp`), and Redis
 pub/sub for processes on several hosts sharing Redis (:mod:`yspbx.fleet.redis_pubsub`).
 
-The failures tell the caller what it may do next: :class:`Unreachable` means the request was
+The failures tell the caller what it may do next: :class:`NotDelivered` means the request was
 certainly not delivered (ask the lease again and retry); :class:`NoAnswer` means it may have
 been delivered and acted on (never retry: a dial must not happen twice).
 """
@@ -21,7 +21,7 @@ from yspbx.fleet.messages import Message
 Handler = Callable[[Message], Awaitable[Message]]
 
 
-class Unreachable(Exception):
+class NotDelivered(Exception):
     """Nobody received the request."""
 
 

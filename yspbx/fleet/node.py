@@ -19,7 +19,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from yspbx.fleet.lease import ENGINE_LEASE, EngineLease, GainHook, LossHook
-from yspbx.fleet.links import EngineUnavailable, Link, NoAnswer, Unreachable
+from yspbx.fleet.links import EngineUnavailable, Link, NoAnswer, NotDelivered
 from yspbx.fleet.messages import Message
 from yspbx.store.base import LeaseGrant, LeaseStore, Store
 
@@ -112,7 +112,7 @@ class FleetNode:
                 continue
             try:
                 reply = await self._link.call(holder.address, message, remaining)
-            except Unreachable:
+            except NotDelivered:
                 self._holder = None
                 self.lease.kick()
                 await asyncio.sleep(min(_RETRY_PAUSE, remaining))

@@ -3,7 +3,7 @@
 Each process subscribes to ``<prefix>node:<node id>``; that channel is its address. A request is
 published to the engine holder's channel with the caller's own channel to answer on; the answer
 comes back on it. ``PUBLISH`` says how many subscribers got the message, so a request nobody
-received is known at once (:class:`~yspbx.fleet.links.Unreachable`) and is sent again once the
+received is known at once (:class:`~yspbx.fleet.links.NotDelivered`) and is sent again once the
 lease names a live holder. Pub/sub keeps nothing: a message published while a subscriber
 reconnects is lost, and its caller answers 20010 after its time-out rather than hanging.
 """
@@ -19,7 +19,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from yspbx.fleet.links import Handler, Unreachable, answer_within
+from yspbx.fleet.links import Handler, NotDelivered, answer_within
 from yspbx.fleet.messages import BadMessage, Message, pack, unpack
 from yspbx.store.base import StoreUnavailable
 from yspbx.store.redis.connection import UNAVAILABLE
@@ -109,7 +109,7 @@ class RedisLink:
 
     async def call(self, address: str, message: Message, within: float) -> Message:
         if not self._subscribed.is_set():
-            raise Unreachable("not subscribed to Redis: an answer could not come back")
+            raise NotDelivered("not subscribed to Redis: an answer could not come back")
         request_id = secrets.token_hex(_ID_SIZE // 2).encode()
         reply_to = self._address.encode()
         frame = _REQUEST + request_id + _LENGTH.pack(len(reply_to)) + reply_to + pack(message)
@@ -121,7 +121,7 @@ class RedisLink:
             except UNAVAILABLE as exc:
                 raise StoreUnavailable(f"Redis: {exc}") from exc
             if not receivers:
-                raise Unreachable(f"nobody listens on {address}")
+                raise NotDelivered(f"nobody listens on {address}")
             return await answer_within(waiter, within)
         finally:
             self._waiting.pop(request_id, None)

@@ -17,7 +17,7 @@ import logging
 import secrets
 import struct
 
-from yspbx.fleet.links import Handler, NoAnswer, Unreachable, answer_within
+from yspbx.fleet.links import Handler, NoAnswer, NotDelivered, answer_within
 from yspbx.fleet.messages import BadMessage, Message, pack, unpack
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ class _Connection:
                     self._writer.write(_frame(request_id, pack(message)))
                     await self._writer.drain()
             except OSError as exc:
-                raise Unreachable(str(exc)) from exc
+                raise NotDelivered(str(exc)) from exc
             return await answer_within(waiter, within)
         finally:
             self._waiting.pop(request_id, None)
@@ -161,7 +161,7 @@ class TcpLink:
                     asyncio.open_connection(host, port), self._connect_timeout
                 )
             except (OSError, TimeoutError) as exc:
-                raise Unreachable(f"{host}:{port}: {exc}") from exc
+                raise NotDelivered(f"{host}:{port}: {exc}") from exc
             writer.write(_frame(_HELLO_ID, secret))
             peer = self._peers[address] = _Connection(reader, writer)
             return peer

@@ -49,10 +49,12 @@ class Engine(Protocol):
 
     async def stop(self) -> None: ...
 
-    async def reset(self) -> None:
-        """Return to the loaded configuration: no calls, no changes made through the API."""
-
     @property
     def serial_number(self) -> str: ...
+
+    def status_monitored(self, number: str) -> bool:
+        """Whether extension ``number``'s status changes are reported (its "status monitor"
+        switch); True for a number that is no extension. The report fan-out asks it for every
+        event, in the engine's process, so it answers at once."""
 
     async def device_info(self) -> DeviceInfo: ...

@@ -13,9 +13,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from yspbx.config import ReportSettings
 from yspbx.journal import mask
 from yspbx.sessions.models import Session
+from yspbx.settings import ReportSettings
 from yspbx.store.base import NewReport, OutboxStore, ReportState, StoredReport
 
 log = logging.getLogger(__name__)

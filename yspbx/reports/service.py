@@ -1,20 +1,20 @@
-"""The reports part of the server: outbox, delivery and fan-out, and their life cycle.
+"""The reports part of an engine seat: outbox, delivery and fan-out, and their life cycle.
 
 At start it resumes every session that still has pending reports (a restart loses nothing)
 and then reports ``BootUp`` to every live session. A periodic sweep on the server clock drops
 the reports of sessions that expired, picks up sessions whose head another process let go,
-and trims the delivered history.
+and trims the delivered history. The HTTP client that posts the reports
+(:class:`~yspbx.reports.sender.ReportSender`) is the process's, lent to each seat in turn:
+building a seat opens no connection pool.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
-import httpx
-
 from yspbx.clock import Clock
-from yspbx.config import ReportSettings
 from yspbx.pbx.events import DomainEvent, SystemStarted
 from yspbx.reports.delivery import Deliverer
 from yspbx.reports.fanout import MonitoredCheck, ReportFanout
@@ -23,7 +23,10 @@ from yspbx.reports.sender import ReportSender
 from yspbx.scheduler import Scheduler, Timer
 from yspbx.sessions.manager import SessionManager
 from yspbx.sessions.models import Session
+from yspbx.settings import ReportSettings
 from yspbx.store.base import Store
+
+log = logging.getLogger(__name__)
 
 # How often (server-clock seconds) the outbox is swept for ended sessions and orphaned queues.
 SWEEP_INTERVAL = 30.0
@@ -39,20 +42,18 @@ class ReportService:
         sessions: SessionManager,
         serial_number: Callable[[], str],
         monitored: MonitoredCheck,
-        transport: httpx.AsyncBaseTransport | None = None,
+        sender: ReportSender,
         owner: str | None = None,
     ) -> None:
         """``owner`` names this process in the outbox's leases (random when not given).
 
         Whoever builds the service calls :meth:`session_ended` when a session ends by logout
-        (``SessionManager.on_end``): a server rebuilds this service when its process takes the
-        engine over, and the hook must follow the current one."""
+        (``SessionManager.on_end``): a server rebuilds this service with every seat, and the
+        hook must follow the current one. ``sender`` outlives the service: its owner closes it."""
         self._scheduler = scheduler
         self._store = store
         self.outbox = Outbox(store.outbox, settings.history)
-        self.sender = ReportSender(
-            settings.timeout, settings.concurrency, transport, keepalive=settings.keepalive
-        )
+        self.sender = sender
         self.deliverer = Deliverer(
             outbox=self.outbox,
             sessions=sessions,
@@ -72,24 +73,25 @@ class ReportService:
     async def publish(self, event: DomainEvent) -> None:
         await self.fanout.publish(event)
 
-    async def start(self) -> None:
+    async def start(self, announce: bool = True) -> None:
+        """Resume what is pending and sweep from now on; ``announce``: report ``BootUp`` to
+        every live session (not after a reset, which is no reboot)."""
         await self._resume()
         self._arm_sweep()
-        await self.publish(SystemStarted())
+        if announce:
+            await self.publish(SystemStarted())
+
+    async def take_over_from(self, owner: str) -> None:
+        """Reports the process ``owner`` was delivering when it stopped go out again from
+        here (at least once, in order)."""
+        released = await self._store.outbox.release(owner)
+        if released:
+            log.warning("took over %d report(s) %s was delivering", released, owner)
 
     async def stop(self) -> None:
         if self._sweep_timer is not None:
             self._sweep_timer.cancel()
         await self.deliverer.stop()
-        await self.sender.aclose()
-
-    async def reset(self) -> None:
-        """Forget every report, pending or not (``POST /sim/v1/reset``)."""
-        if self._sweep_timer is not None:
-            self._sweep_timer.cancel()
-        await self.deliverer.cancel_all()
-        await self.outbox.clear()
-        self._arm_sweep()
 
     async def session_ended(self, session: Session, reason: str) -> None:
         self.deliverer.forget(session.token)

@@ -11,6 +11,6 @@ from yspbx.services import ServicesHolder
 
 def build_report_routes(holder: ServicesHolder) -> list[Route]:
     async def reports(request: Request) -> JSONResponse:
-        return JSONResponse(await holder.services.reports.listing())
+        return JSONResponse(await holder.services.seat.reports.listing())
 
     return [Route("/reports", reports, methods=["GET"])]

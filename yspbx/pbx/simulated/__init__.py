@@ -1,5 +1,5 @@
 """The simulated PBX: an engine that runs from the TOML config, with no telephony hardware."""
 
-from yspbx.pbx.simulated.engine import SimulatedPbx
+from yspbx.pbx.simulated.engine import SimulatedEngine
 
-__all__ = ["SimulatedPbx"]
+__all__ = ["SimulatedEngine"]

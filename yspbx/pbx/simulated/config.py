@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from yspbx.clock import Clock
-from yspbx.config import Settings
 from yspbx.errors import Errno, PbxError
 from yspbx.pbx.config_ops import (
     AgentState,
@@ -38,6 +37,7 @@ from yspbx.pbx.models import (
     Queue,
     Trunk,
 )
+from yspbx.pbx.settings import PbxSettings
 from yspbx.pbx.simulated import kinds, references
 from yspbx.pbx.simulated.events import EventBus
 from yspbx.pbx.simulated.queue_agents import QueueMember
@@ -106,7 +106,7 @@ class CallHooks:
 
 class SimulatedConfig(ConfigTables):
     def __init__(
-        self, settings: Settings, state: StateStore, bus: EventBus, clock: Clock | None = None
+        self, settings: PbxSettings, state: StateStore, bus: EventBus, clock: Clock | None = None
     ) -> None:
         self._bus = bus
         self._clock = clock or Clock()
@@ -115,10 +115,6 @@ class SimulatedConfig(ConfigTables):
         # Tells this engine's revisions from those of an engine before it (a takeover).
         self._epoch = id(self) ^ secrets.randbits(48)
         super().__init__(settings, state)
-
-    def load_defaults(self) -> None:
-        super().load_defaults()
-        self._last_apply = None
 
     async def _emit(self, events: Iterable[DomainEvent]) -> None:
         for event in events:

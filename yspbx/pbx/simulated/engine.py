@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from yspbx.clock import Clock
-from yspbx.config import Settings
 from yspbx.pbx.engine import DeviceInfo, EventListener
 from yspbx.pbx.events import DomainEvent
+from yspbx.pbx.settings import PbxSettings
 from yspbx.pbx.simulated.calls import SimulatedCalls
 from yspbx.pbx.simulated.config import SimulatedConfig
 from yspbx.pbx.simulated.events import EventBus
@@ -14,14 +14,21 @@ from yspbx.scheduler import Scheduler
 from yspbx.store.base import StateStore
 
 
-class SimulatedPbx:
+class SimulatedEngine:
     def __init__(
-        self, settings: Settings, clock: Clock, scheduler: Scheduler, state: StateStore
+        self,
+        settings: PbxSettings,
+        clock: Clock,
+        scheduler: Scheduler,
+        state: StateStore,
+        booted_at: float | None = None,
     ) -> None:
+        """``booted_at``: since when ``deviceinfo/query`` counts the uptime (now when not
+        given); an engine rebuilt by a reset keeps its predecessor's."""
         self._settings = settings
         self._clock = clock
         self._zone = parse_zone(settings.device.timezone)
-        self._booted_at = clock.now()
+        self._booted_at = clock.now() if booted_at is None else booted_at
         self.bus = EventBus()
         self.config = SimulatedConfig(settings, state, self.bus, clock)
         self.calls = SimulatedCalls(settings, self.config, clock, scheduler, state, self.bus)
@@ -33,20 +40,23 @@ class SimulatedPbx:
         await self.bus.emit(event)
 
     async def start(self) -> None:
-        self._booted_at = self._clock.now()
         await self.config.start()
         await self.calls.start()
 
     async def stop(self) -> None:
         return None
 
-    async def reset(self) -> None:
-        await self.calls.reset()
-        await self.config.reset()
+    @property
+    def booted_at(self) -> float:
+        return self._booted_at
 
     @property
     def serial_number(self) -> str:
         return self._settings.device.sn
+
+    def status_monitored(self, number: str) -> bool:
+        extension = self.config.extensions.get(number)
+        return extension is None or extension.status_monitor
 
     async def extension_states(self) -> list[tuple[str, str]]:
         return [(e.number, status) for e, status in await self.config.list_extensions()]

@@ -23,8 +23,9 @@ The document is computed from the whole state after each change and written with
 so a change that touches several objects (a rename updates every reference) is stored all or
 nothing. At start the file's objects are loaded and the overlay laid over them; objects the
 API never touched follow the file, so editing the config file still shows for them. A reset
-deletes the key. Only the process running the engine reads and writes it (one authority,
-:mod:`yspbx.fleet`): it reads it when it takes the engine over and never again after that.
+forgets the key with the rest of what the PBX stored. Only the process running the engine
+reads and writes it (one authority, :mod:`yspbx.fleet`): it reads it when it takes the engine
+over and never again after that.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 with the API's changes laid over them and written to the state store after each change.
 
 :class:`ConfigTables` is the mechanics every kind of object shares: loading in the PBX's order,
-id assignment, validated in-place changes, persistence, reset. What the PBX does with its
+id assignment, validated in-place changes, persistence. What the PBX does with its
 objects (the configuration operations, registration, queue agents) is
 :class:`~yspbx.pbx.simulated.config.SimulatedConfig`, built on it.
 """
@@ -16,7 +16,6 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import fields, replace
 from typing import Any, TypeVar
 
-from yspbx.config import Settings
 from yspbx.errors import Errno, PbxError
 from yspbx.pbx.config_ops import Changes, Selection
 from yspbx.pbx.models import (
@@ -30,6 +29,7 @@ from yspbx.pbx.models import (
     RingGroup,
     Trunk,
 )
+from yspbx.pbx.settings import PbxSettings
 from yspbx.pbx.simulated import kinds, persistence
 from yspbx.pbx.simulated.kinds import Kind
 from yspbx.pbx.simulated.queue_agents import QueueAgents
@@ -53,7 +53,7 @@ def no_rename(tables: ConfigTables, old: str, new: str) -> None:
 
 
 class ConfigTables:
-    def __init__(self, settings: Settings, state: StateStore) -> None:
+    def __init__(self, settings: PbxSettings, state: StateStore) -> None:
         self._settings = settings
         self._state = state
         self._lock = asyncio.Lock()
@@ -78,7 +78,7 @@ class ConfigTables:
         self.prompts: list[str] = []
         self.load_defaults()
 
-    # Loading, persistence, reset.
+    # Loading and persistence.
 
     def load_defaults(self) -> None:
         """Take the configuration file's objects (a fresh copy: API changes never leak back)."""
@@ -109,13 +109,6 @@ class ConfigTables:
         self._seen = raw
         if raw is not None:
             self._restore(persistence.decode(raw))
-
-    async def reset(self) -> None:
-        """Back to the configuration file: every change made through the API is forgotten."""
-        async with self._lock:
-            await self._state.delete(persistence.CONFIG_KEY)
-            self._seen = None
-            self.load_defaults()
 
     def _reload(self, raw: bytes | None) -> None:
         """The file's objects with the stored changes ``raw``, keeping the phones' registration

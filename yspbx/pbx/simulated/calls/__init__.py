@@ -8,7 +8,7 @@ The parts, each in its own module:
 * :mod:`.destinations`: reaching extensions, numbers outside, and the features that hold calls:
   :mod:`.ivr`, :mod:`.queue` (with :mod:`.queue_strategy`, :mod:`.survey`), :mod:`.ringgroup`,
   :mod:`.prompts`;
-* :mod:`.routing` (with :mod:`.patterns`, :mod:`.targets`): what a number reaches;
+* :mod:`.routing` (with :mod:`.patterns`, :mod:`.call_targets`): what a number reaches;
 * :mod:`.dialing`, :mod:`.control`, :mod:`.transfers`, :mod:`.prompt_calls`: the API's call
   operations; :mod:`.inbound_control`: ``Invite``/``Incoming`` and accept/refuse;
 * :mod:`.sms`: GSM messages; :mod:`.hotel` (with :mod:`.alarms`, :mod:`.alarm_rules`,
@@ -17,9 +17,9 @@ The parts, each in its own module:
 * :mod:`.queries`: how live calls are listed;
 * :mod:`.cdr`, :mod:`.recordings`, :mod:`.downloads`, :mod:`.records`: records, recordings
   and their one-time downloads;
-* :mod:`.ids`, :mod:`.outbox`, :mod:`.status`: ids, ordered reporting, extension status.
+* :mod:`.ids`, :mod:`.effects`, :mod:`.status`: ids, ordered reporting, extension status.
 
-Every public operation changes the calls synchronously, then flushes the outbox, so it returns
+Every public operation changes the calls synchronously, then flushes the effect queue, so it returns
 after the reports it caused have been handed to the event bus.
 """
 
@@ -30,19 +30,19 @@ from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
 from yspbx.clock import Clock
-from yspbx.config import Settings
 from yspbx.pbx.call_ops import AlarmFields, InboundCall, MonitorMode, OutboundCall, WakeupAlarm
 from yspbx.pbx.models import Cdr
+from yspbx.pbx.settings import PbxSettings
 from yspbx.pbx.simulated.calls.cdr import CdrBook
 from yspbx.pbx.simulated.calls.control import CallControl
 from yspbx.pbx.simulated.calls.destinations import Destinations
 from yspbx.pbx.simulated.calls.dialing import Dialer
 from yspbx.pbx.simulated.calls.downloads import Tickets
+from yspbx.pbx.simulated.calls.effects import EffectQueue
 from yspbx.pbx.simulated.calls.hotel import Hotel
 from yspbx.pbx.simulated.calls.ids import IdSource
 from yspbx.pbx.simulated.calls.inbound_control import InboundControl
 from yspbx.pbx.simulated.calls.model import LegKind
-from yspbx.pbx.simulated.calls.outbox import Outbox
 from yspbx.pbx.simulated.calls.phones import Phones
 from yspbx.pbx.simulated.calls.prompt_calls import PromptCalls
 from yspbx.pbx.simulated.calls.queries import describe, inbound_calls, outbound_calls
@@ -67,7 +67,7 @@ __all__ = ["SimulatedCalls"]
 class SimulatedCalls:
     def __init__(
         self,
-        settings: Settings,
+        settings: PbxSettings,
         config: SimulatedConfig,
         clock: Clock,
         scheduler: Scheduler,
@@ -85,7 +85,7 @@ class SimulatedCalls:
             config,
             clock,
             scheduler,
-            Outbox(bus),
+            EffectQueue(bus),
             self._ids,
             self._cdrs,
             self._recordings,
@@ -123,19 +123,6 @@ class SimulatedCalls:
     async def start(self) -> None:
         await self._ids.load()
         await self._hotel.start()
-
-    async def reset(self) -> None:
-        """No calls, records, recordings, download randoms, messages or alarms; call ids keep
-        counting, alarm ids start over."""
-        self._switch.clear()
-        self._destinations.queues.clear()
-        self._inbound.clear()
-        self._sms.clear()
-        await self._cdrs.clear()
-        await self._recordings.clear()
-        await self._tickets.clear()
-        await self._voicemail.clear()
-        await self._hotel.reset()
 
     # -- CallOps: queries ------------------------------------------------------------------
 

@@ -93,7 +93,3 @@ class AlarmBook:
         if extids is None:
             return alarms
         return [alarm for extid in extids for alarm in alarms if alarm.extid == extid]
-
-    async def clear(self) -> None:
-        await self._state.delete(KEY)
-        self.alarms, self.next_id, self._seen = {}, 1, None

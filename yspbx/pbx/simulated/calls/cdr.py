@@ -104,7 +104,3 @@ class CdrBook:
 
     async def all(self) -> list[Cdr]:
         return [Cdr(**json.loads(value)) for _, value in await self._state.scan(PREFIX)]
-
-    async def clear(self) -> None:
-        for key, _ in await self._state.scan(PREFIX):
-            await self._state.delete(key)

@@ -17,14 +17,7 @@ from collections.abc import Iterable
 from typing import assert_never
 
 from yspbx.pbx.events import ExtParty
-from yspbx.pbx.simulated.calls.ivr import Ivrs
-from yspbx.pbx.simulated.calls.model import Call, Destination, Leg, LegKind, LegState, Role
-from yspbx.pbx.simulated.calls.prompts import Playback, PromptPlayer
-from yspbx.pbx.simulated.calls.queue import Queues
-from yspbx.pbx.simulated.calls.ringgroup import RingGroups
-from yspbx.pbx.simulated.calls.routing import Router
-from yspbx.pbx.simulated.calls.switch import Switch
-from yspbx.pbx.simulated.calls.targets import (
+from yspbx.pbx.simulated.calls.call_targets import (
     BUSY,
     DND,
     NOT_FOUND,
@@ -39,6 +32,13 @@ from yspbx.pbx.simulated.calls.targets import (
     Unreachable,
     VoicemailTarget,
 )
+from yspbx.pbx.simulated.calls.ivr import Ivrs
+from yspbx.pbx.simulated.calls.model import Call, Destination, Leg, LegKind, LegState, Role
+from yspbx.pbx.simulated.calls.prompts import Playback, PromptPlayer
+from yspbx.pbx.simulated.calls.queue import Queues
+from yspbx.pbx.simulated.calls.ringgroup import RingGroups
+from yspbx.pbx.simulated.calls.routing import Router
+from yspbx.pbx.simulated.calls.switch import Switch
 
 # A configured destination that means "the PBX hangs up".
 HANG_UP = frozenset({"", "hangup", "hang up"})

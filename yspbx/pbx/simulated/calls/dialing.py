@@ -14,11 +14,7 @@ from __future__ import annotations
 from yspbx.errors import Errno, PbxError
 from yspbx.pbx.events import ExtParty
 from yspbx.pbx.models import CdrType, Extension
-from yspbx.pbx.simulated.calls.destinations import Destinations
-from yspbx.pbx.simulated.calls.model import Call, Leg, LegKind, LegState, Role
-from yspbx.pbx.simulated.calls.routing import Router, errno_for_unknown
-from yspbx.pbx.simulated.calls.switch import Switch
-from yspbx.pbx.simulated.calls.targets import (
+from yspbx.pbx.simulated.calls.call_targets import (
     UNAVAILABLE,
     ExtensionTarget,
     ExternalTarget,
@@ -27,6 +23,10 @@ from yspbx.pbx.simulated.calls.targets import (
     RingGroupTarget,
     Target,
 )
+from yspbx.pbx.simulated.calls.destinations import Destinations
+from yspbx.pbx.simulated.calls.model import Call, Leg, LegKind, LegState, Role
+from yspbx.pbx.simulated.calls.routing import Router, errno_for_unknown
+from yspbx.pbx.simulated.calls.switch import Switch
 
 
 class Dialer:

@@ -66,7 +66,3 @@ class Tickets:
         for key, raw in await self._state.scan(PREFIX):
             if json.loads(raw)["expires_at"] < now:
                 await self._state.delete(key)
-
-    async def clear(self) -> None:
-        for key, _ in await self._state.scan(PREFIX):
-            await self._state.delete(key)

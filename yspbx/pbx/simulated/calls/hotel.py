@@ -50,11 +50,6 @@ class Hotel:
     async def start(self) -> None:
         await self._sync(force=True)
 
-    async def reset(self) -> None:
-        async with self._lock:
-            self.wakeups.clear()
-            await self._book.clear()
-
     async def _sync(self, force: bool = False) -> None:
         """Take what another process stored; rearm every alarm when it changed."""
         if await self._book.sync() or force:
@@ -71,7 +66,7 @@ class Hotel:
                 if self._book.alarms.pop(alarm.wakeupid, None) is not None:
                     await self._book.save()
 
-        self._switch.outbox.then(forget)
+        self._switch.effects.then(forget)
 
     # -- the API -------------------------------------------------------------------------
 

@@ -26,9 +26,9 @@ from collections.abc import Callable
 
 from yspbx.errors import Errno, PbxError
 from yspbx.pbx.events import InboundCallArrived, InboundCallOffered, InboundParty
+from yspbx.pbx.simulated.calls.call_targets import Target
 from yspbx.pbx.simulated.calls.destinations import Destinations
 from yspbx.pbx.simulated.calls.model import Call, LegKind
-from yspbx.pbx.simulated.calls.targets import Target
 
 # How many calls the application was asked about are remembered, to answer a late accept
 # with 10016.
@@ -42,9 +42,6 @@ class InboundControl:
         self._config = destinations.config
         self._asked: OrderedDict[str, None] = OrderedDict()
 
-    def clear(self) -> None:
-        self._asked.clear()
-
     def arrive(self, call: Call, target: Target) -> None:
         """A call came in on a trunk and its route found ``target``: ask first if the trunk
         says so."""
@@ -55,7 +52,7 @@ class InboundControl:
         call.offer = "answer"
         call.next_target = target
         self._remember(call)
-        self._switch.outbox.emit(InboundCallOffered(call.callid, self._party(call)))
+        self._switch.effects.emit(InboundCallOffered(call.callid, self._party(call)))
         self._window(call, lambda: self._accept(call))
 
     def accept(self, inboundid: str) -> None:
@@ -92,7 +89,7 @@ class InboundControl:
         call.offer = "destination"
         call.next_target = target
         self._remember(call)
-        self._switch.outbox.emit(InboundCallArrived(call.callid, self._party(call)))
+        self._switch.effects.emit(InboundCallArrived(call.callid, self._party(call)))
         self._window(call, lambda: self._use_route(call))
 
     def _use_route(self, call: Call) -> None:

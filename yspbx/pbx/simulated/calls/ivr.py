@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING
 
 from yspbx.pbx.events import PromptFinished
 from yspbx.pbx.models import Ivr
+from yspbx.pbx.simulated.calls.call_targets import NOT_FOUND
 from yspbx.pbx.simulated.calls.model import Call, Destination, Feature
 from yspbx.pbx.simulated.calls.prompts import prompt_party
-from yspbx.pbx.simulated.calls.targets import NOT_FOUND
 from yspbx.scheduler import Timer
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ class IvrSession(Feature):
             self._leave(call, "hangup")
             return
         caller = call.caller
-        self._ivrs.switch.outbox.emit(
+        self._ivrs.switch.effects.emit(
             PromptFinished(
                 call.callid,
                 ivr.prompt,

@@ -32,7 +32,7 @@ from typing import Literal
 
 from yspbx.pbx.events import ExtParty, InboundParty, OutboundParty, Party
 from yspbx.pbx.models import CdrType
-from yspbx.pbx.simulated.calls.targets import Target, Unreachable
+from yspbx.pbx.simulated.calls.call_targets import Target, Unreachable
 from yspbx.scheduler import Timer
 
 

@@ -13,13 +13,13 @@ import re
 
 from yspbx.pbx.events import KeyPressed
 from yspbx.pbx.models import CdrType
+from yspbx.pbx.simulated.calls.call_targets import ExternalTarget, Target, Unreachable
 from yspbx.pbx.simulated.calls.destinations import Destinations
 from yspbx.pbx.simulated.calls.errors import Invalid, NotFound, NotPossible
 from yspbx.pbx.simulated.calls.inbound_control import InboundControl
 from yspbx.pbx.simulated.calls.model import Call, Leg, LegKind, LegState, Role
 from yspbx.pbx.simulated.calls.routing import Router
 from yspbx.pbx.simulated.calls.switch import Switch
-from yspbx.pbx.simulated.calls.targets import ExternalTarget, Target, Unreachable
 
 NUMBER = re.compile(r"[0-9*#+]{1,32}")
 KEYS = re.compile(r"[0-9*#]{1,64}")
@@ -139,7 +139,7 @@ class Phones:
             if call.ended or not caller.live:
                 break
             call.digits += key
-            self._switch.outbox.emit(
+            self._switch.effects.emit(
                 KeyPressed(call.callid, (caller.party(),), key, len(call.digits) - 1, call.digits)
             )
             if call.feature is not None:

@@ -18,11 +18,11 @@ answer.
 from __future__ import annotations
 
 from yspbx.errors import Errno, PbxError
+from yspbx.pbx.simulated.calls.call_targets import PromptTarget
 from yspbx.pbx.simulated.calls.dialing import Dialer
 from yspbx.pbx.simulated.calls.prompts import check_prompt
 from yspbx.pbx.simulated.calls.routing import Router
 from yspbx.pbx.simulated.calls.switch import Switch
-from yspbx.pbx.simulated.calls.targets import PromptTarget
 
 # Trunks that report a call established at once (the vendor: PSTN / analog lines).
 _ANSWERS_AT_ONCE = frozenset({"FXO"})

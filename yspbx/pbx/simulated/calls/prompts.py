@@ -16,9 +16,9 @@ from collections.abc import Callable
 
 from yspbx.errors import Errno, PbxError
 from yspbx.pbx.events import ExtParty, InboundParty, PromptFinished, PromptTrunkParty
+from yspbx.pbx.simulated.calls.call_targets import PromptTarget
 from yspbx.pbx.simulated.calls.model import Call, Feature, Leg, LegKind
 from yspbx.pbx.simulated.calls.switch import Switch
-from yspbx.pbx.simulated.calls.targets import PromptTarget
 from yspbx.scheduler import Timer
 
 # The system prompts an IVR may use besides the custom ones.
@@ -91,7 +91,7 @@ class Playback(Feature):
     def _played(self, call: Call) -> None:
         if self._target.report:
             party = prompt_party(call.caller)
-            self._switch.outbox.emit(PromptFinished(call.callid, self._target.number, party))
+            self._switch.effects.emit(PromptFinished(call.callid, self._target.number, party))
         self._switch.finish(call, call.caller)
 
     def describe(self) -> dict[str, str]:

@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING
 
 from yspbx.pbx.config_ops import AgentState
 from yspbx.pbx.models import Queue
+from yspbx.pbx.simulated.calls.call_targets import NOT_FOUND, Unreachable
 from yspbx.pbx.simulated.calls.model import Call, Destination, Feature, Leg, LegKind, Role
 from yspbx.pbx.simulated.calls.queue_strategy import AgentRecord, Strategy
 from yspbx.pbx.simulated.calls.survey import Survey
-from yspbx.pbx.simulated.calls.targets import NOT_FOUND, Unreachable
 
 if TYPE_CHECKING:
     from yspbx.pbx.simulated.calls.destinations import Destinations
@@ -47,10 +47,6 @@ class Queues:
         self.switch.leg_ended.append(self._leg_ended)
         self.config.hooks.queue_waiting = self.waiting
         self.config.hooks.agent_state = self.agent_state
-
-    def clear(self) -> None:
-        self._records.clear()
-        self.strategy.clear()
 
     def enter(self, call: Call, number: str) -> None:
         queue = self.config.queues.get(number)

@@ -35,9 +35,6 @@ class Strategy:
         # queue -> the agent its Rrmemory strategy rang last
         self._last_rung: dict[str, str] = {}
 
-    def clear(self) -> None:
-        self._last_rung.clear()
-
     def pick(
         self,
         queue: str,

@@ -60,7 +60,3 @@ class Recordings:
         if not name or "\x00" in name:
             return None
         return await self._state.get(PREFIX + name)
-
-    async def clear(self) -> None:
-        for key, _ in await self._state.scan(PREFIX):
-            await self._state.delete(key)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from yspbx.pbx.models import RingGroup
+from yspbx.pbx.simulated.calls.call_targets import BUSY, NOT_FOUND, Unreachable
 from yspbx.pbx.simulated.calls.model import (
     Call,
     Destination,
@@ -26,7 +27,6 @@ from yspbx.pbx.simulated.calls.model import (
     LegState,
     Role,
 )
-from yspbx.pbx.simulated.calls.targets import BUSY, NOT_FOUND, Unreachable
 
 if TYPE_CHECKING:
     from yspbx.pbx.simulated.calls.destinations import Destinations

@@ -1,6 +1,6 @@
 """Routing: what a dialled number reaches, read from the PBX's current configuration.
 
-Three questions, one answer type (:mod:`.targets`):
+Three questions, one answer type (:mod:`.call_targets`):
 
 * an internal number (extension, IVR, queue, ring group) reaches that object;
 * anything else goes out through the first outbound route whose pattern matches and that the
@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from yspbx.errors import Errno, PbxError
 from yspbx.pbx.models import InboundRoute, OutboundRoute
-from yspbx.pbx.simulated.calls.patterns import matches, matches_prefix
-from yspbx.pbx.simulated.calls.targets import (
+from yspbx.pbx.simulated.calls.call_targets import (
     HUNG_UP_BY_ROUTE,
     NO_PERMISSION,
     NOT_FOUND,
@@ -30,6 +29,7 @@ from yspbx.pbx.simulated.calls.targets import (
     Unreachable,
     VoicemailTarget,
 )
+from yspbx.pbx.simulated.calls.patterns import matches, matches_prefix
 from yspbx.pbx.simulated.config import SimulatedConfig
 
 LINE_UNREACHABLE = Unreachable("Line unreachable", "FAILED")

@@ -126,10 +126,4 @@ class SmsGateway:
         sms.state = status
         if sms.timer is not None:
             sms.timer.cancel()
-        self._switch.outbox.emit(SmsResult(sms.smsid, status))
-
-    def clear(self) -> None:
-        for sms in self._sent:
-            if sms.timer is not None:
-                sms.timer.cancel()
-        self._sent.clear()
+        self._switch.effects.emit(SmsResult(sms.smsid, status))

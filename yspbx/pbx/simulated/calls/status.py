@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from yspbx.pbx.events import ExtensionState, ExtensionStatusChanged
+from yspbx.pbx.simulated.calls.effects import EffectQueue
 from yspbx.pbx.simulated.calls.model import Leg, LegState
-from yspbx.pbx.simulated.calls.outbox import Outbox
 from yspbx.pbx.simulated.config import SimulatedConfig
 
 
@@ -36,9 +36,9 @@ def report_status(legs: Iterable[Leg]) -> ExtensionState:
 
 
 class StatusReporter:
-    def __init__(self, config: SimulatedConfig, outbox: Outbox) -> None:
+    def __init__(self, config: SimulatedConfig, effects: EffectQueue) -> None:
         self._config = config
-        self._outbox = outbox
+        self._effects = effects
         self._reported: dict[str, ExtensionState] = {}
 
     def update(self, number: str, legs: Iterable[Leg]) -> None:
@@ -52,7 +52,4 @@ class StatusReporter:
             self._reported[number] = status
         extension = self._config.extensions.get(number)
         if extension is not None and extension.status_monitor:
-            self._outbox.emit(ExtensionStatusChanged(number, status))
-
-    def clear(self) -> None:
-        self._reported.clear()
+            self._effects.emit(ExtensionStatusChanged(number, status))

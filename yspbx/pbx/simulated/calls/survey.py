@@ -47,8 +47,8 @@ class Survey(Feature):
 
     def _agent_left(self, call: Call, agent: Leg, caller: Leg) -> None:
         switch = self._switch
-        switch.outbox.emit(CallReleased(call.callid, (agent.party(), caller.party())))
-        switch.outbox.emit(CallReleased(call.callid, (caller.party(), agent.party())))
+        switch.effects.emit(CallReleased(call.callid, (agent.party(), caller.party())))
+        switch.effects.emit(CallReleased(call.callid, (caller.party(), agent.party())))
         for other in call.live_legs():
             if other is not caller:
                 switch.move(call, other, LegState.ENDED)
@@ -62,7 +62,7 @@ class Survey(Feature):
             return
         self.stage = "thanking"
         call.cancel_timers()
-        self._switch.outbox.emit(SurveyAnswered(call.callid, key))
+        self._switch.effects.emit(SurveyAnswered(call.callid, key))
         self._player.play(call, THANK_YOU, lambda: self._switch.end(call, "ANSWERED"))
 
     def describe(self) -> dict[str, str]:

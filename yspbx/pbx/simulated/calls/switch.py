@@ -2,11 +2,11 @@
 
 Everything that happens to a call goes through here: legs are added, rung, answered, released;
 calls fail or finish and leave their record. Each change is made synchronously and queues the
-reports it causes on the :class:`~.outbox.Outbox` in the order the PBX sends them
-(docs/pbx-api/reports.md); the caller of a public operation then flushes the outbox. The API
-operations (:mod:`.dialing`, :mod:`.control`, :mod:`.transfers`) and the simulator's controls
-(:mod:`.phones`) are built from these moves; where a call goes when it reaches an IVR, a queue or
-a ring group is decided in :mod:`.destinations`.
+reports it causes on the :class:`~.effects.EffectQueue` in the order the PBX sends them
+(docs/pbx-api/reports.md); the caller of a public operation then flushes the effect queue. The
+API operations (:mod:`.dialing`, :mod:`.control`, :mod:`.transfers`) and the simulator's
+controls (:mod:`.phones`) are built from these moves; where a call goes when it reaches an IVR, a
+queue or a ring group is decided in :mod:`.destinations`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from collections.abc import Callable
 from datetime import timezone
 
 from yspbx.clock import Clock
-from yspbx.config import Settings
 from yspbx.pbx.events import (
     CallAlerting,
     CallAnswer,
@@ -27,7 +26,15 @@ from yspbx.pbx.events import (
     Party,
 )
 from yspbx.pbx.models import CdrStatus, CdrType
+from yspbx.pbx.settings import PbxSettings
+from yspbx.pbx.simulated.calls.call_targets import (
+    ABANDONED,
+    DECLINED,
+    RING_TIMEOUT,
+    Unreachable,
+)
 from yspbx.pbx.simulated.calls.cdr import CdrBook, build_cdr
+from yspbx.pbx.simulated.calls.effects import EffectQueue
 from yspbx.pbx.simulated.calls.ids import IdSource
 from yspbx.pbx.simulated.calls.model import (
     Call,
@@ -37,15 +44,8 @@ from yspbx.pbx.simulated.calls.model import (
     Role,
     Segment,
 )
-from yspbx.pbx.simulated.calls.outbox import Outbox
 from yspbx.pbx.simulated.calls.recordings import Recordings, recording_name
 from yspbx.pbx.simulated.calls.status import StatusReporter, list_status
-from yspbx.pbx.simulated.calls.targets import (
-    ABANDONED,
-    DECLINED,
-    RING_TIMEOUT,
-    Unreachable,
-)
 from yspbx.pbx.simulated.config import SimulatedConfig
 from yspbx.scheduler import Scheduler, Timer
 
@@ -60,11 +60,11 @@ CallClosed = Callable[[Call, CdrStatus | None], None]
 class Switch:
     def __init__(
         self,
-        settings: Settings,
+        settings: PbxSettings,
         config: SimulatedConfig,
         clock: Clock,
         scheduler: Scheduler,
-        outbox: Outbox,
+        effects: EffectQueue,
         ids: IdSource,
         cdrs: CdrBook,
         recordings: Recordings,
@@ -74,12 +74,12 @@ class Switch:
         self.config = config
         self.clock = clock
         self.scheduler = scheduler
-        self.outbox = outbox
+        self.effects = effects
         self.ids = ids
         self._cdrs = cdrs
         self._recordings = recordings
         self._zone = zone
-        self.status = StatusReporter(config, outbox)
+        self.status = StatusReporter(config, effects)
         self.calls: dict[str, Call] = {}
         self._extension_legs: dict[str, tuple[Call, Leg]] = {}
         # Grows whenever an extension's call status may have changed (answers can be cached).
@@ -217,13 +217,13 @@ class Switch:
         """
         self.add_leg(call, leg, seconds)
         if call.reports_ring:
-            self.outbox.emit(CallRinging(call.callid, (leg.party(), call.caller.party())))
+            self.effects.emit(CallRinging(call.callid, (leg.party(), call.caller.party())))
         return leg
 
     def alert(self, call: Call) -> None:
         """The calling side hears ring-back (ALERT when the API started the call)."""
         if call.reports_alert:
-            self.outbox.emit(CallAlerting(call.callid, (call.caller.party(),)))
+            self.effects.emit(CallAlerting(call.callid, (call.caller.party(),)))
 
     def _ring_timed_out(self, call: Call, leg: Leg) -> None:
         if call.ended or leg.state is not LegState.RINGING:
@@ -259,8 +259,8 @@ class Switch:
         self.move(call, caller, LegState.TALKING)
         call.cancel_timers()
         self.mark_answered(call)
-        self.outbox.emit(CallAnswered(call.callid, (caller.party(), leg.party())))
-        self.outbox.emit(CallAnswer(call.callid, (leg.party(), caller.party())))
+        self.effects.emit(CallAnswered(call.callid, (caller.party(), leg.party())))
+        self.effects.emit(CallAnswer(call.callid, (leg.party(), caller.party())))
 
     def mark_answered(self, call: Call) -> None:
         """The current stretch of the call is answered (by a party, an IVR or voicemail)."""
@@ -315,10 +315,10 @@ class Switch:
         """An answered call ends because ``releaser`` left: two BYEs, the record."""
         others = [leg for leg in call.parties() if leg is not releaser and leg.connected]
         first = (releaser.party(), *(leg.party() for leg in others))
-        self.outbox.emit(CallReleased(call.callid, first))
+        self.effects.emit(CallReleased(call.callid, first))
         if others:
             second = (others[0].party(), releaser.party(), *(leg.party() for leg in others[1:]))
-            self.outbox.emit(CallReleased(call.callid, second))
+            self.effects.emit(CallReleased(call.callid, second))
         self._end_legs(call, first_out=releaser)
         self.close(call, "VOICEMAIL" if _in_voicemail(call) else "ANSWERED")
 
@@ -329,7 +329,7 @@ class Switch:
             caller = call.caller.party()
             if all(type(p) is not type(caller) for p in parties):
                 parties.append(caller)
-        self.outbox.emit(CallFailed(call.callid, why.reason, tuple(parties)))
+        self.effects.emit(CallFailed(call.callid, why.reason, tuple(parties)))
         self._end_legs(call)
         self.close(call, why.status)
 
@@ -379,31 +379,19 @@ class Switch:
             async def save_recording() -> None:
                 await self._recordings.save(name, talk)
 
-            self.outbox.then(save_recording)
+            self.effects.then(save_recording)
 
         async def save_cdr() -> None:
             await self._cdrs.save(cdr, index)
 
-        self.outbox.then(save_cdr)
-        self.outbox.emit(CdrWritten(cdr))
+        self.effects.then(save_cdr)
+        self.effects.emit(CdrWritten(cdr))
 
     # -- life cycle ----------------------------------------------------------------------
 
     async def flush(self) -> None:
-        self.outbox.then(self.ids.save)
-        await self.outbox.flush()
-
-    def clear(self) -> None:
-        """Forget every call without reports (the simulator's reset)."""
-        for call in self.calls.values():
-            call.cancel_timers()
-        self.revision += 1
-        self.calls.clear()
-        self._extension_legs.clear()
-        self._trunk_legs.clear()
-        self._cdrs_written.clear()
-        self.status.clear()
-        self.outbox.clear()
+        self.effects.then(self.ids.save)
+        await self.effects.flush()
 
 
 def _in_voicemail(call: Call) -> bool:

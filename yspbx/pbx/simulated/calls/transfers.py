@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from yspbx.errors import Errno, PbxError
 from yspbx.pbx.events import CallTransferred
+from yspbx.pbx.simulated.calls.call_targets import ExtensionTarget, Target, Unreachable
 from yspbx.pbx.simulated.calls.control import CallControl
 from yspbx.pbx.simulated.calls.destinations import Destinations
 from yspbx.pbx.simulated.calls.errors import NotPossible
 from yspbx.pbx.simulated.calls.model import Call, Leg, LegKind, LegState, Role, Segment
 from yspbx.pbx.simulated.calls.routing import Router
 from yspbx.pbx.simulated.calls.switch import Switch
-from yspbx.pbx.simulated.calls.targets import ExtensionTarget, Target, Unreachable
 
 
 class Transfers:
@@ -57,7 +57,7 @@ class Transfers:
         if transferor.state not in (LegState.TALKING, LegState.HELD):
             raise NotPossible(f"{transferor.number} is {transferor.state}, not talking")
         target = self._router.dialled_by(transferor.number, number)
-        self._switch.outbox.emit(
+        self._switch.effects.emit(
             CallTransferred(call.callid, (transferor.party(), staying[0].party()))
         )
         self._redirect(call, staying[0], target, number, by_api=False)

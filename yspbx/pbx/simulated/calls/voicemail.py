@@ -43,7 +43,7 @@ class Voicemail:
         async def save() -> None:
             await self._state.put(key, json.dumps(message).encode())
 
-        self._switch.outbox.then(save)
+        self._switch.effects.then(save)
 
     async def messages(self, box: str) -> list[dict[str, Any]]:
         return [json.loads(value) for _, value in await self._state.scan(f"{PREFIX}{box}/")]
@@ -54,7 +54,3 @@ class Voicemail:
         for key, _ in found:
             await self._state.delete(key)
         return len(found)
-
-    async def clear(self) -> None:
-        for key, _ in await self._state.scan(PREFIX):
-            await self._state.delete(key)

@@ -23,9 +23,9 @@ from yspbx.pbx.call_ops import WakeupAlarm
 from yspbx.pbx.events import ExtParty
 from yspbx.pbx.models import CdrStatus
 from yspbx.pbx.simulated.calls.alarm_rules import next_ring
+from yspbx.pbx.simulated.calls.call_targets import PromptTarget
 from yspbx.pbx.simulated.calls.destinations import Destinations
 from yspbx.pbx.simulated.calls.model import Call, Leg, LegKind, LegState, Role
-from yspbx.pbx.simulated.calls.targets import PromptTarget
 from yspbx.scheduler import Timer
 
 # What to do when an alarm's ringing for the day is over (a onetime alarm is deleted).

@@ -1,8 +1,8 @@
-"""The engine's ordered outbox: domain events and store writes, in the order they happened.
+"""The engine's effect queue: domain events and store writes, in the order they happened.
 
 Call state changes synchronously (one operation never yields half-way), and each change puts
-what must follow it here: events to emit, records to write. :meth:`Outbox.flush` then works the
-queue off under one lock. Two operations on the same call that overlap on the event loop
+what must follow it here: events to emit, records to write. :meth:`EffectQueue.flush` then
+works the queue off under one lock. Two operations on the same call that overlap on the event loop
 therefore still report in the order their changes happened, and a record is in the store
 before the event that announces it goes out.
 """
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 Action = Callable[[], Awaitable[None]]
 
 
-class Outbox:
+class EffectQueue:
     def __init__(self, bus: EventBus) -> None:
         self._bus = bus
         self._items: deque[DomainEvent | Action] = deque()
@@ -47,6 +47,3 @@ class Outbox:
                         log.exception("call engine write failed")
                 else:
                     await self._bus.emit(item)
-
-    def clear(self) -> None:
-        self._items.clear()

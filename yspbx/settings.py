@@ -33,18 +33,7 @@ from yspbx.config_check import (
     check_unique,
     describe,
 )
-from yspbx.pbx.models import (
-    Device,
-    Extension,
-    ExtensionGroup,
-    InboundRoute,
-    Ivr,
-    OutboundRoute,
-    PagingGroup,
-    Queue,
-    RingGroup,
-    Trunk,
-)
+from yspbx.pbx.settings import PbxSettings
 
 DEFAULT_STORE = "sqlite:///./.yspbx/state.db"
 # What a user's file starts from (its top-level ``base`` key): the packaged default PBX's
@@ -114,15 +103,10 @@ class SimSettings(_Section):
     journal_size: int = Field(10000, ge=10)
 
 
-class CallSettings(_Section):
-    ring_timeout: float = Field(30, gt=0)
-    inbound_control_window: float = Field(10, gt=0)
-    prompt_seconds: float = Field(5, gt=0)
-    sms_seconds: float = Field(3, gt=0)
-    survey_seconds: float = Field(10, gt=0)
+class Settings(PbxSettings, BaseSettings):
+    """The server's sections, and the PBX's (:class:`~yspbx.pbx.settings.PbxSettings`) at the
+    file's top level: the engine is handed this object as its slice."""
 
-
-class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX,
         env_nested_delimiter="_",
@@ -134,18 +118,6 @@ class Settings(BaseSettings):
     server: ServerSettings = ServerSettings()
     reports: ReportSettings = ReportSettings()
     sim: SimSettings = SimSettings()
-    calls: CallSettings = CallSettings()
-    device: Device = Device()
-    prompts: list[str] = []
-    extensions: list[Extension] = []
-    extensiongroups: list[ExtensionGroup] = []
-    trunks: list[Trunk] = []
-    inroutes: list[InboundRoute] = []
-    outroutes: list[OutboundRoute] = []
-    ivrs: list[Ivr] = []
-    queues: list[Queue] = []
-    ringgroups: list[RingGroup] = []
-    paginggroups: list[PagingGroup] = []
 
     @classmethod
     def settings_customise_sources(
