@@ -231,4 +231,5 @@ def test_the_report_log(
         1,
     )
     assert (report.delivered, report.last_status, report.dropped) == (True, 200, False)
+    assert (report.state, report.refused) == ("delivered", False)
     assert '"extension":"1001"' in report.body

@@ -346,3 +346,8 @@ def wait_for_log(
         if time.monotonic() > deadline:
             raise AssertionError(f"report log never matched within {timeout} s: {log}")
         time.sleep(0.01)
+
+
+def head_attempted(count: int) -> Callable[[ReportLog], bool]:
+    """A :func:`wait_for_log` predicate: the oldest report was attempted ``count`` times."""
+    return lambda log: bool(log) and log[0]["attempts"] == count
