@@ -102,7 +102,9 @@ class SimulatedCalls:
         self._sms = SmsGateway(self._switch)
         self._voicemail = Voicemail(self._switch, state)
         self._hotel = Hotel(self._destinations, state, self._voicemail, zone)
-        self._records = RecordAccess(config, self._cdrs, self._recordings, self._tickets, zone)
+        self._records = RecordAccess(
+            config, self._cdrs, self._recordings, self._tickets, zone, settings.device.sn
+        )
         config.use_call_status(self.extension_status)
         config.hooks.status_revision = lambda: self._switch.revision
         config.hooks.trunk_in_use = self._switch.trunk_in_use
