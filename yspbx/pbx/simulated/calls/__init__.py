@@ -5,8 +5,9 @@ The parts, each in its own module:
 
 * :mod:`.model`: calls, legs and the declared leg state machine;
 * :mod:`.switch`: the live calls and every change to them, with the reports each causes;
-* :mod:`.destinations`: reaching extensions, numbers outside, and the features that hold calls:
-  :mod:`.ivr`, :mod:`.queue` (with :mod:`.queue_strategy`, :mod:`.survey`), :mod:`.ringgroup`,
+* :mod:`.destinations`: reaching extensions (through :mod:`.forwarding`: forwarding, DND,
+  ring simultaneously), numbers outside, and the features that hold calls: :mod:`.ivr`,
+  :mod:`.queue` (with :mod:`.queue_strategy`, :mod:`.survey`), :mod:`.ringgroup`,
   :mod:`.prompts`;
 * :mod:`.routing` (with :mod:`.patterns`, :mod:`.targets`): what a number reaches;
 * :mod:`.dialing`, :mod:`.control`, :mod:`.transfers`, :mod:`.prompt_calls`: the API's call

@@ -22,9 +22,10 @@ through the outbound routes the extension may use, as a real call on a trunk.
 Reports: a rule that sends the call to another party is a transfer the PBX makes for the
 extension, reported as ``Tranfer`` (the extension, then the caller) before the new party rings
 (``RING`` where the call reports ringing; ``ALERT`` once the caller hears ring-back, not again
-when a phone that rang for it stops and the call moves on). Voicemail is the extension's own box, not a transfer: the call is answered there. The
-call keeps one record whose ``callto`` is where the call went (the extension, the voicemail box,
-or the number outside with ``desttrunkname`` and type ``Outbound``).
+when a phone that rang for it stops and the call moves on). Voicemail is the extension's own
+box, not a transfer: the call is answered there. The call keeps one record whose ``callto`` is
+where the call went (the extension, the voicemail box, or the number outside with
+``desttrunkname`` and type ``Outbound``).
 
 Queues and ring groups ring their members' phones only: a member in DND or in a call is skipped,
 its forwarding rules are not used (the group's own time-out and failover apply).
