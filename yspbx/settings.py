@@ -92,6 +92,7 @@ class ReportSettings(_Section):
     retry_initial: float = Field(1.0, gt=0)
     retry_factor: float = Field(2.0, ge=1)
     retry_max: float = Field(60.0, gt=0)
+    refused_attempts: int = Field(5, ge=1)
     concurrency: int = Field(32, ge=1)
     history: int = Field(10000, ge=100)
     keepalive: bool = False

@@ -15,6 +15,11 @@ from tests.support.helpers import API, Api, Sim, failed
 from yspbx.pbx.simulated.calls.cdr import CSV_COLUMNS
 from yspbx.testing import ServerProcess
 
+# The column line of a CSV a unit's cdr/download wrote, as three deployed importers spell it.
+UNIT_CSV_HEADER = (
+    "callid,timestart,callfrom,callto,callduraction,talkduraction,srctrunkname,dsttrunkname,"
+    "status,type,pincode,recording,didnumber,sn"
+)
 RECORDING = re.compile(r"^\d{14}-(\d+\.\d+)-(\d+)-(\d+)-(Inbound|Outbound|Internal)\.wav$")
 
 
@@ -113,7 +118,14 @@ def test_cdr_download_csv(api: Api, sim: Sim) -> None:
     token = api.token()
     response = download_cdrs(api, sim, token)
     assert response.headers["content-type"].startswith("text/csv")
-    assert response.text.splitlines()[0] == ",".join(CSV_COLUMNS)
+    # The header a unit writes, column for column (docs/fidelity.md): importers in the field
+    # read the file by position and take the serial number from the last column.
+    assert response.text.splitlines()[0] == UNIT_CSV_HEADER
+    assert tuple(UNIT_CSV_HEADER.split(",")) == CSV_COLUMNS
+    for line in response.text.splitlines()[1:]:
+        fields = line.split(",")  # as a deployed importer splits it
+        assert len(fields) == 14
+        assert fields[13] == "369300000001"
     inbound, unanswered = rows(response)
     assert {k: inbound[k] for k in ("callid", "callfrom", "callto", "talkduraction")} == {
         "callid": callid,
@@ -121,10 +133,11 @@ def test_cdr_download_csv(api: Api, sim: Sim) -> None:
         "callto": "1000",
         "talkduraction": "7",
     }
-    assert (inbound["srctrunkname"], inbound["didnumber"], inbound["type"]) == (
-        "SIP-Carrier",
+    assert (inbound["srctrunkname"], inbound["dsttrunkname"]) == ("SIP-Carrier", "")
+    assert (inbound["didnumber"], inbound["type"], inbound["sn"]) == (
         "1000",
         "Inbound",
+        "369300000001",
     )
     assert (unanswered["status"], unanswered["type"], unanswered["talkduraction"]) == (
         "NO ANSWER",

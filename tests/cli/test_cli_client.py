@@ -17,6 +17,7 @@ import pytest
 
 from tests.support.cli_support import bound, creds, run
 from tests.support.helpers import Api, Sim, failed
+from tests.support.receivers import Receiver, head_attempted, log_in, wait_for_log
 from yspbx.cli._common import CliState
 from yspbx.cli.sim import parse_duration
 from yspbx.testing import ServerProcess
@@ -140,34 +141,28 @@ def test_sim_phone_registration(server: ServerProcess, sim: Sim) -> None:
     assert "already registered" in again.output
 
 
-def test_sim_reports_lists_and_filters() -> None:
-    """``/sim/v1/reports`` is served by the reports issue; until then the verb reads an
-    injected control plane (the call verbs run live in ``test_cli_calls.py``)."""
-    reports = [
-        {
-            "id": 1,
-            "action": "RING",
-            "target": "http://127.0.0.1:8260/",
-            "body": '{"action":"RING"}',
-            "attempts": 1,
-            "delivered": True,
-            "last_status": 200,
-        },
-        {"id": 2, "action": "BYE", "target": "http://127.0.0.1:8260/", "body": "{}"},
+def test_sim_reports_lists_filters_and_shows_each_state(server: ServerProcess, sim: Sim) -> None:
+    with Receiver("127.0.0.33") as receiver:
+        log_in(server.url, receiver, version="1.0.2")
+        receiver.policy = lambda request: 400 if request.json()["status"] == "Unregistered" else 200
+        sim.post("/extensions/1001/unregister")
+        sim.post("/extensions/1001/register")
+        for attempts, delay in ((1, 1), (2, 2), (3, 4), (4, 8)):
+            wait_for_log(sim, head_attempted(attempts))
+            sim.advance(delay)
+        wait_for_log(sim, lambda log: [e["state"] for e in log] == ["refused", "delivered"])
+    args = ("--pbx", server.url, "sim", "reports")
+    table = run(*args, env={"COLUMNS": "200"})
+    assert table.exit_code == 0, table.output
+    # The state, the attempts and the last status open each row, after id and action.
+    rows = [line.split()[:5] for line in table.output.splitlines() if line[:1].isdigit()]
+    assert [row[2:] for row in rows] == [["refused", "5", "400"], ["delivered", "1", "200"]]
+    assert "no reports" in run(*args, "--action", "RING").output
+    as_json = json.loads(run(*args, "--json").output)
+    assert [(r["state"], r["attempts"], r["last_status"]) for r in as_json] == [
+        ("refused", 5, 400),
+        ("delivered", 1, 200),
     ]
-
-    def handle(request: httpx.Request) -> httpx.Response:
-        assert (request.method, request.url.path) == ("GET", "/sim/v1/reports")
-        return httpx.Response(200, json=reports)
-
-    state = CliState(sim_transport=httpx.MockTransport(handle))
-    ring = run("sim", "reports", "--action", "RING", state=state)
-    assert ring.exit_code == 0, ring.output
-    assert "RING" in ring.output
-    assert "BYE" not in ring.output
-    as_json = json.loads(run("sim", "reports", "--json", state=state).output)
-    assert [r["action"] for r in as_json] == ["RING", "BYE"]
-    assert "no reports" in run("sim", "reports", "--action", "ALERT", state=state).output
 
 
 def test_sim_reports_shows_every_body_whole_at_any_width() -> None:
@@ -224,8 +219,12 @@ def test_durations() -> None:
 
 @pytest.fixture
 def listener() -> Iterator[tuple[str, Callable[[str], str]]]:
+    yield from _listener()
+
+
+def _listener(*options: str) -> Iterator[tuple[str, Callable[[str], str]]]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "yspbx", "listen", "--host", "127.0.0.1", "--port", "0"],
+        [sys.executable, "-m", "yspbx", "listen", "--host", "127.0.0.1", "--port", "0", *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -267,3 +266,26 @@ def test_listen_prints_each_report(listener: tuple[str, Callable[[str], str]]) -
         assert http.post(url, content=b'{"action":"Mystery","x":"1"}').status_code == 200
         assert wait_for("Mystery x=1")
         assert http.post(url, content=b"not json").status_code == 400
+        # The PBX resends what was not acknowledged: the listener says how often it came.
+        assert http.post(url, content=legacy).status_code == 200
+        assert "(again: 2 times)" in wait_for("RING")
+
+
+@pytest.fixture
+def refusing_listener() -> Iterator[tuple[str, Callable[[str], str]]]:
+    yield from _listener("--refuse", "ExtensionStatus")
+
+
+def test_listen_refuses_the_actions_it_is_told_to(
+    refusing_listener: tuple[str, Callable[[str], str]],
+) -> None:
+    url, wait_for = refusing_listener
+    status = b'{"action":"ExtensionStatus","extension":"1001","status":"Idle","sn":"369300000001"}'
+    ring = b'{"action":"RING","callid":"1.2","call":[{"ext":{"extid":"1001"}}],"sn":"369300000001"}'
+    with httpx.Client(headers={"User-Agent": "WebAPI"}) as http:
+        assert http.post(url, content=status).status_code == 400
+        assert "ExtensionStatus refused (400)" in wait_for("ExtensionStatus")
+        assert http.post(url, content=status).status_code == 400
+        assert "(again: 2 times)" in wait_for("refused (400)")
+        assert http.post(url, content=ring).status_code == 200
+        assert "call 1.2: 1001" in wait_for("RING")

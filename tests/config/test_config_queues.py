@@ -165,7 +165,9 @@ def test_dynamic_agent_logs_in_and_out(api: Api, token: str) -> None:
 
 def test_dynamic_agent_errors(api: Api, token: str) -> None:
     assert agent_call(api, token, "add_dynamicagent", "1003", password="0000") == failed("10032")
-    assert agent_call(api, token, "add_dynamicagent", "1003") == failed("10004")
+    # The password is optional in the request: left out, it is wrong (10032), not missing.
+    assert agent_call(api, token, "add_dynamicagent", "1003") == failed("10032")
+    assert agent_call(api, token, "del_dynamicagent", "1003") == failed("10004")
     assert agent_call(api, token, "add_dynamicagent", "9999", password="1234") == failed("10006")
     body = {"queueid": "6799", "extid": "1003", "password": "1234"}
     assert api.call("queue/add_dynamicagent", body, token) == failed("10013")

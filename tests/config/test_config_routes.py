@@ -55,9 +55,9 @@ def test_inroute_add_then_query_then_delete(api: Api, token: str) -> None:
 
 @pytest.mark.parametrize(
     ("desttype", "dest"),
-    [("hangup", ""), ("extension", "1002"), ("voicemail", "1002"), ("extrange", "1000-1009"),
-     ("ivr", "6200"), ("queue", "6700"), ("conference", "6500"), ("outroute", "External"),
-     ("faxtoemail", "1000"), ("disa", "night-disa"), ("callback", "cb-1")],
+    [("hangup", ""), ("extension", "1002"), ("voicemail", "1002"), ("ivr", "6200"),
+     ("queue", "6700"), ("conference", "6500"), ("outroute", "External"), ("faxtoemail", "1000"),
+     ("disa", "night-disa"), ("callback", "cb-1")],
 )  # fmt: skip
 def test_inroute_destination_types(api: Api, token: str, desttype: str, dest: str) -> None:
     body = {**INROUTE, "desttype": desttype, "dest": dest}
@@ -79,6 +79,7 @@ def test_inroute_destination_types(api: Api, token: str, desttype: str, dest: st
         ({"desttype": "extension", "dest": "9999"}, "10069"),
         ({"desttype": "ivr", "dest": "6700"}, "10069"),
         ({"desttype": "extrange", "dest": "1009-1000"}, "10069"),
+        ({"desttype": "extrange", "dest": "1000-1009"}, "10069"),  # one DID, ten extensions
         ({"desttype": "outroute", "dest": "Nowhere"}, "10069"),
         ({"desttype": "queue", "dest": ""}, "10004"),
         ({"trunks": ""}, "10004"),

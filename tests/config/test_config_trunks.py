@@ -38,15 +38,17 @@ def trunk_names(api: Api, token: str) -> list[str]:
     return [t["trunkname"] for t in api.call("trunklist/query", None, token)["trunklist"]]
 
 
-def test_trunk_list_has_the_documented_shape(api: Api, token: str) -> None:
+def test_trunk_list_has_the_documented_shape_and_the_units_words(api: Api, token: str) -> None:
+    """The shape of the vendor's example; the status words as units write them (lower case,
+    as a real S300 answers ``"status":"registered"``; docs/fidelity.md)."""
     answer = api.call("trunklist/query", None, token)
     assert answer == {
         "status": "Success",
         "trunklist": [
-            {"trunkname": "SIP-Carrier", "status": "Registered", "type": "SIP"},
-            {"trunkname": "SIP-Screened", "status": "Registered", "type": "SIP"},
-            {"trunkname": "SIP-Directed", "status": "Registered", "type": "SIP"},
-            {"trunkname": "GSM1", "status": "Idle", "type": "GSM", "port": "Span2-Port1"},
+            {"trunkname": "SIP-Carrier", "status": "registered", "type": "SIP"},
+            {"trunkname": "SIP-Screened", "status": "registered", "type": "SIP"},
+            {"trunkname": "SIP-Directed", "status": "registered", "type": "SIP"},
+            {"trunkname": "GSM1", "status": "idle", "type": "GSM", "port": "Span2-Port1"},
         ],
     }
 

@@ -14,8 +14,10 @@ PEER = {"trunkname": "peer-office", "trunktype": "peer", "host": "203.0.113.9", 
 
 
 def both(body: str) -> tuple[bytes, bytes]:
-    """A report without repeated keys in 1.0.2 and in the legacy format (no ``sn``)."""
-    return (body[:-1] + f',"sn":"{SN}"}}').encode(), body.encode()
+    """A report without repeated keys in 1.0.2 and in the legacy format: the same bytes,
+    ``sn`` last in both."""
+    with_sn = (body[:-1] + f',"sn":"{SN}"}}').encode()
+    return with_sn, with_sn
 
 
 def test_extension_update_is_reported(line: Line) -> None:

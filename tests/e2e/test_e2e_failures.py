@@ -5,7 +5,9 @@ record, never with ``BYE``.
 party that could not be reached first. Reasons as docs/calls.md chose them from the
 documented list: ring time-out ``603 Declined`` (record ``NO ANSWER``), ``DND`` (``NO
 ANSWER``), the callee declining ``486 Busy Here`` (``BUSY``), the caller giving up ``487 Request
-Terminated``. Ring time-outs fire through ``/sim/v1/clock/advance``.
+Terminated``. Ring time-outs fire through ``/sim/v1/clock/advance``. The extensions rung here
+forward nothing (the default config turns forwarding off for them; ``test_e2e_forwarding.py``
+has the calls that forward).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ def test_ring_timeout_of_an_api_dial(line: Line) -> None:
             f'"ext":{{"extid":"1002"}},"sn":"{SN}"}}'
         ).encode()
     )
-    assert legacy[-4] == modern[-4].replace(f',"sn":"{SN}"'.encode(), b"")
+    assert legacy[-4] == modern[-4]
     (cdr,) = of(line.reports(), "NewCdr")
     assert {k: cdr[k] for k in ("callfrom", "callto", "type", "status")} == {
         "callfrom": "1001",
@@ -66,12 +68,8 @@ def test_ring_timeout_of_an_inbound_call(line: Line) -> None:
         '"ext":{"extid":"1009"},'
         f'"inbound":{{"from":"{CALLER}","to":"1009","trunk":"SIP-Carrier","inboundid":"{callid}"}}'
     )
-    assert (
-        legacy[-3]
-        == (
-            f'{{"action":"CallFailed","reason":"603 Declined","callid":"{callid}",{parties}}}'
-        ).encode()
-    )
+    # CallFailed keeps its parties at the top level: both formats are the same bytes.
+    assert legacy[-3] == modern[-3]
     assert (
         modern[-3]
         == (
@@ -108,12 +106,7 @@ def test_dnd_callee(line: Line) -> None:
             f'"sn":"{SN}"}}'
         ).encode()
     )
-    assert (
-        legacy[2]
-        == (
-            f'{{"action":"CallFailed","reason":"DND","callid":"{callid}","ext":{{"extid":"1004"}}}}'
-        ).encode()
-    )
+    assert legacy[2] == modern[2]
 
 
 def test_the_number_called_outside_declines(line: Line) -> None:

@@ -22,7 +22,9 @@ DID = "5503301"
 
 def test_inbound_call_routed_to_an_extension(line: Line) -> None:
     callid = line.place(CALLER, DID, trunk="SIP-Carrier")
+    # The caller hears ring-back (ALERT names the inbound party), the extension rings.
     assert line.steps() == [
+        ("ALERT", f"in:{CALLER}"),
         ("ExtensionStatus", "1000", "Ringing"),
         ("RING", "1000", f"in:{CALLER}"),
     ]
@@ -32,12 +34,19 @@ def test_inbound_call_routed_to_an_extension(line: Line) -> None:
     ext = '"ext":{"extid":"1000"}'
     modern, legacy = line.bodies()
     assert (
-        modern[1]
+        modern[0]
+        == f'{{"action":"ALERT","callid":"{callid}","call":[{{{inbound}}}],"sn":"{SN}"}}'.encode()
+    )
+    assert legacy[0] == f'{{"action":"ALERT","callid":"{callid}",{inbound},"sn":"{SN}"}}'.encode()
+    assert (
+        modern[2]
         == (
             f'{{"action":"RING","callid":"{callid}","call":[{{{ext}}},{{{inbound}}}],"sn":"{SN}"}}'
         ).encode()
     )
-    assert legacy[1] == f'{{"action":"RING","callid":"{callid}",{ext},{inbound}}}'.encode()
+    assert (
+        legacy[2] == f'{{"action":"RING","callid":"{callid}",{ext},{inbound},"sn":"{SN}"}}'.encode()
+    )
     (query,) = line("inbound/query")["inbound"]
     assert (query["inboundid"], query["status"]) == (callid, "Progress")
 
@@ -57,8 +66,9 @@ def test_inbound_call_routed_to_an_extension(line: Line) -> None:
         ("NewCdr", "ANSWERED"),
     ]
     modern, legacy = line.bodies()
-    assert legacy[5] == f'{{"action":"BYE","callid":"{callid}",{inbound},{ext}}}'.encode()
-    assert legacy[6] == f'{{"action":"BYE","callid":"{callid}",{ext},{inbound}}}'.encode()
+    sn = f',"sn":"{SN}"}}'
+    assert legacy[6] == f'{{"action":"BYE","callid":"{callid}",{inbound},{ext}{sn}'.encode()
+    assert legacy[7] == f'{{"action":"BYE","callid":"{callid}",{ext},{inbound}{sn}'.encode()
 
     (cdr,) = of(line.reports(), "NewCdr")
     name = cdr["recording"]
@@ -99,6 +109,7 @@ def test_a_call_that_is_not_recorded_names_no_recording(line: Line) -> None:
     either, leaves a record without ``recording``."""
     callid = line.place(CALLER, "1002", trunk="GSM1")
     assert line.steps() == [
+        ("ALERT", f"in:{CALLER}"),
         ("ExtensionStatus", "1002", "Ringing"),
         ("RING", "1002", f"in:{CALLER}"),
     ]
@@ -147,6 +158,7 @@ def test_two_calls_at_once_each_keep_their_order(line: Line) -> None:
         callid: [step(r) for r in reports if _callid(r) == callid] for callid in (first, second)
     }
     assert by_call[first] == [
+        ("ALERT", f"in:{CALLER}"),
         ("RING", "1002", f"in:{CALLER}"),
         ("ANSWERED", f"in:{CALLER}", "1002"),
         ("ANSWER", "1002", f"in:{CALLER}"),
@@ -155,6 +167,7 @@ def test_two_calls_at_once_each_keep_their_order(line: Line) -> None:
         ("NewCdr", "ANSWERED"),
     ]
     assert by_call[second] == [
+        ("ALERT", "in:0611111111"),
         ("RING", "1003", "in:0611111111"),
         ("ANSWERED", "in:0611111111", "1003"),
         ("ANSWER", "1003", "in:0611111111"),
@@ -165,7 +178,9 @@ def test_two_calls_at_once_each_keep_their_order(line: Line) -> None:
     # Across the two calls, the order of the operations.
     actions = [(_callid(r), step(r)[0]) for r in reports if _callid(r)]
     assert actions == [
+        (first, "ALERT"),
         (first, "RING"),
+        (second, "ALERT"),
         (second, "RING"),
         (second, "ANSWERED"),
         (second, "ANSWER"),

@@ -37,7 +37,7 @@ def test_extension_dials_out_through_the_api(line: Line) -> None:
         f'{{"action":"RING","callid":"{callid}","call":[{outbound},{ext}],"sn":"{SN}"}}'.encode()
     )
     assert legacy[3] == (
-        f'{{"action":"RING","callid":"{callid}",{outbound[1:-1]},{ext[1:-1]}}}'.encode()
+        f'{{"action":"RING","callid":"{callid}",{outbound[1:-1]},{ext[1:-1]},"sn":"{SN}"}}'.encode()
     )
 
     line.advance(8)
@@ -59,8 +59,8 @@ def test_extension_dials_out_through_the_api(line: Line) -> None:
         f'{{"action":"BYE","callid":"{callid}","call":[{outbound},{ext}],"sn":"{SN}"}}'.encode(),
         f'{{"action":"BYE","callid":"{callid}","call":[{ext},{outbound}],"sn":"{SN}"}}'.encode(),
     ]
-    assert (
-        legacy[7] == f'{{"action":"BYE","callid":"{callid}",{ext[1:-1]},{outbound[1:-1]}}}'.encode()
+    assert legacy[7] == (
+        f'{{"action":"BYE","callid":"{callid}",{ext[1:-1]},{outbound[1:-1]},"sn":"{SN}"}}'.encode()
     )
     (cdr,) = of(line.reports(), "NewCdr")
     recording = cdr.pop("recording")  # SIP-Carrier records its calls
@@ -136,7 +136,7 @@ def test_call_back_bridges_two_numbers_outside(line: Line) -> None:
     )
     assert ids[first] != ids[second] != callid
     # Legacy: the outbound key twice, the ringing number first.
-    assert legacy[1] == f'{{"action":"RING","callid":"{callid}",{b},{a}}}'.encode()
+    assert legacy[1] == f'{{"action":"RING","callid":"{callid}",{b},{a},"sn":"{SN}"}}'.encode()
     assert modern[1] == (
         f'{{"action":"RING","callid":"{callid}","call":[{{{b}}},{{{a}}}],"sn":"{SN}"}}'.encode()
     )

@@ -76,14 +76,14 @@ def test_the_receiver_reads_a_call_in_both_formats(
         ring.body
         == (
             f'{{"action":"RING","callid":"{callid}","ext":{{"extid":"1002"}},'
-            '"ext":{"extid":"1001"}}'
+            f'"ext":{{"extid":"1001"}},"sn":"{SN}"}}'
         ).encode()
     )
     assert ring.callid == callid
     assert ring.parties == [ExtensionParty(extid="1002"), ExtensionParty(extid="1001")]
     assert ring.extensions == ["1002", "1001"]
     assert ring.raw["ext"] == [{"extid": "1002"}, {"extid": "1001"}]
-    assert ring.serial_number == ""  # the legacy format has no sn
+    assert ring.serial_number == SN  # units send sn in the legacy format too
 
     # 1.0.2: the whole call as typed events, in the order sent.
     events = modern.events

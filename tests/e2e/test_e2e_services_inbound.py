@@ -28,7 +28,9 @@ def test_invite_accepted_within_the_window(line: Line) -> None:
     assert modern == [
         f'{{"action":"Invite","callid":"{callid}","call":[{{"inbound":{party}}}],"sn":"{SN}"}}'.encode()
     ]
-    assert legacy == [f'{{"action":"Invite","callid":"{callid}","inbound":{party}}}'.encode()]
+    assert legacy == [
+        f'{{"action":"Invite","callid":"{callid}","inbound":{party},"sn":"{SN}"}}'.encode()
+    ]
     # While the application decides, the call rings nobody.
     (query,) = line("inbound/query", inboundid=callid)["inbound"]
     assert (query["inboundid"], query["status"], query["callee"]) == (callid, "Progress", [])
@@ -37,6 +39,7 @@ def test_invite_accepted_within_the_window(line: Line) -> None:
     line.advance(4)
     assert line("inbound/accept", inboundid=callid) == {"status": "Success"}
     assert line.steps() == [
+        ("ALERT", f"in:{CALLER}"),
         ("ExtensionStatus", "1000", "Ringing"),
         ("RING", "1000", f"in:{CALLER}"),
     ]
@@ -95,6 +98,7 @@ def test_invite_without_an_answer_goes_on_when_the_window_closes(line: Line) -> 
     assert line.steps() == [("Invite", f"in:{CALLER}")]
     line.advance(0.5)
     assert line.steps() == [
+        ("ALERT", f"in:{CALLER}"),
         ("ExtensionStatus", "1000", "Ringing"),
         ("RING", "1000", f"in:{CALLER}"),
     ]
@@ -139,7 +143,9 @@ def test_incoming_directed_within_the_window(line: Line) -> None:
     assert modern == [
         f'{{"action":"Incoming","callid":"{callid}","call":[{{"inbound":{party}}}],"sn":"{SN}"}}'.encode()
     ]
-    assert legacy == [f'{{"action":"Incoming","callid":"{callid}","inbound":{party}}}'.encode()]
+    assert legacy == [
+        f'{{"action":"Incoming","callid":"{callid}","inbound":{party},"sn":"{SN}"}}'.encode()
+    ]
     assert line.live_calls()[0]["offer"] == "destination"
     # The trunk asks where the call goes, not whether to take it.
     assert line.refused("inbound/accept", inboundid=callid) == "10016"
@@ -181,6 +187,7 @@ def test_incoming_not_directed_goes_to_the_route_after_the_window(line: Line) ->
     assert line.steps() == [("Incoming", f"in:{CALLER}")]
     line.advance(0.5)
     assert line.steps() == [
+        ("ALERT", f"in:{CALLER}"),
         ("ExtensionStatus", "1000", "Ringing"),
         ("RING", "1000", f"in:{CALLER}"),
     ]

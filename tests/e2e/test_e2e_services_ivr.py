@@ -30,6 +30,7 @@ def test_a_caller_walks_the_ivr_by_keys_to_an_extension(line: Line) -> None:
         ("DTMF", "0", "1", "10", f"in:{CALLER}"),
         ("DTMF", "0", "2", "100", f"in:{CALLER}"),
         ("DTMF", "2", "3", "1002", f"in:{CALLER}"),
+        ("ALERT", f"in:{CALLER}"),
         ("ExtensionStatus", "1002", "Ringing"),
         ("RING", "1002", f"in:{CALLER}"),
     ]
@@ -58,14 +59,14 @@ def test_a_caller_walks_the_ivr_by_keys_to_an_extension(line: Line) -> None:
             f'"playtonum":"{CALLER}","prompt":"welcome"' + sn
         ).encode()
     )
-    assert legacy[0] == modern[0].replace(f',"sn":"{SN}"'.encode(), b"")
+    assert legacy[0] == modern[0]
     dtmf = f'{{"action":"DTMF",{head},"call":[{{"inbound":{party}}}],'
     assert modern[1:5] == [
         (dtmf + f'"info":"{key}","flag":"{n}","infos":"{"1002"[: n + 1]}"' + sn).encode()
         for n, key in enumerate("1002")
     ]
     assert legacy[1:5] == [
-        f'{{"action":"DTMF",{head},"inbound":{party},"info":"{key}"}}'.encode() for key in "1002"
+        f'{{"action":"DTMF",{head},"inbound":{party},"info":"{key}"{sn}'.encode() for key in "1002"
     ]
     (cdr,) = of(line.reports(), "NewCdr")
     # The IVR answered the call: the record counts the talk from then, and names the
@@ -86,6 +87,7 @@ def test_a_key_during_the_prompt_stops_it_and_a_map_key_acts_at_once(line: Line)
     line.press(callid, "0")  # nothing longer starts with 0: key 0 -> 1000 at once
     assert line.steps() == [
         ("DTMF", "0", "0", "0", f"in:{CALLER}"),
+        ("ALERT", f"in:{CALLER}"),
         ("ExtensionStatus", "1000", "Ringing"),
         ("RING", "1000", f"in:{CALLER}"),
     ]
@@ -109,6 +111,7 @@ def test_silence_replays_the_menu_then_the_timeout_destination(line: Line) -> No
     assert line.steps() == [("PlayPromptEnd", "welcome", f"in:{CALLER}")] * 3
     line.advance(3)  # the third silence: the IVR's time-out destination, 1000
     assert line.steps() == [
+        ("ALERT", f"in:{CALLER}"),
         ("ExtensionStatus", "1000", "Ringing"),
         ("RING", "1000", f"in:{CALLER}"),
     ]
@@ -176,7 +179,9 @@ def test_ivr_dial_extension(line: Line) -> None:
             f'"info":"1","flag":"0","infos":"1","sn":"{SN}"}}'
         ).encode()
     )
-    assert legacy[3] == f'{{"action":"DTMF",{head},"ext":{{"extid":"1001"}},"info":"1"}}'.encode()
+    assert legacy[3] == (
+        f'{{"action":"DTMF",{head},"ext":{{"extid":"1001"}},"info":"1","sn":"{SN}"}}'.encode()
+    )
     (cdr,) = of(line.reports(), "NewCdr")
     assert (cdr["callfrom"], cdr["callto"], cdr["type"]) == ("1001", "1003", "Internal")
 
@@ -223,7 +228,9 @@ def test_ivr_dial_outbound(line: Line) -> None:
         ).encode()
     )
     party = f'{{"from":"1001","to":"{OUTSIDE}","trunk":"SIP-Carrier","outboundid":"{outboundid}"}}'
-    assert legacy[1] == f'{{"action":"DTMF",{head},"outbound":{party},"info":"0"}}'.encode()
+    assert legacy[1] == (
+        f'{{"action":"DTMF",{head},"outbound":{party},"info":"0","sn":"{SN}"}}'.encode()
+    )
     (cdr,) = of(line.reports(), "NewCdr")
     # From the extension whose route was used, to the destination the IVR sent the call to.
     assert (cdr["callfrom"], cdr["callto"], cdr["type"], cdr["desttrunkname"]) == (

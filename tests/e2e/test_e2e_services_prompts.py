@@ -38,10 +38,10 @@ def test_extension_playprompt(line: Line) -> None:
     modern, legacy = line.bodies()
     end = f'{{"action":"PlayPromptEnd","callid":"{callid}","ext":{{"extid":"1001"}},'
     assert modern[2] == (end + f'"prompt":"welcome+menu","sn":"{SN}"}}').encode()
-    assert legacy[2] == (end + '"prompt":"welcome+menu"}').encode()
+    assert legacy[2] == modern[2]  # parties at the top level: the same bytes
     bye = f'{{"action":"BYE","callid":"{callid}",'
     assert modern[3] == (bye + f'"call":[{{"ext":{{"extid":"1001"}}}}],"sn":"{SN}"}}').encode()
-    assert legacy[3] == (bye + '"ext":{"extid":"1001"}}').encode()
+    assert legacy[3] == (bye + f'"ext":{{"extid":"1001"}},"sn":"{SN}"}}').encode()
     (cdr,) = of(line.reports(), "NewCdr")
     assert {
         k: cdr[k] for k in ("callfrom", "callto", "type", "callduraction", "talkduraction")
@@ -76,7 +76,7 @@ def test_outbound_playprompt(line: Line) -> None:
         f'{{"action":"PlayPromptEnd","callid":"{callid}","outbound":{{"trunkname":"SIP-Carrier"}},'
     )
     assert modern[0] == (end + f'"prompt":"goodbye","sn":"{SN}"}}').encode()
-    assert legacy[0] == (end + '"prompt":"goodbye"}').encode()
+    assert legacy[0] == modern[0]
     (cdr,) = of(line.reports(), "NewCdr")
     assert {
         k: cdr[k]

@@ -70,6 +70,7 @@ def test_ring_all_rings_every_member_that_can_ring_at_once(line: Line) -> None:
     callid = line.place(CALLER, "6300", trunk="SIP-Carrier")
     # 1004 is in DND: left out without a report.
     assert line.steps() == [
+        ("ALERT", f"in:{CALLER}"),
         ("ExtensionStatus", "1002", "Ringing"),
         ("RING", "1002", f"in:{CALLER}"),
         ("ExtensionStatus", "1003", "Ringing"),
@@ -120,6 +121,7 @@ def test_ring_all_unanswered_fails_when_the_group_times_out(line: Line) -> None:
 def test_sequential_rings_members_in_turn_then_fails_over(line: Line) -> None:
     callid = line.place(CALLER, "6301", trunk="SIP-Carrier")
     assert line.steps() == [
+        ("ALERT", f"in:{CALLER}"),
         ("ExtensionStatus", "1003", "Ringing"),
         ("RING", "1003", f"in:{CALLER}"),
     ]
@@ -137,6 +139,7 @@ def test_sequential_rings_members_in_turn_then_fails_over(line: Line) -> None:
     line.hangup(callid, "1002")  # 1002 declines: nobody is left, the failover destination
     assert line.steps() == [
         ("ExtensionStatus", "1002", "Idle"),
+        ("ALERT", f"in:{CALLER}"),  # ring-back again, for the new destination
         ("ExtensionStatus", "1000", "Ringing"),
         ("RING", "1000", f"in:{CALLER}"),
     ]
@@ -162,6 +165,7 @@ def test_sequential_answered_by_the_second_member(line: Line) -> None:
     callid = line.place(CALLER, "6301", trunk="SIP-Carrier")
     line.hangup(callid, "1003")  # declining passes to the next member at once
     assert line.steps() == [
+        ("ALERT", f"in:{CALLER}"),
         ("ExtensionStatus", "1003", "Ringing"),
         ("RING", "1003", f"in:{CALLER}"),
         ("ExtensionStatus", "1003", "Idle"),

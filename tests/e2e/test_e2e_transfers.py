@@ -26,6 +26,7 @@ def test_a_user_transfers_an_inbound_call_from_the_phone(line: Line) -> None:
         ("Tranfer", "1001", f"in:{CALLER}"),
         ("NewCdr", "ANSWERED"),
         ("ExtensionStatus", "1001", "Idle"),
+        ("ALERT", f"in:{CALLER}"),
         ("ExtensionStatus", "1003", "Ringing"),
         ("RING", "1003", f"in:{CALLER}"),
     ]
@@ -33,7 +34,7 @@ def test_a_user_transfers_an_inbound_call_from_the_phone(line: Line) -> None:
         f'"inbound":{{"from":"{CALLER}","to":"1001","trunk":"SIP-Carrier","inboundid":"{callid}"}}'
     )
     modern, legacy = line.bodies()
-    tranfer = len(modern) - 5
+    tranfer = len(modern) - 6
     assert (
         modern[tranfer]
         == (
@@ -42,8 +43,12 @@ def test_a_user_transfers_an_inbound_call_from_the_phone(line: Line) -> None:
         ).encode()
     )
     # The old guide's example shape: the transferring extension, then the inbound party.
-    assert legacy[tranfer] == (
-        f'{{"action":"Tranfer","callid":"{callid}","ext":{{"extid":"1001"}},{inbound}}}'.encode()
+    assert (
+        legacy[tranfer]
+        == (
+            f'{{"action":"Tranfer","callid":"{callid}","ext":{{"extid":"1001"}},{inbound},'
+            f'"sn":"{SN}"}}'
+        ).encode()
     )
     line.answer(callid, "1003")
     line.advance(5)
@@ -90,7 +95,7 @@ def test_a_transfer_between_extensions_repeats_the_ext_key_in_legacy(line: Line)
         legacy[-4]
         == (
             f'{{"action":"Tranfer","callid":"{callid}","ext":{{"extid":"1009"}},'
-            '"ext":{"extid":"1002"}}'
+            f'"ext":{{"extid":"1002"}},"sn":"{SN}"}}'
         ).encode()
     )
     assert (

@@ -144,7 +144,12 @@ async def test_extension_dials_out_through_the_route(pbx: Pbx) -> None:
 async def test_inbound_call_follows_the_route_to_an_extension(pbx: Pbx) -> None:
     callid = await pbx.calls.place_call("0612345678", "5503301", "SIP-Carrier")
     inbound = InboundParty("0612345678", "5503301", "SIP-Carrier", callid)
-    assert pbx.take() == [("ExtensionStatus", "1000", "Ringing"), ("RING", "1000", "in:0612345678")]
+    assert pbx.take() == [
+        ("ALERT", "in:0612345678"),
+        ("ExtensionStatus", "1000", "Ringing"),
+        ("RING", "1000", "in:0612345678"),
+    ]
+    assert pbx.of(CallAlerting) == [CallAlerting(callid, (inbound,))]
     assert pbx.of(CallRinging) == [CallRinging(callid, (ExtParty("1000"), inbound))]
     (query,) = await pbx.calls.inbound_calls()
     assert (query.inboundid, query.from_number, query.to_number, query.trunk) == (
@@ -333,6 +338,7 @@ async def test_a_transfer_made_on_a_phone_is_reported_as_tranfer(pbx: Pbx) -> No
         ("Tranfer", "1001", "in:0612345678"),
         ("NewCdr", "ANSWERED"),
         ("ExtensionStatus", "1001", "Idle"),
+        ("ALERT", "in:0612345678"),
         ("ExtensionStatus", "1003", "Ringing"),
         ("RING", "1003", "in:0612345678"),
     ]
@@ -374,14 +380,14 @@ async def test_mute_lasts_until_unmute_or_the_end_of_the_call(pbx: Pbx) -> None:
 
 
 async def test_ring_timeout_fires_on_the_clock(pbx: Pbx) -> None:
-    callid = await pbx.calls.place_call("0612345678", "1001", "SIP-Carrier")
+    callid = await pbx.calls.place_call("0612345678", "1002", "SIP-Carrier")  # no forwarding
     await pbx.advance(29)
     assert pbx.live() != []
     pbx.take()
     await pbx.advance(1.5)
     assert pbx.take() == [
-        ("CallFailed", "603 Declined", "1001", "in:0612345678"),
-        ("ExtensionStatus", "1001", "Idle"),
+        ("CallFailed", "603 Declined", "1002", "in:0612345678"),
+        ("ExtensionStatus", "1002", "Idle"),
         ("NewCdr", "NO ANSWER"),
     ]
     (failed,) = pbx.of(CallFailed)
@@ -474,6 +480,7 @@ async def test_ring_group_rings_its_members_and_the_first_answer_wins(pbx: Pbx) 
     # Ring group 6300: 1002, 1003, 1004 (DND, so it does not ring).
     callid = await pbx.calls.place_call("0612345678", "6300", "SIP-Carrier")
     assert pbx.calls_only() == [
+        ("ALERT", "in:0612345678"),
         ("RING", "1002", "in:0612345678"),
         ("RING", "1003", "in:0612345678"),
     ]
@@ -500,6 +507,7 @@ async def test_ring_group_nobody_answers(pbx: Pbx) -> None:
 async def test_queue_answers_rings_agents_retries_and_gives_up(pbx: Pbx) -> None:
     callid = await pbx.calls.place_call("0612345678", "5503303", "SIP-Carrier")  # to queue 6700
     assert pbx.calls_only() == [
+        ("ALERT", "in:0612345678"),
         ("RING", "1001", "in:0612345678"),
         ("RING", "1002", "in:0612345678"),
     ]

@@ -28,7 +28,11 @@ async def test_invite_then_accept_lets_the_call_follow_its_route(pbx: Pbx) -> No
     assert (waiting.inboundid, waiting.status, waiting.callee) == (callid, "Progress", [])
     await pbx.advance(4)
     await pbx.calls.accept_inbound(callid)
-    assert pbx.take() == [("ExtensionStatus", "1000", "Ringing"), ("RING", "1000", f"in:{CALLER}")]
+    assert pbx.take() == [
+        ("ALERT", f"in:{CALLER}"),
+        ("ExtensionStatus", "1000", "Ringing"),
+        ("RING", "1000", f"in:{CALLER}"),
+    ]
     await pbx.calls.answer(callid)
     await pbx.advance(10)
     await pbx.calls.hangup(callid)
@@ -64,7 +68,11 @@ async def test_without_an_answer_the_window_closes_and_the_call_goes_on(pbx: Pbx
     await pbx.advance(9.5)
     assert pbx.take() == [("Invite", f"in:{CALLER}")]
     await pbx.advance(0.5)
-    assert pbx.take() == [("ExtensionStatus", "1000", "Ringing"), ("RING", "1000", f"in:{CALLER}")]
+    assert pbx.take() == [
+        ("ALERT", f"in:{CALLER}"),
+        ("ExtensionStatus", "1000", "Ringing"),
+        ("RING", "1000", f"in:{CALLER}"),
+    ]
     for late in (pbx.calls.accept_inbound, pbx.calls.refuse_inbound):
         with pytest.raises(PbxError) as error:
             await late(callid)
@@ -114,6 +122,7 @@ async def test_incoming_without_a_transfer_uses_the_route_then_can_still_move(pb
     await pbx.advance(10)
     assert pbx.take() == [
         ("Incoming", f"in:{CALLER}"),
+        ("ALERT", f"in:{CALLER}"),
         ("ExtensionStatus", "1000", "Ringing"),
         ("RING", "1000", f"in:{CALLER}"),
     ]
@@ -131,7 +140,7 @@ async def test_a_trunk_with_both_options_asks_then_waits_for_a_destination(pbx: 
     await pbx.calls.accept_inbound(callid)
     assert pbx.take() == [("Invite", f"in:{CALLER}"), ("Incoming", f"in:{CALLER}")]
     await pbx.advance(10)
-    assert pbx.calls_only() == [("RING", "1000", f"in:{CALLER}")]
+    assert pbx.calls_only() == [("ALERT", f"in:{CALLER}"), ("RING", "1000", f"in:{CALLER}")]
 
 
 async def test_a_transfer_while_the_invite_waits_accepts_the_call(pbx: Pbx) -> None:
@@ -151,7 +160,7 @@ async def test_a_transfer_while_the_invite_waits_accepts_the_call(pbx: Pbx) -> N
 
 async def test_trunks_without_control_send_neither_report(pbx: Pbx) -> None:
     callid = await pbx.calls.place_call(CALLER, "5503301", "SIP-Carrier")
-    assert pbx.calls_only() == [("RING", "1000", f"in:{CALLER}")]
+    assert pbx.calls_only() == [("ALERT", f"in:{CALLER}"), ("RING", "1000", f"in:{CALLER}")]
     with pytest.raises(PbxError) as error:
         await pbx.calls.accept_inbound(callid)
     assert error.value.errno is Errno.INBOUND_CONTROL_TIMEOUT

@@ -25,6 +25,7 @@ async def test_a_caller_walks_the_ivr_by_key_to_an_extension(pbx: Pbx) -> None:
     await pbx.calls.press_keys(callid, "0")  # nothing longer starts with 0: at once
     assert pbx.take() == [
         ("DTMF", "0", "0", "0"),
+        ("ALERT", f"in:{CALLER}"),
         ("ExtensionStatus", "1000", "Ringing"),
         ("RING", "1000", f"in:{CALLER}"),
     ]
@@ -49,7 +50,7 @@ async def test_a_key_that_starts_extension_numbers_waits_for_the_digit_timeout(p
     await pbx.advance(2.9)
     assert pbx.calls_only() == [("DTMF", "1", "0", "1")]
     await pbx.advance(0.1)
-    assert pbx.calls_only() == [("RING", "1001", f"in:{CALLER}")]
+    assert pbx.calls_only() == [("ALERT", f"in:{CALLER}"), ("RING", "1001", f"in:{CALLER}")]
 
 
 async def test_dialling_an_extension_number_from_the_ivr(pbx: Pbx) -> None:
@@ -87,7 +88,7 @@ async def test_without_keys_the_menu_repeats_then_the_timeout_destination(pbx: P
     await pbx.advance(2.9)
     assert pbx.take() == []
     await pbx.advance(0.1)
-    assert pbx.calls_only() == [("RING", "1000", f"in:{CALLER}")]
+    assert pbx.calls_only() == [("ALERT", f"in:{CALLER}"), ("RING", "1000", f"in:{CALLER}")]
 
 
 async def test_an_invalid_entry_counts_as_a_play(pbx: Pbx) -> None:

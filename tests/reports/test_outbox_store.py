@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import sqlite3
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -103,6 +104,33 @@ async def test_an_attempt_without_answer_keeps_the_last_status(store: Store) -> 
     assert (kept.attempts, kept.last_status) == (2, 500)
 
 
+async def test_refusals_are_counted_and_giving_up_lets_the_next_report_go(store: Store) -> None:
+    first, second = await store.outbox.add([report("a", 1), report("a", 2)])
+    await store.outbox.claim("a", "p1", T0, T0 + 30)
+    refused = AttemptOutcome("http://x/", 400, False, T0 + 1, refused=True)
+    assert await store.outbox.finish(first, "p1", refused) is True
+    # An attempt nobody answered is no refusal.
+    assert await store.outbox.finish(first, "p1", AttemptOutcome("http://x/", None, False, T0))
+    head = await store.outbox.claim("a", "p1", T0 + 1, T0 + 31)
+    assert head.report is not None
+    assert (head.report.id, head.report.attempts, head.report.refusals) == (first, 2, 1)
+    last = AttemptOutcome("http://x/", 404, False, T0 + 1, refused=True, given_up=True)
+    assert await store.outbox.finish(first, "p1", last) is True
+    kept = {r.id: r for r in await store.outbox.reports()}
+    assert (kept[first].state, kept[first].refusals, kept[first].last_status) == (
+        ReportState.REFUSED,
+        2,
+        404,
+    )
+    following = await store.outbox.claim("a", "p1", T0 + 1, T0 + 31)
+    assert following.report is not None
+    assert following.report.id == second
+    assert await store.outbox.finish(second, "p1", ok()) is True
+    assert await store.outbox.pending_tokens() == []
+    # A refused report is finished: the history trim may forget it.
+    assert await store.outbox.trim(1) == 1
+
+
 async def test_an_expired_lease_can_be_taken_over_and_release_frees_it(store: Store) -> None:
     (first,) = await store.outbox.add([report("a", 1)])
     await store.outbox.claim("a", "dead", T0, T0 + 30)
@@ -165,6 +193,29 @@ def test_retry_policy_is_capped_exponential() -> None:
     assert [policy.delay(n) for n in range(1, 9)] == [1, 2, 4, 8, 16, 32, 60, 60]
     assert RetryPolicy(0.5, 1, 10).delay(100) == 0.5
     assert RetryPolicy(1, 1e10, 30).delay(10_000) == 30
+
+
+async def test_a_file_from_before_refusals_were_counted_gains_the_column(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        "CREATE TABLE reports (id INTEGER PRIMARY KEY AUTOINCREMENT, token TEXT NOT NULL, "
+        "action TEXT NOT NULL, body BLOB NOT NULL, target TEXT NOT NULL, created_at REAL NOT "
+        "NULL, attempts INTEGER NOT NULL DEFAULT 0, last_status INTEGER, state INTEGER NOT NULL "
+        "DEFAULT 0, next_attempt_at REAL NOT NULL, lease_owner TEXT NOT NULL DEFAULT '', "
+        "lease_until REAL NOT NULL DEFAULT 0);"
+        "INSERT INTO reports (token, action, body, target, created_at, attempts, last_status, "
+        "next_attempt_at) VALUES ('a', 'BootUp', X'7B7D', 'http://x/', 1000, 3, 500, 1004);"
+    )
+    conn.commit()
+    conn.close()
+    store = SqliteStore(f"sqlite:///{path}")
+    try:
+        (kept,) = await store.outbox.reports()
+        assert (kept.attempts, kept.last_status, kept.refusals) == (3, 500, 0)
+        assert kept.state is ReportState.PENDING
+    finally:
+        await store.close()
 
 
 SESSIONS = 4

@@ -19,10 +19,10 @@ from yspbx.testing import ServerProcess
 SN = "369300000001"
 
 
-def status_body(extension: str, status: str, legacy: bool = False) -> bytes:
-    tail = "}" if legacy else f',"sn":"{SN}"}}'
+def status_body(extension: str, status: str) -> bytes:
+    """``ExtensionStatus`` has no party, so both formats write it alike, ``sn`` included."""
     return (
-        f'{{"action":"ExtensionStatus","extension":"{extension}","status":"{status}"{tail}'
+        f'{{"action":"ExtensionStatus","extension":"{extension}","status":"{status}","sn":"{SN}"}}'
     ).encode()
 
 
@@ -70,8 +70,8 @@ def test_reports_go_to_each_session_in_its_format(
         status_body("1001", "Registered"),
     ]
     assert [r.body for r in legacy] == [
-        status_body("1001", "Unregistered", legacy=True),
-        status_body("1001", "Registered", legacy=True),
+        status_body("1001", "Unregistered"),
+        status_body("1001", "Registered"),
     ]
     first = modern[0]
     assert (first.method, first.path) == ("POST", "/")

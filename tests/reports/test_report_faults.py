@@ -255,7 +255,7 @@ def test_restart_delivers_what_was_pending_in_order_then_bootup(tmp_path: Path) 
         statuses = ["Unregistered", "Registered"] * 3
         assert [r.json().get("status") for r in got_modern] == [*statuses, None]
         assert got_modern[-1].body == b'{"action":"BootUp","sn":"369300000001"}'
-        assert got_legacy[-1].body == b'{"action":"BootUp"}'
+        assert got_legacy[-1].body == b'{"action":"BootUp","sn":"369300000001"}'
         assert [r.json().get("status") for r in got_legacy[:-1]] == statuses
         log = wait_for_log(sim, lambda log: len(log) == 14 and delivered(log))
         # Nothing sent twice: once up, each receiver read each report exactly once.

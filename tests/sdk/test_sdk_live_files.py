@@ -33,13 +33,13 @@ CDR_COLUMNS = [
     "callduraction",
     "talkduraction",
     "srctrunkname",
-    "desttrunkname",
+    "dsttrunkname",
     "status",
     "type",
     "pincode",
     "recording",
     "didnumber",
-    "agentringtime",
+    "sn",
 ]
 
 

@@ -149,14 +149,22 @@ def test_registration_follows_the_phone(simulator: Simulator) -> None:
     def status(number: str) -> str:
         return {e.number: e.status for e in simulator.state().extensions}[number]
 
-    simulator.unregister("1001")
-    assert status("1001") == "Unavailable"
-    callid = simulator.start_call("1002", "1001")
-    assert simulator.calls() == []  # an unregistered phone cannot be reached
+    simulator.unregister("1003")
+    assert status("1003") == "Unavailable"
+    callid = simulator.start_call("1002", "1003")
+    # An unregistered phone cannot be reached (1003 forwards nothing when it cannot answer).
+    assert simulator.calls() == []
     with pytest.raises(SimulatorError):
         simulator.call(callid)
-    simulator.register("1001")
-    assert status("1001") == "Registered"
+    simulator.register("1003")
+    assert status("1003") == "Registered"
+    # 1001 keeps a new unit's settings: unreachable, it sends the call to its voicemail.
+    simulator.unregister("1001")
+    to_voicemail = simulator.start_call("1002", "1001")
+    (call,) = simulator.calls()
+    assert (call.callid, call.state) == (to_voicemail, "talking")
+    assert call.destination is not None
+    assert (call.destination.type, call.destination.number) == ("voicemail", "1001")
 
 
 def test_sms_and_how_they_end(simulator: Simulator, sim: Sim, server: ServerProcess) -> None:
@@ -229,4 +237,5 @@ def test_the_report_log(
         1,
     )
     assert (report.delivered, report.last_status, report.dropped) == (True, 200, False)
+    assert (report.state, report.refused) == ("delivered", False)
     assert '"extension":"1001"' in report.body

@@ -13,10 +13,10 @@ def test_trunk_list(sdk: Client, wire: Wire) -> None:
     found = sdk.trunks.list()
     assert_read_whole(found, wire.items("trunklist/query", "trunklist"))
     assert [(t.name, t.type, t.status, t.port) for t in found] == [
-        ("SIP-Carrier", "SIP", "Registered", ""),
-        ("SIP-Screened", "SIP", "Registered", ""),
-        ("SIP-Directed", "SIP", "Registered", ""),
-        ("GSM1", "GSM", "Idle", "Span2-Port1"),
+        ("SIP-Carrier", "SIP", "registered", ""),
+        ("SIP-Screened", "SIP", "registered", ""),
+        ("SIP-Directed", "SIP", "registered", ""),
+        ("GSM1", "GSM", "idle", "Span2-Port1"),
     ]
 
 
@@ -94,7 +94,7 @@ def test_sip_trunks_add_update_delete(sdk: Client, wire: Wire) -> None:
     assert itsp.extension_group_dods == ["5550003-sales-Sales"]
     assert (peer.trunk_type, peer.host) == ("peer", "203.0.113.9")
     assert (account.trunk_type, account.username) == ("account", "u1")
-    assert ("acct", "SIP", "Registered") in [(t.name, t.type, t.status) for t in sdk.trunks.list()]
+    assert ("acct", "SIP", "registered") in [(t.name, t.type, t.status) for t in sdk.trunks.list()]
 
     sdk.trunks.update_sip("5", "register", name="ITSP-B", password="rotated", extension_dods=[])
     sdk.trunks.update_sip(

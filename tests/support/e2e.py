@@ -9,8 +9,8 @@ then reads what arrived on the receivers' sockets, in arrival order.
 :meth:`Line.take` reads the report log (``GET /sim/v1/reports``: every report is in it by the
 time the request that caused it has been answered) and hands back the 1.0.2 reports that are new
 since the last take, after checking that the legacy body of each says the same as its 1.0.2 twin
-(the same members in the same order, the ``call`` array written out as repeated keys, no
-``sn``, and ``DTMF`` without ``flag``/``infos``). It does not wait for delivery, so a scenario
+(the same members in the same order, the ``call`` array written out as repeated keys, ``sn``
+last in both, and ``DTMF`` without ``flag``/``infos``). It does not wait for delivery, so a scenario
 moves on at once and the durations in its records are the clock advances it made, however slow
 the machine. :meth:`Line.delivered` (used by :meth:`Line.bodies`, :meth:`Line.reports`, and
 after every test by the ``line`` fixture) waits until the log shows everything delivered and
@@ -61,16 +61,15 @@ def flattened(modern: Pairs) -> Pairs:
     return flat
 
 
-# Members the old guide's reports do not have: ``sn`` anywhere, and DTMF's key position and
-# collected keys (its example carries ``info`` alone; docs/reports.md).
-LEGACY_LACKS = {"sn"}
+# Members the old guide's DTMF does not have: the key's position and the keys collected (its
+# example carries ``info`` alone; docs/reports.md). Both formats end with ``sn``.
 LEGACY_DTMF_LACKS = {"flag", "infos"}
 
 
 def as_legacy(modern: Pairs) -> Pairs:
     """What the legacy format must say for a 1.0.2 report: the parties of ``call`` written
-    straight into the report, in the same place, no ``sn``, and ``DTMF`` with ``info`` only."""
-    lacks = LEGACY_LACKS | (LEGACY_DTMF_LACKS if ("action", "DTMF") in modern else set())
+    straight into the report, in the same place, and ``DTMF`` with ``info`` only."""
+    lacks = LEGACY_DTMF_LACKS if ("action", "DTMF") in modern else set()
     return [(key, value) for key, value in flattened(modern) if key not in lacks]
 
 

@@ -345,3 +345,8 @@ def wait_for_log(
         return log
 
     return wait_until(report_log, until=predicate, timeout=timeout, what="the report log")
+
+
+def head_attempted(count: int) -> Callable[[ReportLog], bool]:
+    """A :func:`wait_for_log` predicate: the oldest report was attempted ``count`` times."""
+    return lambda log: bool(log) and log[0]["attempts"] == count

@@ -16,7 +16,7 @@ from yspbx.api.wire import (
 )
 from yspbx.errors import Errno
 from yspbx.pbx.models import Trunk
-from yspbx.pbx.vocabulary import TRUNK_TYPES
+from yspbx.pbx.vocabulary import TRUNK_TYPES, trunk_status_word
 
 router = ApiRouter("trunks")
 
@@ -78,7 +78,8 @@ _TRUNK_ERRORS = (
 
 
 def trunk_list_item(trunk: Trunk) -> dict[str, str]:
-    item = {"trunkname": trunk.name, "status": trunk.status, "type": trunk.type}
+    status = trunk_status_word(trunk.type, trunk.status)
+    item = {"trunkname": trunk.name, "status": status, "type": trunk.type}
     if trunk.type in PHYSICAL_TYPES:
         item["port"] = trunk.hwport
     return item

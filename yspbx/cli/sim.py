@@ -205,18 +205,23 @@ def reports(
         return
     # Every column but the body keeps its width; the body takes the rest of the terminal and
     # wraps, never cut: it is what the application received.
-    table = listing("id", "action", "target", "delivered", "attempts", "body")
+    table = listing("id", "action", "state", "attempts", "last status", "target", "body")
     for report in found:
-        delivered = "yes" if report.delivered else f"no ({report.last_status})"
+        style = _STATE_STYLES.get(report.state, "")
         table.add_row(
             str(report.id),
             report.action,
-            report.target,
-            delivered,
+            f"[{style}]{report.state}[/]" if style else report.state,
             str(report.attempts),
+            "-" if report.last_status is None else str(report.last_status),
+            report.target,
             report.body,
         )
     console.print(table if found else "no reports")
+
+
+# A refused report means the integrator's receiver said no to it: make it stand out.
+_STATE_STYLES = {"refused": "bold red", "dropped": "yellow", "pending": "cyan"}
 
 
 @app.command()

@@ -1,11 +1,12 @@
 """``ReportReceiver``: the ASGI app that takes the PBX's event reports.
 
-The PBX POSTs each report to the application server and sends it again until it gets
+The PBX POSTs each report to the application server and sends it again when it does not get
 ``200 OK``. So the receiver answers 200 only once every handler for the report has returned:
 a handler that raises gets the same report again later (handlers should therefore be
-idempotent; the ``callid`` and ``action`` identify a report). A report with an action nobody
-registered for is logged and acknowledged, never refused: refusing it would only make the
-PBX resend it forever.
+idempotent; the ``callid`` and ``action`` identify a report), a few times: a PBX gives a
+refused report up after some resends and goes on with the next. A report with an action
+nobody registered for is logged and acknowledged, never refused: refusing it would only make
+the PBX resend it, then drop it.
 
 Run it with any ASGI server (``uvicorn.run(receiver, port=8260)``), mount it in an existing
 app, or use ``yspbx listen``.

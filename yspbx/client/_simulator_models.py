@@ -123,6 +123,14 @@ class SentReport(ResponseModel):
     """The last HTTP status received, None before any answer."""
     dropped: bool = False
     """The session ended before the report was delivered."""
+    state: str = "pending"
+    """``pending`` (not acknowledged yet), ``delivered`` (answered 200), ``refused`` (the
+    receiver answered with another status as often as the PBX resends, then it was given up)
+    or ``dropped`` (the session ended first)."""
+
+    @property
+    def refused(self) -> bool:
+        return self.state == "refused"
 
 
 class JournalEntry(ResponseModel):

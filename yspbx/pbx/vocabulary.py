@@ -43,6 +43,20 @@ BREAKOUT_KEYS = ("None", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", 
 
 PAGING_DUPLEX: tuple[str, ...] = get_args(PagingDuplex)
 
+# The status words ``trunklist/query`` writes, by trunk type, as current firmware writes them:
+# in lower case, run together (``nosim``, ``poweroff``). The old guide's capitalised forms
+# (``Registered``, ``No SIM``) are an older firmware's; docs/fidelity.md has the evidence.
+_VOIP_STATUS = ("registering", "failure", "registered", "unmonitored", "disable", "unknown")
+_DIGITAL_STATUS = ("fault", "alarm", "down", "up")
+_GSM_STATUS = ("poweroff", "alarm", "nosim", "nosignal", "pinerror", "unregister", "busy", "idle")
+TRUNK_STATUS_WORDS: dict[str, tuple[str, ...]] = {
+    "SIP": _VOIP_STATUS,
+    "IAX": _VOIP_STATUS,
+    "FXO": ("fault", "idle", "busy"),
+    **dict.fromkeys(("BRI", "E1", "T1", "J1"), _DIGITAL_STATUS),
+    **dict.fromkeys(("GSM", "CDMA", "UMTS", "LTE"), _GSM_STATUS),
+}
+
 # Other spellings a request may use, by the canonical value they mean.
 ALIASES: dict[str, tuple[str, ...]] = {
     "Rrmemory": ("RRmemory",),
@@ -63,6 +77,13 @@ def canonical(value: str, choices: Iterable[str]) -> str:
         if _fold(choice) == folded:
             return choice
     return value
+
+
+def trunk_status_word(trunk_type: str, status: str) -> str:
+    """The word a unit writes for a trunk's status. A configured status is matched ignoring
+    case and spaces (``Registered``, ``No SIM`` and ``no sim`` all name one word); a word the
+    trunk type does not have is written as configured."""
+    return canonical(status, TRUNK_STATUS_WORDS.get(trunk_type, ()))
 
 
 def spellings(choices: Iterable[str]) -> tuple[str, ...]:

@@ -6,9 +6,14 @@ once), posts it, and records the outcome:
 
 * ``200``: delivered. The session's token is refreshed (a report is interaction) and the next
   report follows at once.
-* anything else, or no answer: the report stays at the head of the session's queue; the next
-  attempt waits :class:`~yspbx.reports.outbox.RetryPolicy` seconds on the server clock (a timer
-  on the :class:`~yspbx.scheduler.Scheduler`, so ``clock/advance`` brings it forward).
+* no answer (refused connection, time-out, reset): the receiver is down; the report stays at
+  the head of the session's queue and the next attempt waits
+  :class:`~yspbx.reports.outbox.RetryPolicy` seconds on the server clock (a timer on the
+  :class:`~yspbx.scheduler.Scheduler`, so ``clock/advance`` brings it forward), for as long as
+  the session lives.
+* another status: the receiver refused it; it is sent again on the same backoff, counted from
+  its first refusal, and after the last refusal :class:`~yspbx.reports.refusals.RefusalPolicy`
+  allows it is settled as ``refused`` and the next report follows at once.
 
 Before each attempt the worker checks that the session still lives; if it has expired or gone,
 its pending reports are dropped. Sessions never wait for one another except for a free slot:
@@ -25,6 +30,7 @@ import secrets
 from yspbx.clock import Clock
 from yspbx.journal import mask
 from yspbx.reports.outbox import Outbox, RetryPolicy
+from yspbx.reports.refusals import RefusalPolicy
 from yspbx.reports.sender import ReportSender
 from yspbx.scheduler import Scheduler, Timer
 from yspbx.sessions.manager import SessionManager
@@ -37,7 +43,7 @@ LEASE_MARGIN = 30.0
 
 
 class _Step(enum.Enum):
-    DELIVERED = "delivered"  # the head went out: look at the next one now
+    SETTLED = "settled"  # the head was delivered or given up: look at the next one now
     WAITING = "waiting"  # nothing to send now (queue empty, backing off, or session gone)
 
 
@@ -51,6 +57,7 @@ class Deliverer:
         scheduler: Scheduler,
         clock: Clock,
         retry: RetryPolicy,
+        refusals: RefusalPolicy,
         concurrency: int,
         owner: str | None = None,
     ) -> None:
@@ -61,6 +68,7 @@ class Deliverer:
         self._scheduler = scheduler
         self._clock = clock
         self._retry = retry
+        self._refusals = refusals
         self._slots = asyncio.Semaphore(concurrency)
         self._lease = sender.timeout + LEASE_MARGIN
         # Unique per process: the store's leases tell processes sharing a store apart.
@@ -136,16 +144,39 @@ class Deliverer:
             result = await self._sender.post(target, report.body)
         now = self._clock.now()
         delivered = result.status == 200
+        refused = result.status is not None and not delivered
+        given_up = refused and self._refusals.gives_up(report.refusals + 1)
         attempts = report.attempts + 1
-        next_at = now if delivered else now + self._retry.delay(attempts)
+        if delivered or given_up:
+            next_at = now
+        elif refused:
+            # Counted from the first refusal: a receiver back from an outage is not
+            # punished with the outage's long delays for its first answers.
+            next_at = now + self._retry.delay(report.refusals + 1)
+        else:
+            next_at = now + self._retry.delay(attempts)
         pending = await self._outbox.store.finish(
-            report.id, self.owner, AttemptOutcome(target, result.status, delivered, next_at)
+            report.id,
+            self.owner,
+            AttemptOutcome(target, result.status, delivered, next_at, refused, given_up),
         )
         if delivered:
             if pending:
                 await self._sessions.touch(session, now)
             await self._outbox.finished()
-            return _Step.DELIVERED
+            return _Step.SETTLED
+        if given_up:
+            log.warning(
+                "report %d (%s) to %s: refused %d times (last status %s); given up, the "
+                "session's next report goes",
+                report.id,
+                report.action,
+                target,
+                report.refusals + 1,
+                result.status,
+            )
+            await self._outbox.finished()
+            return _Step.SETTLED if pending else _Step.WAITING
         log.info(
             "report %d (%s) to %s: attempt %d got %s; next in %.3g s",
             report.id,

@@ -2,10 +2,14 @@
 
 **1.0.2** (login sent ``"version":"1.0.2"``): call parties in a ``"call"`` array of one-key
 objects, and ``"sn"`` last. **Legacy** (login sent no ``version``): the old guide's shape: the
-same one-key objects written straight into the report, so ``"ext"`` can occur twice, and no
-``sn``. A dict cannot hold a key twice, so bodies are written by hand, member by member, in the
-key order of the vendor's examples (docs/pbx-api/reports.md). Values are JSON strings
-(``json.dumps`` does the escaping); text is UTF-8, not ``\\u`` escapes, as the API's own answers.
+same one-key objects written straight into the report, so ``"ext"`` can occur twice, with
+``"sn"`` last too: the format only changes the party layout, and since API 1.0.6 every report a
+unit sends carries its serial number (captured legacy reports have it; the old guide's
+examples, older than 1.0.6, do not; docs/fidelity.md). A dict cannot hold a key twice, so
+bodies are written by hand, member by member, in the key order of the vendor's examples
+(docs/pbx-api/reports.md). Values
+are JSON strings (``json.dumps`` does the escaping); text is UTF-8, not ``\\u`` escapes, as the
+API's own answers.
 
 Where the examples of the two guides differ beyond the party layout, each format follows its
 own guide: legacy ``DTMF`` carries ``info`` only (no ``flag``/``infos``), and ``CallFailed`` /
@@ -87,8 +91,7 @@ def render(event: DomainEvent, sn: str, well_formed: bool) -> bytes:
     """The exact body the PBX posts for ``event``: 1.0.2 when ``well_formed``, else legacy."""
     members: list[Member] = [("action", _text(action_of(event)))]
     members += _members(event, well_formed)
-    if well_formed:
-        members.append(("sn", _text(sn)))
+    members.append(("sn", _text(sn)))
     return _object(members).encode("utf-8")
 
 

@@ -108,6 +108,15 @@ class Outbox:
         await self.store.clear()
 
 
+# How the report log names each state.
+STATE_NAMES = {
+    ReportState.PENDING: "pending",
+    ReportState.DELIVERED: "delivered",
+    ReportState.REFUSED: "refused",
+    ReportState.DROPPED: "dropped",
+}
+
+
 def _entry(report: StoredReport) -> dict[str, Any]:
     return {
         "id": report.id,
@@ -118,4 +127,5 @@ def _entry(report: StoredReport) -> dict[str, Any]:
         "delivered": report.state is ReportState.DELIVERED,
         "last_status": report.last_status,
         "dropped": report.state is ReportState.DROPPED,
+        "state": STATE_NAMES[report.state],
     }

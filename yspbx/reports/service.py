@@ -19,6 +19,7 @@ from yspbx.pbx.events import DomainEvent, SystemStarted
 from yspbx.reports.delivery import Deliverer
 from yspbx.reports.fanout import MonitoredCheck, ReportFanout
 from yspbx.reports.outbox import Outbox, RetryPolicy
+from yspbx.reports.refusals import RefusalPolicy
 from yspbx.reports.sender import ReportSender
 from yspbx.scheduler import Scheduler, Timer
 from yspbx.sessions.manager import SessionManager
@@ -64,6 +65,7 @@ class ReportService:
             retry=RetryPolicy.from_settings(settings),
             concurrency=settings.concurrency,
             owner=owner,
+            refusals=RefusalPolicy.from_settings(settings),
         )
         self.fanout = ReportFanout(
             store.sessions, clock, self.outbox, self.deliverer, serial_number, monitored

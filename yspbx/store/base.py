@@ -111,6 +111,8 @@ class ReportState(IntEnum):
     PENDING = 0
     DELIVERED = 1
     DROPPED = 2
+    # The receiver answered, but never 200, as many times as the refusal policy allows.
+    REFUSED = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +138,8 @@ class StoredReport:
     last_status: int | None
     state: ReportState
     next_attempt_at: float
+    # Attempts the receiver answered with a status other than 200.
+    refusals: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +163,10 @@ class AttemptOutcome:
     status: int | None
     delivered: bool
     next_attempt_at: float
+    # The receiver answered with a status other than 200 (counted in ``refusals``)...
+    refused: bool = False
+    # ... for the last time the refusal policy allows: the report is settled as REFUSED.
+    given_up: bool = False
 
 
 class OutboxStore(Protocol):
@@ -178,7 +186,9 @@ class OutboxStore(Protocol):
     async def finish(self, report_id: int, owner: str, outcome: AttemptOutcome) -> bool:
         """Record an attempt and release the lease; False when the report was no longer
         pending (dropped meanwhile): its attempt is counted but it stays dropped. A status of
-        None (no answer) keeps the last status received."""
+        None (no answer) keeps the last status received. A refused attempt counts in
+        ``refusals``; one that is ``given_up`` settles a pending report as REFUSED, so the
+        session's next report becomes its head."""
 
     async def release(self, owner: str) -> int:
         """Give up every lease ``owner`` holds (a process stopping mid-attempt)."""

@@ -238,8 +238,8 @@ class MemoryOutbox:
         report = row.report
         pending = report.state is ReportState.PENDING
         state = report.state
-        if pending and outcome.delivered:
-            state = ReportState.DELIVERED
+        if pending and (outcome.delivered or outcome.given_up):
+            state = ReportState.DELIVERED if outcome.delivered else ReportState.REFUSED
             self._pending[report.token].remove(report_id)
             if not self._pending[report.token]:
                 del self._pending[report.token]
@@ -253,6 +253,7 @@ class MemoryOutbox:
             last_status=report.last_status if outcome.status is None else outcome.status,
             state=state,
             next_attempt_at=outcome.next_attempt_at,
+            refusals=report.refusals + int(outcome.refused),
         )
         if row.lease_owner == owner:
             row.lease_owner, row.lease_until = "", 0.0

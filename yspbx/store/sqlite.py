@@ -65,7 +65,8 @@ CREATE TABLE IF NOT EXISTS reports (
     state INTEGER NOT NULL DEFAULT 0,
     next_attempt_at REAL NOT NULL,
     lease_owner TEXT NOT NULL DEFAULT '',
-    lease_until REAL NOT NULL DEFAULT 0
+    lease_until REAL NOT NULL DEFAULT 0,
+    refusals INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS reports_pending ON reports (token, id) WHERE state = 0;
 """
@@ -103,7 +104,20 @@ def connect(path: str) -> sqlite3.Connection:
         # After the checkpointer restarts the log, the file is cut back to this size.
         conn.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
     conn.executescript(SCHEMA + FLEET_SCHEMA)
+    _add_missing_columns(conn)
     return conn
+
+
+# Columns added to a table after its first release: a file written by an older version gains
+# them (with their default) when it is opened.
+_ADDED_COLUMNS = (("reports", "refusals", "INTEGER NOT NULL DEFAULT 0"),)
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    for table, column, declaration in _ADDED_COLUMNS:
+        present = {str(row[1]) for row in conn.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
 
 def _session(row: tuple[object, ...]) -> Session:
@@ -302,12 +316,14 @@ class SqliteState:
 
 
 _REPORT_COLUMNS = (
-    "id, token, action, body, target, created_at, attempts, last_status, state, next_attempt_at"
+    "id, token, action, body, target, created_at, attempts, last_status, state, next_attempt_at, "
+    "refusals"
 )
 
 
 def _report(row: tuple[Any, ...]) -> StoredReport:
-    (report_id, token, action, body, target, created, attempts, status, state, next_at) = row
+    (report_id, token, action, body, target, created, attempts, status, state, next_at) = row[:10]
+    refusals = row[10]
     return StoredReport(
         id=int(report_id),
         token=str(token),
@@ -319,6 +335,7 @@ def _report(row: tuple[Any, ...]) -> StoredReport:
         last_status=None if status is None else int(status),
         state=ReportState(int(state)),
         next_attempt_at=float(next_at),
+        refusals=int(refusals),
     )
 
 
@@ -376,9 +393,11 @@ class SqliteOutbox:
             # got its 200 was delivered, and the log says so.
             if outcome.delivered and state is not ReportState.DELIVERED:
                 state = ReportState.DELIVERED
+            elif pending and outcome.given_up:
+                state = ReportState.REFUSED
             conn.execute(
                 "UPDATE reports SET target = ?, attempts = attempts + 1, "
-                "last_status = COALESCE(?, last_status), "
+                "last_status = COALESCE(?, last_status), refusals = refusals + ?, "
                 "state = ?, next_attempt_at = ?, "
                 "lease_until = CASE WHEN lease_owner = ? THEN 0 ELSE lease_until END, "
                 "lease_owner = CASE WHEN lease_owner = ? THEN '' ELSE lease_owner END "
@@ -386,6 +405,7 @@ class SqliteOutbox:
                 (
                     outcome.target,
                     outcome.status,
+                    int(outcome.refused),
                     int(state),
                     outcome.next_attempt_at,
                     owner,

@@ -17,7 +17,9 @@ class Trunk(ResponseModel):
 
     name: str = Field("", alias="trunkname")
     status: str = ""
-    """Depends on the type: ``Registered``/``Failure``/... (SIP), ``Idle``/``Busy`` (FXO, GSM)."""
+    """Depends on the type: ``registered``/``failure``/... (SIP), ``idle``/``busy`` (FXO,
+    GSM), as the PBX wrote it: current firmware writes lower case, older firmware capitalised
+    (``Registered``), so compare without case."""
     type: str = ""
     """``SIP``, ``IAX``, ``FXO``, ``BRI``, ``E1``, ``GSM``, ..."""
     port: str = ""

@@ -376,16 +376,18 @@ class SimulatedConfig(ConfigTables):
         return found
 
     @staticmethod
-    def _check_agent_password(queue: Queue, password: str | None) -> None:
+    def _check_agent_password(queue: Queue, password: str | None, missing: Errno) -> None:
         if queue.password and not password:
-            raise PbxError(Errno.MISSING_PARAMETER, "password")
+            raise PbxError(missing, f"queue {queue.number} needs its password")
         if queue.password and password != queue.password:
             raise PbxError(Errno.WRONG_PASSWORD, f"queue {queue.number}")
 
     async def add_dynamic_agent(self, queue: str, extension: str, password: str | None) -> None:
         async with self._lock:
             found = self._queue_and_agent(queue, extension)
-            self._check_agent_password(found, password)
+            # The request's password is optional: left out for a queue that has one, it is
+            # a wrong password (10032), not a missing required field (docs/fidelity.md).
+            self._check_agent_password(found, password, Errno.WRONG_PASSWORD)
             if extension not in found.agents:
                 self.queue_agents.log_in(queue, extension)
             await self._save()
@@ -393,7 +395,8 @@ class SimulatedConfig(ConfigTables):
     async def remove_dynamic_agent(self, queue: str, extension: str, password: str | None) -> None:
         async with self._lock:
             found = self._queue_and_agent(queue, extension)
-            self._check_agent_password(found, password)
+            # Logging out, the sibling pages mark the password required.
+            self._check_agent_password(found, password, Errno.MISSING_PARAMETER)
             self.queue_agents.log_out(queue, extension)
             await self._save()
 

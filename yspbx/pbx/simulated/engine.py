@@ -9,7 +9,7 @@ from yspbx.pbx.settings import PbxSettings
 from yspbx.pbx.simulated.calls import SimulatedCalls
 from yspbx.pbx.simulated.config import SimulatedConfig
 from yspbx.pbx.simulated.events import EventBus
-from yspbx.pbx.timefmt import format_duration, format_time, parse_zone
+from yspbx.pbx.timefmt import format_duration, format_time, format_zone, parse_zone
 from yspbx.scheduler import Scheduler
 from yspbx.store.base import StateStore
 
@@ -70,7 +70,7 @@ class SimulatedEngine:
             sn=device.sn,
             hardwarever=device.hardwarever,
             firmwarever=device.firmwarever,
-            systemtime=f"{format_time(now, self._zone)} {device.timezone}",
+            systemtime=f"{format_time(now, self._zone)} {format_zone(self._zone)}",
             uptime=format_duration(now - self._booted_at),
             extensionstatus=f"{registered}/{device.max_extensions}",
         )

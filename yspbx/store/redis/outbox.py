@@ -26,6 +26,7 @@ _FIELDS = (
     "last_status",
     "state",
     "next_at",
+    "refusals",
 )
 
 # ARGV: prefix, count, then token, action, body, target, created_at per report.
@@ -64,13 +65,13 @@ if tonumber(f[1]) > now then return {f[1]} end
 redis.call('HSET', key, 'lease_owner', ARGV[3], 'lease_until', ARGV[5])
 redis.call('SADD', p .. 'o:leased:' .. ARGV[3], head[1])
 local out = redis.call('HMGET', key, 'token', 'action', 'body', 'target', 'created_at',
-  'attempts', 'last_status', 'state', 'next_at')
+  'attempts', 'last_status', 'state', 'next_at', 'refusals')
 table.insert(out, 1, head[1])
 return out
 """
 
-# ARGV: prefix, id, owner, target, status ('' for none), delivered (1/0), next_at.
-# Answers -1 (no such report), 1 (it was pending) or 0.
+# ARGV: prefix, id, owner, target, status ('' for none), delivered (1/0), next_at, refused
+# (1/0), given up (1/0). Answers -1 (no such report), 1 (it was pending) or 0.
 _FINISH = """
 local p = ARGV[1]
 local id = ARGV[2]
@@ -79,8 +80,8 @@ local f = redis.call('HMGET', key, 'state', 'token', 'lease_owner')
 if not f[1] then return -1 end
 local state = tonumber(f[1])
 local pending = state == 0
-if pending and ARGV[6] == '1' then
-  state = 1
+if pending and (ARGV[6] == '1' or ARGV[9] == '1') then
+  if ARGV[6] == '1' then state = 1 else state = 3 end
   local queue = p .. 'o:q:' .. f[2]
   redis.call('ZREM', queue, id)
   local head = redis.call('ZRANGE', queue, 0, 0)
@@ -97,6 +98,7 @@ elseif state == 2 and ARGV[6] == '1' then
 end
 redis.call('HSET', key, 'target', ARGV[4], 'state', state, 'next_at', ARGV[7])
 redis.call('HINCRBY', key, 'attempts', 1)
+if ARGV[8] == '1' then redis.call('HINCRBY', key, 'refusals', 1) end
 if ARGV[5] ~= '' then redis.call('HSET', key, 'last_status', ARGV[5]) end
 if f[3] == ARGV[3] then
   redis.call('HSET', key, 'lease_owner', '', 'lease_until', 0)
@@ -152,7 +154,7 @@ return #ids
 
 
 def _report(report_id: int, values: Sequence[bytes | None]) -> StoredReport:
-    token, action, body, target, created, attempts, status, state, next_at = values
+    token, action, body, target, created, attempts, status, state, next_at, refusals = values
     return StoredReport(
         id=report_id,
         token=text(token),
@@ -164,6 +166,7 @@ def _report(report_id: int, values: Sequence[bytes | None]) -> StoredReport:
         last_status=int(status) if status else None,
         state=ReportState(int(text(state))),
         next_attempt_at=float(text(next_at)),
+        refusals=int(refusals) if refusals else 0,
     )
 
 
@@ -211,6 +214,8 @@ class RedisOutbox:
                 status,
                 "1" if outcome.delivered else "0",
                 repr(outcome.next_attempt_at),
+                "1" if outcome.refused else "0",
+                "1" if outcome.given_up else "0",
             ],
         )
         return int(answer) == 1

@@ -5,8 +5,9 @@ The parts, each in its own module:
 
 * :mod:`.model`: calls, legs and the declared leg state machine;
 * :mod:`.switch`: the live calls and every change to them, with the reports each causes;
-* :mod:`.destinations`: reaching extensions, numbers outside, and the features that hold calls:
-  :mod:`.ivr`, :mod:`.queue` (with :mod:`.queue_strategy`, :mod:`.survey`), :mod:`.ringgroup`,
+* :mod:`.destinations`: reaching extensions (through :mod:`.forwarding`: forwarding, DND,
+  ring simultaneously), numbers outside, and the features that hold calls: :mod:`.ivr`,
+  :mod:`.queue` (with :mod:`.queue_strategy`, :mod:`.survey`), :mod:`.ringgroup`,
   :mod:`.prompts`;
 * :mod:`.routing` (with :mod:`.patterns`, :mod:`.call_targets`): what a number reaches;
 * :mod:`.dialing`, :mod:`.control`, :mod:`.transfers`, :mod:`.prompt_calls`: the API's call
@@ -102,7 +103,9 @@ class SimulatedCalls:
         self._sms = SmsGateway(self._switch)
         self._voicemail = Voicemail(self._switch, state)
         self._hotel = Hotel(self._destinations, state, self._voicemail, zone)
-        self._records = RecordAccess(config, self._cdrs, self._recordings, self._tickets, zone)
+        self._records = RecordAccess(
+            config, self._cdrs, self._recordings, self._tickets, zone, settings.device.sn
+        )
         config.use_call_status(self.extension_status)
         config.hooks.status_revision = lambda: self._switch.revision
         config.hooks.trunk_in_use = self._switch.trunk_in_use

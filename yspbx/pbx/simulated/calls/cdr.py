@@ -1,9 +1,10 @@
 """Call detail records: written when a call (or a stretch of it) ends, kept, exported as CSV.
 
 Records live in the state store under ``calls.cdr/<start time>/<callid>/<n>``: ordered by
-start time, so a time range is a prefix scan, and they survive a restart. The CSV export uses
-the ``NewCdr`` report's own field names (vendor spellings included) as its columns, so one
-parser reads both.
+start time, so a time range is a prefix scan, and they survive a restart. The CSV export has
+the columns a unit's ``cdr/download`` writes, in its order, with its spellings: the tables'
+``dsttrunkname`` (the report says ``desttrunkname``), no ``agentringtime``, and the serial
+number last. Deployed importers read the file by position (docs/fidelity.md).
 """
 
 from __future__ import annotations
@@ -30,13 +31,13 @@ CSV_COLUMNS = (
     "callduraction",
     "talkduraction",
     "srctrunkname",
-    "desttrunkname",
+    "dsttrunkname",
     "status",
     "type",
     "pincode",
     "recording",
     "didnumber",
-    "agentringtime",
+    "sn",
 )
 
 
@@ -63,20 +64,22 @@ def build_cdr(
     )
 
 
-def wire_row(cdr: Cdr) -> dict[str, str]:
-    """The record under the report's field names."""
+def csv_row(cdr: Cdr, sn: str) -> dict[str, str]:
+    """The record under the CSV's column names."""
     row = asdict(cdr)
     row["callduraction"] = str(row.pop("call_duration"))
     row["talkduraction"] = str(row.pop("talk_duration"))
+    row["dsttrunkname"] = row.pop("desttrunkname")
+    row["sn"] = sn
     return {column: str(row.get(column, "")) for column in CSV_COLUMNS}
 
 
-def to_csv(cdrs: list[Cdr]) -> bytes:
+def to_csv(cdrs: list[Cdr], sn: str) -> bytes:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for cdr in cdrs:
-        writer.writerow(wire_row(cdr))
+        writer.writerow(csv_row(cdr, sn))
     return out.getvalue().encode("utf-8")
 
 

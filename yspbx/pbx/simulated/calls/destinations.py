@@ -5,9 +5,10 @@ The features live in their own modules and sit on the call while they hold it
 (``Call.feature``): :mod:`.ivr` (prompt, keys, timeouts), :mod:`.queue` (agents by strategy,
 retries, wrap-up, the satisfaction survey of :mod:`.survey`), :mod:`.ringgroup` (members all
 at once or one after another, failover) and :mod:`.prompts` (the PBX playing a prompt, then
-hanging up). Voicemail answers and holds the caller until it hangs up. This module dispatches
-to them and keeps what they share: who can be rung, ringing several members, and sending a
-caller on to a configured destination number.
+hanging up). Voicemail answers and holds the caller until it hangs up. A call that reaches an
+extension follows the extension's forwarding, DND and ring-simultaneously settings
+(:mod:`.forwarding`). This module dispatches to them and keeps what they share: who can be
+rung, ringing several members, and sending a caller on to a configured destination number.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import random
 from collections.abc import Iterable
 from typing import assert_never
 
-from yspbx.pbx.events import ExtParty
 from yspbx.pbx.simulated.calls.call_targets import (
     BUSY,
     DND,
@@ -32,6 +32,7 @@ from yspbx.pbx.simulated.calls.call_targets import (
     Unreachable,
     VoicemailTarget,
 )
+from yspbx.pbx.simulated.calls.forwarding import Forwarding
 from yspbx.pbx.simulated.calls.ivr import Ivrs
 from yspbx.pbx.simulated.calls.model import Call, Destination, Leg, LegKind, LegState, Role
 from yspbx.pbx.simulated.calls.prompts import Playback, PromptPlayer
@@ -53,6 +54,7 @@ class Destinations:
         self.ivrs = Ivrs(self)
         self.queues = Queues(self, rng)
         self.ringgroups = RingGroups(self)
+        self.forwarding = Forwarding(self)
         switch.on_ringing_stopped = self._ringing_stopped
 
     def reach(self, call: Call, target: Target) -> None:
@@ -60,7 +62,7 @@ class Destinations:
         if isinstance(target, Unreachable):
             self.switch.fail(call, target)
         elif isinstance(target, ExtensionTarget):
-            self._ring_extension(call, target.number)
+            self.forwarding.reach(call, target.number)
         elif isinstance(target, ExternalTarget):
             self._ring_external(call, target)
         elif isinstance(target, IvrTarget):
@@ -147,14 +149,6 @@ class Destinations:
             leg = Leg(LegKind.EXTENSION, number, Role.CALLEE, LegState.RINGING)
             self.switch.ring(call, leg, timeout)
         return len(available)
-
-    def _ring_extension(self, call: Call, number: str) -> None:
-        problem = self.extension_problem(number)
-        if problem is not None:
-            self.switch.fail(call, problem, about=ExtParty(number))
-            return
-        self.switch.alert(call)
-        self.switch.ring(call, Leg(LegKind.EXTENSION, number, Role.CALLEE, LegState.RINGING))
 
     def _ring_external(self, call: Call, target: ExternalTarget) -> None:
         leg = Leg(

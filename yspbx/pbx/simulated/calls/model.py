@@ -210,6 +210,8 @@ class Call:
     queue_agent: tuple[str, str] | None = None
     # What the PBX placed the call for, when it is its own (a prompt, a wake-up alarm).
     service: dict[str, str] = field(default_factory=dict)
+    # Extensions whose forwarding rules sent the call on, in order (a loop ends the call).
+    forwarded: list[str] = field(default_factory=list)
 
     @property
     def caller(self) -> Leg:

@@ -4,7 +4,7 @@ These are the actions ``/sim/v1/calls`` exposes: a call arrives on a trunk or a 
 a ringing party picks up, a party hangs up, the caller presses keys. They use the same switch
 as the API, so the application and the simulated world always see one PBX. Calls dialled on a
 phone send no ``RING``/``ALERT`` (those announce ringing the API or a trunk call started);
-calls arriving on a trunk send ``RING`` for the parties they ring.
+calls arriving on a trunk send ``ALERT`` for the caller and ``RING`` for the parties they ring.
 """
 
 from __future__ import annotations
@@ -71,8 +71,15 @@ class Phones:
             raise NotFound(f"no trunk {trunk!r}")
         target = self._router.inbound(trunk, caller, dialled)
         callid = self._switch.ids.next()
+        # The caller hears ring-back as the PBX rings: ALERT names the inbound party, then RING
+        # the ringing one (captured inbound calls show both; docs/fidelity.md).
         call = self._switch.new_call(
-            "Inbound", caller, _target_number(target, dialled), callid=callid, reports_ring=True
+            "Inbound",
+            caller,
+            _target_number(target, dialled),
+            callid=callid,
+            reports_ring=True,
+            reports_alert=True,
         )
         call.segment.srctrunkname = trunk
         call.segment.didnumber = dialled

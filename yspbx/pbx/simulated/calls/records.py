@@ -28,8 +28,10 @@ class RecordAccess:
         recordings: Recordings,
         tickets: Tickets,
         zone: timezone,
+        serial_number: str,
     ) -> None:
         self._config = config
+        self._sn = serial_number
         self._cdrs = cdrs
         self._recordings = recordings
         self._tickets = tickets
@@ -67,7 +69,7 @@ class RecordAccess:
         found = await self._cdrs.between(start, end, self._extensions(extid))
         if not found:
             raise PbxError(Errno.CDR_NOT_FOUND, subject)
-        return to_csv(found)
+        return to_csv(found, self._sn)
 
     def _extensions(self, extid: str) -> list[str] | None:
         """None for ``all``; else the named extensions, each of which must exist."""

@@ -29,7 +29,7 @@ from yspbx.pbx.simulated.calls.call_targets import (
     Unreachable,
     VoicemailTarget,
 )
-from yspbx.pbx.simulated.calls.patterns import matches, matches_prefix
+from yspbx.pbx.simulated.calls.patterns import NumberRange, matches, matches_prefix
 from yspbx.pbx.simulated.config import SimulatedConfig
 
 LINE_UNREACHABLE = Unreachable("Line unreachable", "FAILED")
@@ -120,24 +120,35 @@ class Router:
         for route in routes:
             specific = bool(route.did.strip() or route.caller_id.strip())
             if specific and matches(route.did, dialled) and matches(route.caller_id, caller):
-                return self._destination(route)
+                return self._destination(route, dialled)
         direct = self.internal(dialled)
         if direct is not None:
             return direct
         for route in routes:
             if not (route.did.strip() or route.caller_id.strip()):
-                return self._destination(route)
+                return self._destination(route, dialled)
         return NOT_FOUND
 
-    def _destination(self, route: InboundRoute) -> Target:
+    def _destination(self, route: InboundRoute, dialled: str) -> Target:
         dest = route.dest.strip()
         if route.desttype == "hangup":
             return HUNG_UP_BY_ROUTE
+        if route.desttype == "extrange":
+            return self._in_range(route, dialled)
         if route.desttype == "voicemail":
             return VoicemailTarget(dest) if dest in self._config.extensions else NOT_FOUND
         if route.desttype in ("extension", "ivr", "queue", "ringgroup"):
             return self.internal(dest) or NOT_FOUND
         return NOT_SIMULATED
+
+    def _in_range(self, route: InboundRoute, dialled: str) -> Target:
+        """DID n of the route's DID range rings extension n of its extension range."""
+        dids, extensions = NumberRange.parse(route.did), NumberRange.parse(route.dest)
+        position = dids.position(dialled) if dids is not None else None
+        if position is None or extensions is None or position >= len(extensions):
+            return NOT_FOUND
+        number = extensions.at(position)
+        return ExtensionTarget(number) if number in self._config.extensions else NOT_FOUND
 
 
 def errno_for_unknown(number: str) -> Errno:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from yspbx.errors import Errno, PbxError
 from yspbx.pbx.models import InboundRoute, OutboundRoute
+from yspbx.pbx.simulated.calls.patterns import NumberRange
 from yspbx.pbx.simulated.rules import common as c
 from yspbx.pbx.vocabulary import INBOUND_DEST_TYPES
 
@@ -56,8 +57,7 @@ def _inbound_destination_exists(config: ConfigTables, desttype: str, dest: str) 
     if desttype == "outroute":
         return dest in config.outroutes
     if desttype == "extrange":
-        low, _, high = dest.partition("-")
-        return c.number(low) and c.number(high) and int(low) <= int(high)
+        return NumberRange.parse(dest) is not None
     if desttype == "conference":
         return c.number(dest)
     return True  # disa, callback: named services this simulator does not model
@@ -81,6 +81,19 @@ def check_inroute(
             raise PbxError(Errno.MISSING_PARAMETER, "dest")
         if not _inbound_destination_exists(config, route.desttype, route.dest):
             raise INBOUND.fail(f"no {route.desttype} {route.dest!r}", Errno.INROUTE_DEST_INVALID)
+    if route.desttype == "extrange" and c.touched(changed, "desttype", "dest", "did"):
+        _check_one_to_one(route)
+
+
+def _check_one_to_one(route: InboundRoute) -> None:
+    """An extension range is reached DID by DID: the route's DID must be a range of as many
+    numbers as the extension range, so DID n rings extension n."""
+    dids, extensions = NumberRange.parse(route.did), NumberRange.parse(route.dest)
+    if dids is None or extensions is None or len(dids) != len(extensions):
+        raise INBOUND.fail(
+            f"DID {route.did!r} does not map one to one onto extensions {route.dest!r}",
+            Errno.INROUTE_DEST_INVALID,
+        )
 
 
 def check_outroute(
