@@ -1,9 +1,9 @@
 """The report examples of ``docs/pbx-api/reports.md`` are what yspbx sends, byte for byte.
 
 Each example body is read back into the domain event it shows, and that event is written again
-by :mod:`yspbx.reports.formats` in the example's format (1.0.2 when it carries ``sn``, the older
-format otherwise): the two must be the same bytes. Every report yspbx sends has a section there,
-with an example in each format.
+by :mod:`yspbx.reports.formats` in the example's format (1.0.2 in a ``json`` block, the older
+format in a plain one): the two must be the same bytes. Every report yspbx sends has a section
+there, with an example in each format.
 """
 
 from __future__ import annotations
@@ -141,32 +141,32 @@ def _report_sections() -> list[Section]:
     return [s for s in sections(PAGE) if s.level == 3 and s.name is not None]
 
 
-def _examples(section: Section) -> list[str]:
+def _examples(section: Section) -> list[tuple[str, bool]]:
+    """The section's example bodies, each with its format (True: 1.0.2, a ``json`` block)."""
     return [
-        block.text
+        (block.text, block.language == "json")
         for block in section.blocks
         if block.language in ("json", "") and block.text.startswith('{"action"')
     ]
 
 
 EXAMPLES = [
-    pytest.param(text, id=f"{section.title.strip('`')}-{n}")
+    pytest.param(text, well_formed, id=f"{section.title.strip('`')}-{n}")
     for section in [*_report_sections(), *[s for s in sections(PAGE) if s.title == "Two formats"]]
-    for n, text in enumerate(_examples(section))
+    for n, (text, well_formed) in enumerate(_examples(section))
 ]
 
 
-@pytest.mark.parametrize("text", EXAMPLES)
-def test_every_example_is_what_yspbx_sends(text: str) -> None:
+@pytest.mark.parametrize(("text", "well_formed"), EXAMPLES)
+def test_every_example_is_what_yspbx_sends(text: str, well_formed: bool) -> None:
     body = _read(text)
-    well_formed = body.get("sn") is not None
     assert render(event_of(body), body.get("sn", ""), well_formed) == text.encode()
 
 
 def test_every_report_has_a_section_with_both_formats() -> None:
     shown = {}
     for section in _report_sections():
-        bodies = [_read(text) for text in _examples(section)]
-        assert {body.get("action") for body in bodies} == {section.name}, section.title
-        shown[section.name] = {body.get("sn") is not None for body in bodies}
+        examples = _examples(section)
+        assert {_read(text).get("action") for text, _ in examples} == {section.name}
+        shown[section.name] = {well_formed for _, well_formed in examples}
     assert shown == {action: {True, False} for action in ACTIONS.values()}
