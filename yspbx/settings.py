@@ -84,6 +84,12 @@ class ServerSettings(_Section):
     log_level: str = "info"
     # httptools is fast but writes header names in lowercase; h11 keeps the PBX's casing.
     http: Literal["httptools", "h11"] = "httptools"
+    # Connection limits (yspbx/http_guard.py, docs/deploy.md "Security"), per process.
+    head_timeout: float = Field(10.0, gt=0, le=3600)
+    body_timeout: float = Field(10.0, gt=0, le=3600)
+    keepalive_timeout: float = Field(5.0, gt=0, le=3600)
+    max_connections: int = Field(1000, ge=1)
+    max_head_bytes: int = Field(32768, ge=1024, le=16 * 1024 * 1024)
 
 
 class ReportSettings(_Section):
