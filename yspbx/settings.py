@@ -57,6 +57,9 @@ class ApiSettings(_Section):
     allowed_ips: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
     trust_proxy: bool = False
     max_body_bytes: int = Field(65536, ge=1024)
+    # Live sessions at once: in all, and per client IP (a login beyond either answers 20010).
+    max_sessions: int = Field(10000, ge=1)
+    max_sessions_per_ip: int = Field(500, ge=1)
 
     @field_validator("allowed_ips", mode="before")
     @classmethod
@@ -101,6 +104,8 @@ class ReportSettings(_Section):
     refused_attempts: int = Field(5, ge=1)
     concurrency: int = Field(32, ge=1)
     history: int = Field(10000, ge=100)
+    # Undelivered reports kept per session; beyond it the oldest are dropped (and counted).
+    max_pending: int = Field(1000, ge=1)
     keepalive: bool = False
 
 
