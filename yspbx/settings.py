@@ -58,7 +58,7 @@ class ApiSettings(_Section):
     trust_proxy: bool = False
     max_body_bytes: int = Field(65536, ge=1024)
     # Live sessions at once: in all, and per client IP (a login beyond either answers 20010).
-    max_sessions: int = Field(10000, ge=1)
+    max_sessions: int = Field(1000, ge=1)
     max_sessions_per_ip: int = Field(500, ge=1)
 
     @field_validator("allowed_ips", mode="before")
