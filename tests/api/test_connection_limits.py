@@ -27,13 +27,15 @@ def _env(**values: object) -> dict[str, str]:
     return {f"YSPBX_SERVER_{key.upper()}": str(value) for key, value in values.items()}
 
 
-@pytest.fixture(scope="module")
-def limited() -> Iterator[ServerProcess]:
+@pytest.fixture(scope="module", params=["httptools", "h11"])
+def limited(request: pytest.FixtureRequest) -> Iterator[ServerProcess]:
+    """Small limits, on each of uvicorn's HTTP parsers (the guard wraps both)."""
     env = _env(
         head_timeout=LIMIT,
         body_timeout=LIMIT,
         keepalive_timeout=LIMIT,
         max_head_bytes=MAX_HEAD,
+        http=request.param,
     )
     with ServerProcess(store="memory://", env=env) as process:
         yield process
