@@ -68,9 +68,10 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         # limit and the connection cap added (yspbx/http_guard.py).
         "http": PROTOCOLS[server.http],
         "timeout_keep_alive": server.keepalive_timeout,
-        # h11's own bound on an unfinished head, a little above the guard's, which answers
-        # first with a clearer 431.
-        "h11_max_incomplete_event_size": server.max_head_bytes + 65536,
+        # h11's own bound on an unfinished head: above the guard's by more than one read
+        # (256 KiB at most), so the guard, which counts after each read, answers first with
+        # its clearer 431 rather than h11's 400.
+        "h11_max_incomplete_event_size": server.max_head_bytes + 1024 * 1024,
         "timeout_graceful_shutdown": 5,
     }
 
