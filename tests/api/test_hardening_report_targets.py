@@ -28,10 +28,16 @@ def test_a_heartbeat_aiming_reports_at_the_control_plane_resets_nothing(
 ) -> None:
     bystander = Api(server.url, "127.0.0.41")
     kept = bystander.token()
-    attacker = Api(server.url, "127.0.0.42")
-    token = attacker.token(version="1.0.2")
     own = server.url.rsplit(":", 1)[1].rstrip("/")
     aim = {"ipaddr": "127.0.0.1", "port": own, "url": "sim/v1/reset", "urlflag": "0"}
+    # From another address, the rule refuses the target outright ...
+    outsider = Api(server.url, "127.0.0.42")
+    assert outsider.call("heartbeat", aim, outsider.token()) == failed("20015")
+    outsider.close()
+    # ... and the one client it may not refuse (the server's own address) gets its reports
+    # refused by the control plane.
+    attacker = Api(server.url, "127.0.0.1")
+    token = attacker.token(version="1.0.2")
     assert attacker.call("heartbeat", aim, token) == {"status": "Success"}
     registered = phone_status(sim)
     sim.post("/extensions/1001/unregister")  # a report for every session, the attacker's too
@@ -40,7 +46,7 @@ def test_a_heartbeat_aiming_reports_at_the_control_plane_resets_nothing(
     assert entry["last_status"] == 403
     assert entry["delivered"] is False
     # Nothing was reset: both sessions live, the phone still unregistered, the log kept.
-    assert sim.get("/state")["sessions"] == 2
+    assert sim.get("/state")["sessions"] == 3
     assert bystander.call("deviceinfo/query", None, kept)["status"] == "Success"
     assert phone_status(sim) != registered
     bystander.close()

@@ -3,8 +3,8 @@
 The PBX posts reports to ``http://<app ip>:<port>/<url>`` (relative) or ``http://<url>``
 (absolute). Every way a target is set or changed (login, heartbeat) goes through one rule,
 :func:`host_allowed`: the host reports go to (a heartbeat's ``ipaddr`` as much as an absolute
-URL's host) must be the IP the request came from, a host the operator listed in
-``reports.allowed_hosts``, or, for a client on loopback, another loopback address. Otherwise
+URL's host) must be the IP the request came from or a host the operator listed in
+``reports.allowed_hosts``; nothing else, not even another loopback address. Otherwise
 anyone holding a token could make the PBX post to any machine it can reach, itself included
 (its own control plane, a cloud metadata address). A refused host is errno 20015 ("allowed IP
 invalid").
@@ -16,7 +16,7 @@ import ipaddress
 from collections.abc import Sequence
 from urllib.parse import quote, urlsplit
 
-from yspbx.addresses import ip_of, is_loopback
+from yspbx.addresses import ip_of
 from yspbx.errors import Errno, PbxError
 from yspbx.sessions.models import ReportTarget
 
@@ -118,8 +118,6 @@ def host_allowed(host: str, client_ip: str, allowed_hosts: Sequence[str]) -> boo
         if address.is_unspecified:
             return False
         if str(address) == str(ip_of(client_ip) or client_ip):
-            return True
-        if address.is_loopback and is_loopback(client_ip):
             return True
     for allowed in allowed_hosts:
         allowed = allowed.strip().lower()
