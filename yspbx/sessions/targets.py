@@ -28,8 +28,8 @@ def parse_port(value: str) -> int:
     """A report port: 1-65535, written as digits (``"8260"``); anything else is errno 20008."""
     text = value.strip()
     # Checked before int(): a string of thousands of digits is refused as what it is.
-    if not text.isdigit() or not text.isascii() or len(text) > 5:
-        raise PbxError(Errno.BAD_PORT, f"port {value!r} is not a number")
+    if not text.isdigit() or not text.isascii() or len(text.lstrip("0")) > 5:
+        raise PbxError(Errno.BAD_PORT, f"port {value[:32]!r} is not a number")
     port = int(text)
     if not 1 <= port <= 65535:
         raise PbxError(Errno.BAD_PORT, f"port {port} is out of range")
