@@ -36,7 +36,9 @@ def dual(
         process = ServerProcess(host="::")
     else:
         state = tmp_path_factory.mktemp("dual") / "state.db"
-        process = ServerProcess(host="::", store=f"sqlite:///{state}", extra_args=("--workers", "2"))
+        process = ServerProcess(
+            host="::", store=f"sqlite:///{state}", extra_args=("--workers", "2")
+        )
     with process:
         yield process
 

@@ -4,6 +4,7 @@ no traceback for them (its output is captured and read)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import httpx
@@ -22,7 +23,9 @@ def own() -> Iterator[ServerProcess]:
         yield process
 
 
-def raw(server: ServerProcess, endpoint: str, body: str, token: str | None = None) -> httpx.Response:
+def raw(
+    server: ServerProcess, endpoint: str, body: str, token: str | None = None
+) -> httpx.Response:
     """POST ``body`` exactly as written (JSON escapes such as ``\\ud800`` stay escapes)."""
     params = {"token": token} if token else None
     return httpx.post(
@@ -40,7 +43,7 @@ def assert_no_traceback(server: ServerProcess) -> None:
 
 
 def test_a_lone_surrogate_in_a_login_is_a_wrong_user(own: ServerProcess) -> None:
-    body = '{"username":"\\ud800","password":"%s","port":"8260"}' % PASSWORD_MD5
+    body = '{"username":"\\ud800","password":"' + PASSWORD_MD5 + '","port":"8260"}'
     answer = raw(own, "login", body)
     assert answer.status_code == 200
     assert answer.json() == failed("20003")
@@ -49,12 +52,14 @@ def test_a_lone_surrogate_in_a_login_is_a_wrong_user(own: ServerProcess) -> None
 
 @pytest.mark.parametrize("digits", [5_000, 60_000])
 def test_a_port_of_thousands_of_digits_is_20008(own: ServerProcess, digits: int) -> None:
-    login = '{"username":"api","password":"%s","port":"%s"}' % (PASSWORD_MD5, "9" * digits)
+    login = json.dumps({"username": "api", "password": PASSWORD_MD5, "port": "9" * digits})
     assert raw(own, "login", login).json() == failed("20008")
     token = Api(own.url).token()
-    assert raw(own, "heartbeat", '{"port":"%s"}' % ("7" * digits), token).json() == failed("20008")
+    beat = json.dumps({"port": "7" * digits})
+    assert raw(own, "heartbeat", beat, token).json() == failed("20008")
     # The same digits as a JSON number are not JSON Python will read: 20000, not a crash.
-    assert raw(own, "heartbeat", '{"port":%s}' % ("7" * digits), token).json() == failed("20000")
+    number = '{"port":' + "7" * digits + "}"
+    assert raw(own, "heartbeat", number, token).json() == failed("20000")
     assert_no_traceback(own)
 
 

@@ -25,7 +25,7 @@ def test_a_percent_encoded_token_name_is_masked(server: ServerProcess, sim: Sim)
 
 
 def test_an_escaped_password_key_is_masked(server: ServerProcess, sim: Sim) -> None:
-    body = '{"username":"api","pass\\u0077ord":"%s","port":"8260"}' % PASSWORD_MD5
+    body = '{"username":"api","pass\\u0077ord":"' + PASSWORD_MD5 + '","port":"8260"}'
     answer = httpx.post(server.url + API + "login", content=body.encode())
     assert answer.json()["status"] == "Success"
     login = sim.get("/journal")[-1]

@@ -20,7 +20,7 @@ def attempts_to(sim: Sim, target: str) -> list[dict[str, Any]]:
 
 
 def phone_status(sim: Sim, number: str = "1001") -> str:
-    return next(e["status"] for e in sim.get("/state")["extensions"] if e["number"] == number)
+    return str(next(e["status"] for e in sim.get("/state")["extensions"] if e["number"] == number))
 
 
 def test_a_heartbeat_aiming_reports_at_the_control_plane_resets_nothing(

@@ -79,9 +79,7 @@ def test_the_api_keeps_its_cors(server: ServerProcess, sim: Sim) -> None:
 
 @pytest.fixture(scope="module")
 def configured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    path = write_config(
-        tmp_path_factory.mktemp("hosts"), '[sim]\nallowed_hosts = ["pbx.test"]\n'
-    )
+    path = write_config(tmp_path_factory.mktemp("hosts"), '[sim]\nallowed_hosts = ["pbx.test"]\n')
     with ServerProcess(config=path) as process:
         yield process
 
