@@ -30,6 +30,11 @@ from yspbx.settings import Settings
 log = logging.getLogger(__name__)
 
 
+def _address(settings: Settings) -> str:
+    host = settings.server.host
+    return f"[{host}]:{settings.server.port}" if ":" in host else f"{host}:{settings.server.port}"
+
+
 def listening_line(settings: Settings, port: int) -> str:
     scheme = "https" if settings.server.tls_cert else "http"
     host = settings.server.host
@@ -128,7 +133,11 @@ def _serve_workers(settings: Settings) -> int:
     worker_config = _WorkerConfig(
         settings, **uvicorn_options(settings), workers=settings.server.workers
     )
-    sock = dual_stack_socket(settings) or worker_config.bind_socket()
+    try:
+        sock = dual_stack_socket(settings) or worker_config.bind_socket()
+    except OSError as exc:
+        print(f"yspbx: cannot listen on {_address(settings)}: {exc}", file=sys.stderr)
+        return 1
     supervisor = _AnnouncingSupervisor(
         worker_config, [sock], listening_line(settings, sock.getsockname()[1])
     )
@@ -182,6 +191,10 @@ def serve(settings: Settings) -> int:
     if settings.server.workers > 1:
         return _serve_workers(settings)
     server = _AnnouncingServer(uvicorn_config(create_app(settings), settings), settings)
-    sock = dual_stack_socket(settings)
+    try:
+        sock = dual_stack_socket(settings)
+    except OSError as exc:
+        print(f"yspbx: cannot listen on {_address(settings)}: {exc}", file=sys.stderr)
+        return 1
     server.run(sockets=None if sock is None else [sock])
     return 0 if server.started else 1
