@@ -24,6 +24,7 @@ BENCHMARKS = {
         "bench.fanout",
         "extension/update cost with many idle sessions whose receiver is down",
     ),
+    "randoms": ("bench.randoms", "cdr/get_random with up to 4,000 one-time randoms outstanding"),
 }
 
 
