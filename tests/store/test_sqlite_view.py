@@ -1,6 +1,7 @@
 """The SQLite store's per-process view (yspbx/store/sqlite_view.py): reads that change nothing
-cost no statement but ``PRAGMA data_version``, and a commit through another connection (here,
-a second store on the same file, as another worker would open it) is seen on the next read."""
+cost no statement but ``PRAGMA data_version`` (one per turn of the event loop), and a commit
+through another connection (here, a second store on the same file, as another worker would open
+it) is seen by the next read on a later turn, as a request sent after the commit would be."""
 
 from __future__ import annotations
 
@@ -16,6 +17,11 @@ from yspbx.store.sqlite import SqliteStore
 from yspbx.store.sqlite_view import VIEW_LIMIT, DataVersionView, ViewedSessions
 
 TOKEN = "0" * 31 + "1"
+
+
+async def next_turn() -> None:
+    """Let the event loop go round once: a request arrives on a turn of its own."""
+    await asyncio.sleep(0)
 
 
 def session(token: str = TOKEN, expires_at: float = 2000.0) -> Session:
@@ -49,6 +55,7 @@ async def test_a_session_read_again_costs_no_select(
     await here.sessions.add(session())
     statements = Statements(here)
     for _ in range(5):
+        await next_turn()
         got = await here.sessions.get(TOKEN)
         assert got is not None
         assert got.expires_at == 2000.0
@@ -70,7 +77,24 @@ async def test_another_connections_logout_is_seen_on_the_next_read(
     await there.sessions.add(session())
     assert await here.sessions.get(TOKEN) is not None
     assert await there.sessions.remove(TOKEN)
+    await next_turn()
     assert await here.sessions.get(TOKEN) is None
+
+
+async def test_one_look_serves_a_turn_of_the_event_loop(
+    pair: tuple[SqliteStore, SqliteStore],
+) -> None:
+    here, there = pair
+    await here.sessions.add(session())
+    statements = Statements(here)
+    reads = await asyncio.gather(*(here.sessions.get(TOKEN) for _ in range(64)))
+    assert all(read is not None for read in reads)
+    assert statements.seen["PRAGMA"] == 1
+    assert statements.reads() == 1
+    assert await there.sessions.remove(TOKEN)
+    await next_turn()
+    assert await here.sessions.get(TOKEN) is None
+    assert statements.seen["PRAGMA"] == 2
 
 
 async def test_another_connections_expiry_and_target_are_seen(
@@ -80,14 +104,17 @@ async def test_another_connections_expiry_and_target_are_seen(
     await here.sessions.add(session())
     assert (await here.sessions.get(TOKEN)) is not None
     await there.sessions.extend(TOKEN, 5000.0)
+    await next_turn()
     got = await here.sessions.get(TOKEN)
     assert got is not None
     assert got.expires_at == 5000.0
     await there.sessions.set_target(TOKEN, ReportTarget("10.0.0.9", 9000, "events"), 0.0)
+    await next_turn()
     got = await here.sessions.get(TOKEN)
     assert got is not None
     assert got.target.address == "http://10.0.0.9:9000/events"
     await there.sessions.clear()
+    await next_turn()
     assert await here.sessions.get(TOKEN) is None
 
 
@@ -97,13 +124,16 @@ async def test_another_connections_clock_offset_is_seen(
     here, there = pair
     assert await here.state.get("clock.offset") is None
     await there.state.put("clock.offset", b"60.0")
+    await next_turn()
     assert await here.state.get("clock.offset") == b"60.0"
     statements = Statements(here)
     assert await here.state.get("clock.offset") == b"60.0"
     assert statements.reads() == 0
     await there.state.put("clock.offset", b"3660.0")
+    await next_turn()
     assert await here.state.get("clock.offset") == b"3660.0"
     await there.state.delete("clock.offset")
+    await next_turn()
     assert await here.state.get("clock.offset") is None
 
 

@@ -19,6 +19,7 @@ good login checks its IP inside the one that stores the session).
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 
 from yspbx.sessions.models import ReportTarget, Session
@@ -66,16 +67,30 @@ class DataVersionView:
         # Grows each time the view is emptied: a read that began before must not refill it.
         self.epoch = 0
         self._seen = self._version()
+        self._looked = False
 
     def _version(self) -> int:
         return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
 
     def revalidate(self) -> None:
-        """Forget everything if another connection committed since the last look."""
+        """Forget everything if another connection committed since the last look.
+
+        One look serves the rest of the event loop's turn: a request that could see a commit
+        made after the look (sent once its client had the answer to a logout, say) arrives on a
+        later turn, and the callback queued here, which runs before anything that arrives later
+        (both loops run callbacks in order), makes that turn look again. Under load one pragma
+        answers every request of a turn."""
+        if self._looked:
+            return
         version = self._version()
         if version != self._seen:
             self._seen = version
             self.forget()
+        self._looked = True
+        asyncio.get_running_loop().call_soon(self._look_again)
+
+    def _look_again(self) -> None:
+        self._looked = False
 
     def forget(self) -> None:
         self.epoch += 1
