@@ -433,7 +433,7 @@ def default_servers(
 def other_tree_servers(tree: Path, workdir: Path) -> list[tuple[ServerSpec, int]]:
     """yspbx as another checkout has it (say, main before a change), for a before/after in
     one run: memory and the default store, one worker each."""
-    env = {"PYTHONPATH": str(tree)}
+    env = {"PYTHONPATH": str(tree), "PYTHONDONTWRITEBYTECODE": "1"}
     home = workdir / "other-tree"
     home.mkdir()
     servers = []
@@ -528,6 +528,8 @@ def write_docs(results: Sequence[Measurement], args: argparse.Namespace) -> None
             f"{r.p99_ms:.2f}",
             f"{r.ratio:.2f}x" if r.ratio is not None else "",
             " ".join(f"{x:.2f}" for x in r.ratios),
+            f"{r.cpu_us:.1f}",
+            f"{r.cpu_ratio:.2f}x" if r.cpu_ratio is not None else "",
             str(r.errors),
         ]
         for r in results
@@ -562,7 +564,12 @@ def write_docs(results: Sequence[Measurement], args: argparse.Namespace) -> None
             "endpoint; each run of `extensionlist/query` uses a token logged in just before it. "
             "req/s and latencies are the medians of the rounds; the ratio is taken against the "
             "bare Starlette app within each round (listed per round) and its median shown, so "
-            "a busy neighbour slows both sides of a ratio alike. The bare Starlette app answers "
+            "a busy neighbour slows both sides of a ratio alike. CPU µs/req is the server's own "
+            "CPU time (every process and thread, from the scheduler's accounting) per request "
+            "answered; *CPU vs bare* divides the bare app's by it, round by round (median "
+            "shown): the throughput ratio the two would have each alone on an idle core, and "
+            "the steadier figure on a shared machine (for Redis it leaves out the Redis "
+            "server's own CPU). The bare Starlette app answers "
             "the same bytes with tokens in a dict and no rules: the framework ceiling. The raw "
             "ASGI app is the Python ceiling; Prism mocks an OpenAPI file with the same example "
             "bodies.",
@@ -575,6 +582,8 @@ def write_docs(results: Sequence[Measurement], args: argparse.Namespace) -> None
                     "p99 ms",
                     "vs bare Starlette",
                     "per round",
+                    "CPU µs/req",
+                    "CPU vs bare",
                     "errors",
                 ],
                 rows,

@@ -6,6 +6,7 @@ it) is seen by the next read on a later turn, as a request sent after the commit
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -231,3 +232,21 @@ async def test_a_read_under_way_when_the_view_is_dropped_does_not_refill_it(
     release.set()
     assert await reading is not None
     assert view.sessions == {}
+
+
+async def test_a_view_that_cannot_look_answers_nothing_from_memory(
+    pair: tuple[SqliteStore, SqliteStore], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the pragma fails, reads go to the store, whose error handling answers them."""
+    here, _ = pair
+    await here.sessions.add(session())
+    assert await here.sessions.get(TOKEN) is not None
+    await next_turn()
+
+    def broken() -> int:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(here.view, "_version", broken)
+    statements = Statements(here)
+    assert await here.sessions.get(TOKEN) is not None
+    assert statements.reads() == 1

@@ -82,7 +82,13 @@ class DataVersionView:
         answers every request of a turn."""
         if self._looked:
             return
-        version = self._version()
+        try:
+            version = self._version()
+        except sqlite3.Error:
+            # The file cannot be read: answer nothing from memory, so the read that follows
+            # meets the store's own error and is answered as a store failure.
+            self.forget()
+            return
         if version != self._seen:
             self._seen = version
             self.forget()
