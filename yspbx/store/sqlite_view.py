@@ -4,17 +4,19 @@ An authenticated request reads its session, and a process without the engine rea
 offset; on SQLite each read is a statement, dearer than the dict lookup of the memory store. The
 view keeps what was read, and before answering from it asks SQLite, with ``PRAGMA data_version``,
 whether another connection (another worker, another server on the file) committed anything
-since the last look: if so, the whole view is dropped and read again. One cheap pragma, and a
-token logged out or a clock advanced through another process is seen on the very next request.
+since the last look: if so, the whole view is dropped and read again. One cheap pragma per turn
+of the event loop (:meth:`DataVersionView.revalidate`), and a token logged out or a clock
+advanced through another process is seen on the very next request.
 
 A connection's own commits do not change the number it sees, so this process's writes keep the
 view right themselves: a write that changes a row the view holds drops it (or, for the sliding
 expiry, moves it) in the same synchronous step as the statement, before anything else runs on
-the event loop. Nothing is ever added to the view after an ``await``: a foreign commit seen in
-between would otherwise be lost. Tokens that are unknown are not remembered (a guessing client
-must not fill memory); the view holds at most :data:`VIEW_LIMIT` sessions and starts over when
-full. Lockouts are not held: no request that succeeds reads them outside a write transaction (a
-good login checks its IP inside the one that stores the session).
+the event loop. A read adds what it found only if the view was not emptied while it read (its
+``epoch``): a foreign commit seen meanwhile must not be undone by an older row. Tokens that
+are unknown are not remembered (a guessing client must not fill memory); the view holds at
+most :data:`VIEW_LIMIT` sessions and starts over when full. Lockouts are not held: no request
+that succeeds reads them outside a write transaction (a good login checks its IP inside the one
+that stores the session).
 """
 
 from __future__ import annotations
