@@ -25,6 +25,8 @@ from yspbx.store.base import (
     NewReport,
     ReportState,
     SessionLimits,
+    SessionStore,
+    StateStore,
     StoredReport,
 )
 from yspbx.store.sqlite_checkpoint import Checkpointer
@@ -544,9 +546,11 @@ class SqliteStore:
         # What requests read (sessions, the clock offset) is answered from a per-process view
         # that another process's commit invalidates (:mod:`yspbx.store.sqlite_view`).
         self.view = DataVersionView(self.conn)
-        self.sessions = ViewedSessions(SqliteSessions(self.conn, self.writes), self.view)
+        self.sessions: SessionStore = ViewedSessions(
+            SqliteSessions(self.conn, self.writes), self.view
+        )
         self.lockouts = SqliteLockouts(self.conn)
-        self.state = ViewedState(SqliteState(self.conn), self.view)
+        self.state: StateStore = ViewedState(SqliteState(self.conn), self.view)
         self.outbox = SqliteOutbox(self.conn)
         self.leases = SqliteLeases(self.conn)
         self.journal = SqliteJournal(self.conn, self.writes)

@@ -25,7 +25,7 @@ import asyncio
 import sqlite3
 
 from yspbx.sessions.models import ReportTarget, Session
-from yspbx.store.base import SessionStore, StateStore
+from yspbx.store.base import NO_LIMITS, Admission, SessionLimits, SessionStore, StateStore
 
 # Sessions kept in the view at most; beyond this it is emptied and refilled by the next reads.
 VIEW_LIMIT = 10_000
@@ -116,8 +116,10 @@ class ViewedSessions:
     async def add(self, session: Session) -> None:
         await self._inner.add(session)
 
-    async def add_unless_locked(self, session: Session, now: float) -> bool:
-        return await self._inner.add_unless_locked(session, now)
+    async def add_unless_locked(
+        self, session: Session, now: float, limits: SessionLimits = NO_LIMITS
+    ) -> Admission:
+        return await self._inner.add_unless_locked(session, now, limits)
 
     async def get(self, token: str) -> Session | None:
         view = self._view
