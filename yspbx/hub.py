@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from yspbx.clock import Clock
+from yspbx.sessions.models import ReportTarget, Session
 from yspbx.store.base import (
     NO_LIMITS,
     Admission,
@@ -29,8 +30,6 @@ from yspbx.store.base import (
     LockoutStore,
     NewReport,
     OutboxStore,
-    ReportTarget,
-    Session,
     SessionLimits,
     SessionStore,
     StateStore,

@@ -89,7 +89,7 @@ def test_a_call_placed_shows_in_order(sim: Sim, stream: Stream) -> None:
         answered = stream.next("call")[1]
     assert (answered["change"], answered["state"]) == ("state", "talking")
     sim.post(f"/calls/{callid}/hangup", {})
-    changes = []
+    changes: list[str] = []
     while not changes or changes[-1] != "ended":
         changes.append(stream.next("call")[1]["change"])
     assert changes[-1] == "ended"
