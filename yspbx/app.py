@@ -29,6 +29,7 @@ from yspbx.api import all_endpoints
 from yspbx.api.envelope import ApiApp
 from yspbx.api.handover import API, api_answer, read_api_message
 from yspbx.api.openapi import build_openapi
+from yspbx.console.routes import build_console_routes
 from yspbx.fleet.commands import SIM, run_asgi, sim_scope, unavailable
 from yspbx.fleet.links import EngineUnavailable
 from yspbx.fleet.messages import Message
@@ -105,6 +106,7 @@ class YspbxApp:
                     ],
                 )
             )
+            routes.extend(build_console_routes(self.holder))
         self.web = Starlette(
             routes=routes,
             lifespan=self._lifespan,
