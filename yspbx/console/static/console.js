@@ -152,6 +152,8 @@ async function loadTrunks() {
   );
   const select = document.querySelector("#place select[name=trunk]");
   for (const t of trunks) select.append(el("option", { value: t.name }, t.name));
+  // The tour starts with a call from outside: the first trunk is the default.
+  if (trunks.length) select.value = trunks[0].name;
 }
 
 // -- calls ---------------------------------------------------------------------------------
@@ -434,6 +436,7 @@ function onEvent(name, data) {
 
 function setup() {
   buildPhonePanel();
+  renderFired();
   $("place").addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = new FormData(event.target);
