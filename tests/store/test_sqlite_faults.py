@@ -123,9 +123,9 @@ def _hanging_port() -> socket.socket:
 
 def _insert_sessions(path: Path, count: int, port: int) -> None:
     far = time.time() + 10**7
+    target = ("127.0.0.1", port, "", 0, "", 0)
     rows = [
-        (secrets.token_hex(16), "127.0.0.1", time.time(), far, "127.0.0.1", port)
-        + ("", 0, "", 0, "1.0.2")
+        (secrets.token_hex(16), "127.0.0.1", time.time(), far, *target, "1.0.2")
         for _ in range(count)
     ]
     with closing(sqlite3.connect(path, isolation_level=None)) as conn:
@@ -218,29 +218,32 @@ def _fill(directory: Path) -> Path:
 
 
 def test_a_full_disk_answers_20010_and_writes_again_once_there_is_room(tmp_path: Path) -> None:
-    with small_filesystem(tmp_path / "small") as small:
-        with ServerProcess(store=f"sqlite:///{small / 'state.db'}", env=FAST) as server:
-            api = Api(server.url)
-            token = api.token()
-            filler = _fill(small)
+    small = tmp_path / "small"
+    with (
+        small_filesystem(small),
+        ServerProcess(store=f"sqlite:///{small / 'state.db'}", env=FAST) as server,
+    ):
+        api = Api(server.url)
+        token = api.token()
+        filler = _fill(small)
 
-            def refused() -> bool:
-                return api.login() == UNAVAILABLE
+        def refused() -> bool:
+            return api.login() == UNAVAILABLE
 
-            wait_until(refused, what="logins refused on a full disk")
-            assert api.call("heartbeat", None, token) == UNAVAILABLE
-            status, body = health(server.url)
-            assert status == 503
-            assert "full" in body["detail"] or "I/O" in body["detail"], body
-            for _ in range(100):
-                assert api.login() == UNAVAILABLE
-            filler.unlink()
-            wait_until(lambda: api.login().get("status") == "Success", what="logins again")
-            assert api.call("heartbeat", None, token)["status"] == "Success"
-            assert health(server.url)[0] == 200
-            lines = store_lines(server)
-            assert not any("Traceback" in line for line in lines)
-            assert len(lines) <= 10, lines
+        wait_until(refused, what="logins refused on a full disk")
+        assert api.call("heartbeat", None, token) == UNAVAILABLE
+        status, body = health(server.url)
+        assert status == 503
+        assert "full" in body["detail"] or "I/O" in body["detail"], body
+        for _ in range(100):
+            assert api.login() == UNAVAILABLE
+        filler.unlink()
+        wait_until(lambda: api.login().get("status") == "Success", what="logins again")
+        assert api.call("heartbeat", None, token)["status"] == "Success"
+        assert health(server.url)[0] == 200
+        lines = store_lines(server)
+        assert not any("Traceback" in line for line in lines)
+        assert len(lines) <= 10, lines
 
 
 def test_a_state_file_deleted_while_running_is_said_and_refused(tmp_path: Path) -> None:
