@@ -19,6 +19,7 @@ import os
 import socket
 import sys
 import threading
+import time
 from types import FrameType
 from typing import Any
 
@@ -135,6 +136,19 @@ class _AnnouncingSupervisor(Multiprocess):
                 return
         print(self._line, flush=True)
         self.announced = True
+
+    def join_all(self) -> None:
+        """Wait for the workers to stop, each as a single server would (:data:`STOP_DEADLINE`),
+        then end those that still hang: a stop always completes."""
+        deadline = time.monotonic() + STOP_DEADLINE
+        for process in self.processes:
+            process.process.join(max(0.0, deadline - time.monotonic()))
+            if process.process.is_alive():
+                print(
+                    f"yspbx: worker {process.pid} did not stop in time; killing it", file=sys.stderr
+                )
+                process.kill()
+                process.process.join()
 
 
 def _serve_workers(settings: Settings) -> int:

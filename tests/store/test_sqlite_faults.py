@@ -94,10 +94,15 @@ def test_a_locked_file_answers_20010_at_once_and_the_server_recovers(tmp_path: P
         assert 2 <= len(lines) <= 10, lines
 
 
-def test_sigterm_stops_the_server_while_another_program_locks_the_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_sigterm_stops_the_server_while_another_program_locks_the_file(
+    tmp_path: Path, workers: int
+) -> None:
     path = tmp_path / "state.db"
     # The default wait for a locked file (server.store_timeout).
-    server = ServerProcess(store=f"sqlite:///{path}").start()
+    server = ServerProcess(
+        store=f"sqlite:///{path}", extra_args=("--workers", str(workers))
+    ).start()
     try:
         api = Api(server.url)
         token = api.token()
