@@ -88,8 +88,8 @@ class ReportFanout:
 
         A session whose newest undelivered report is this very action already gets no second
         one: a take-over of the engine that follows another before the receiver was reached
-        (the store stalled, the lease went back and forth) adds nothing to say, and queues
-        nothing, where it used to queue one more report per session each time."""
+        (the store stalled, the lease went back and forth) has nothing new to say, so lease
+        losses in a row cannot pile reports up."""
         action = action_of(event)
         sn = self._serial_number()
         queued = 0
