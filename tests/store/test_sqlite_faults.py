@@ -135,7 +135,12 @@ def _insert_sessions(path: Path, count: int, port: int) -> None:
     ]
     with closing(sqlite3.connect(path, isolation_level=None)) as conn:
         conn.execute("BEGIN")
-        conn.executemany("INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+        conn.executemany(
+            "INSERT INTO sessions (token, client_ip, created_at, expires_at, target_ip, "
+            "target_port, target_url, target_absolute, target_host, target_host_port, version) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
         conn.execute("COMMIT")
 
 
