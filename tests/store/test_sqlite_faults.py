@@ -256,6 +256,47 @@ def test_a_full_disk_answers_20010_and_writes_again_once_there_is_room(tmp_path:
         assert len(lines) <= 10, lines
 
 
+class LimitedServer(ServerProcess):
+    """A server whose files may not grow past ``max_bytes`` (the soft ``RLIMIT_FSIZE``, which the
+    test lifts again): a write beyond it fails with ``EFBIG``, which SQLite reports as a disk I/O
+    error."""
+
+    def __init__(self, max_bytes: int, **options: Any) -> None:
+        super().__init__(**options)
+        self.max_bytes = max_bytes
+
+    @property
+    def command(self) -> list[str]:
+        return ["prlimit", f"--fsize={self.max_bytes}:unlimited", "--", *super().command]
+
+    def lift_limit(self) -> None:
+        subprocess.run(
+            ["prlimit", "--pid", str(self.pid), "--fsize=unlimited:unlimited"], check=True
+        )
+
+
+def test_an_io_error_answers_20010_and_the_server_writes_again_once_it_is_gone(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "state.db"
+    with LimitedServer(1_000_000, store=f"sqlite:///{path}", env=FAST) as server:
+        api = Api(server.url)
+        token = api.token()
+        answers = [api.login() for _ in range(400)]
+        assert UNAVAILABLE in answers, "the files never reached the limit"
+        assert "30001" not in {answer.get("errno") for answer in answers}
+        assert api.call("heartbeat", None, token) == UNAVAILABLE
+        status, body = health(server.url)
+        assert status == 503
+        assert "I/O" in body["detail"] or "full" in body["detail"], body
+        server.lift_limit()
+        wait_until(lambda: api.login().get("status") == "Success", what="logins again")
+        assert api.call("heartbeat", None, token)["status"] == "Success"
+        lines = store_lines(server)
+        assert not any("Traceback" in line for line in lines)
+        assert len(lines) <= 10, lines
+
+
 def test_a_state_file_deleted_while_running_is_said_and_refused(tmp_path: Path) -> None:
     path = tmp_path / "state.db"
     with ServerProcess(store=f"sqlite:///{path}") as server:
