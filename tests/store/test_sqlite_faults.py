@@ -279,7 +279,8 @@ def test_an_io_error_answers_20010_and_the_server_writes_again_once_it_is_gone(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "state.db"
-    with LimitedServer(1_000_000, store=f"sqlite:///{path}", env=FAST) as server:
+    server = LimitedServer(1_000_000, store=f"sqlite:///{path}", env=FAST)
+    with server:
         api = Api(server.url)
         token = api.token()
         answers = [api.login() for _ in range(400)]
