@@ -16,6 +16,7 @@ BENCHMARKS = {
     ),
     "scale": ("bench.scale", "memory with 100k sessions; token and lockout checks vs size"),
     "reports": ("bench.reports", "event-report delivery: throughput and latency vs bare httpx"),
+    "randoms": ("bench.randoms", "cdr/get_random with up to 4,000 one-time randoms outstanding"),
 }
 
 
