@@ -79,7 +79,7 @@ class ReportFanout:
             now,
         )
         for session in sessions:
-            self._deliverer.wake(session.token)
+            self._deliverer.nudge(session.token)
 
     async def announce(self, event: DomainEvent) -> int:
         """Queue ``event``'s report (``BootUp``) for every live session, in batches of
