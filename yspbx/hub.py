@@ -176,6 +176,9 @@ class PublishingOutbox:
     async def pending_tokens(self) -> list[str]:
         return await self._inner.pending_tokens()
 
+    async def newest_pending(self, tokens: Sequence[str]) -> dict[str, str]:
+        return await self._inner.newest_pending(tokens)
+
     async def reports(self, after_id: int = 0) -> list[StoredReport]:
         return await self._inner.reports(after_id)
 
