@@ -92,7 +92,8 @@ class EventHub:
         self.leave(listener)
         listener.dropped = True
         self.dropped_total += 1
-        # Make room for the end marker: the stream ends rather than showing a gap.
+        # What it had not read goes: the stream ends (the client reconnects and reads the state
+        # again) rather than going on past a gap.
         while listener.queue.full():
             listener.queue.get_nowait()
         listener.queue.put_nowait(None)

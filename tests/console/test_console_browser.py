@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 from tests.support.helpers import Api, Sim
+from tests.support.polling import wait_until
 from yspbx.console.routes import STATIC
 from yspbx.testing import ReportCollector, ServerProcess
 
@@ -127,3 +128,11 @@ def test_reset_asks_first(page: Page, sim: Sim) -> None:
     page.get_by_role("button", name="Yes, reset").click()
     expect(page.locator("#call-rows tr")).to_have_count(0, timeout=WAIT)
     assert sim.get("/calls") == []
+
+
+def test_serve_prints_the_console_address(server: ServerProcess) -> None:
+    wait_until(lambda: any(line.startswith("console: ") for line in server.output))
+    lines = list(server.output)
+    at = next(i for i, line in enumerate(lines) if line.startswith("yspbx listening on "))
+    assert lines[at] == f"yspbx listening on {server.url}"
+    assert lines[at + 1] == f"console: {server.url}/console"
