@@ -94,7 +94,7 @@ class EventHub:
         self.dropped_total += 1
         # What it had not read goes: the stream ends (the client reconnects and reads the state
         # again) rather than going on past a gap.
-        while listener.queue.full():
+        while not listener.queue.empty():
             listener.queue.get_nowait()
         listener.queue.put_nowait(None)
 
