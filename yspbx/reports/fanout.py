@@ -15,12 +15,14 @@ from yspbx.clock import Clock
 from yspbx.pbx.events import (
     CallAlerting,
     CallRinging,
+    CallStatusChanged,
     DomainEvent,
     ExtensionStatusChanged,
     ExtParty,
 )
 from yspbx.reports.delivery import Deliverer
 from yspbx.reports.formats import action_of, render
+from yspbx.reports.formats_v2 import NAMES, V2_FORMAT, render_v2
 from yspbx.reports.outbox import Outbox
 from yspbx.store.base import SessionStore
 
@@ -55,16 +57,16 @@ class ReportFanout:
             return
         sn = self._serial_number()
         await self._outbox.enqueue(
-            sessions,
-            action_of(event),
-            lambda well_formed: render(event, sn, well_formed),
-            now,
+            sessions, name_of(event), lambda fmt: render_for(event, sn, fmt), now
         )
         for session in sessions:
             self._deliverer.wake(session.token)
 
     def reportable(self, event: DomainEvent) -> bool:
         match event:
+            case CallStatusChanged(members=members):
+                # Reported while the call has a trunk member or a monitored extension.
+                return any(m.kind != "ext" or self._monitored(m.number) for m in members)
             case ExtensionStatusChanged(extension=extension):
                 return self._monitored(extension)
             case (
@@ -73,3 +75,18 @@ class ReportFanout:
             ):
                 return self._monitored(extid)
         return True
+
+
+def name_of(event: DomainEvent) -> str:
+    """The name the report log shows: the 1.1.0 ``action``, or 2.0.0's for its own events."""
+    return NAMES[CallStatusChanged] if isinstance(event, CallStatusChanged) else action_of(event)
+
+
+def render_for(event: DomainEvent, sn: str, fmt: str) -> bytes | None:
+    """``event``'s body in report format ``fmt`` (legacy "", "1.0.2", "2.0.0"); None when that
+    format has no report for it."""
+    if fmt == V2_FORMAT:
+        return render_v2(event, sn)
+    if isinstance(event, CallStatusChanged):
+        return None
+    return render(event, sn, bool(fmt))

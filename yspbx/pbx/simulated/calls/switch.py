@@ -44,6 +44,7 @@ from yspbx.pbx.simulated.calls.model import (
     Role,
     Segment,
 )
+from yspbx.pbx.simulated.calls.members import CallStatusTracker
 from yspbx.pbx.simulated.calls.recordings import Recordings, recording_name
 from yspbx.pbx.simulated.calls.status import StatusReporter, list_status
 from yspbx.pbx.simulated.config import SimulatedConfig
@@ -80,6 +81,7 @@ class Switch:
         self._recordings = recordings
         self._zone = zone
         self.status = StatusReporter(config, effects)
+        self.call_status = CallStatusTracker(effects)
         self.calls: dict[str, Call] = {}
         self._extension_legs: dict[str, tuple[Call, Leg]] = {}
         # Grows whenever an extension's call status may have changed (answers can be cached).
@@ -163,6 +165,16 @@ class Switch:
     def add_leg(self, call: Call, leg: Leg, ring_seconds: float | None = None) -> Leg:
         """Put a new leg (created ringing or dialing) into the call."""
         call.legs.append(leg)
+        if not leg.channel:
+            leg.channel = self.call_status.new_channel(leg)
+        destination = call.destination
+        if (
+            leg.kind is LegKind.EXTENSION
+            and destination is not None
+            and destination.kind != "voicemail"
+        ):
+            leg.callpath = destination.number
+        self.call_status.changed(call, leg, False)
         if leg.kind is LegKind.EXTENSION:
             self.revision += 1
             self._extension_legs[leg.number] = (call, leg)
@@ -177,7 +189,9 @@ class Switch:
         """The one place a leg changes state (and the extension's status with it)."""
         if leg.state is state:
             return
+        was_up = leg.connected
         leg.move(state)
+        self.call_status.changed(call, leg, was_up)
         if state is LegState.ENDED:
             leg.muted = False
             if self._extension_legs.get(leg.number, (None, None))[1] is leg:
@@ -352,6 +366,7 @@ class Switch:
         call.ended = True
         call.cancel_timers()
         self._end_legs(call)
+        self.call_status.forget(call)
         self.calls.pop(call.callid, None)
         self._cdrs_written.pop(call.callid, None)
         for listener in self.call_closed:
