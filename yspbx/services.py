@@ -88,6 +88,7 @@ class Services:
             token_ttl=api.token_ttl,
             refresh_interval=api.token_refresh_interval,
             allowed_report_hosts=settings.reports.allowed_hosts,
+            report_transport=settings.reports.transport,
         )
         node = node_name()
         journal: Journal

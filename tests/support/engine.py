@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 
 from yspbx.pbx.events import (
-    CallStatusChanged,
     CallAlerting,
     CallAnswer,
     CallAnswered,
     CallFailed,
     CallReleased,
     CallRinging,
+    CallStatusChanged,
     CallTransferred,
     CdrWritten,
     DomainEvent,

@@ -95,6 +95,7 @@ class SessionManager:
         token_ttl: float,
         refresh_interval: float,
         allowed_report_hosts: Sequence[str],
+        report_transport: str = "http",
     ) -> None:
         self._store = store
         self._lockout = lockout
@@ -103,6 +104,8 @@ class SessionManager:
         self.token_ttl = token_ttl
         self._refresh_interval = refresh_interval
         self._allowed_hosts = tuple(allowed_report_hosts)
+        # The PBX's report method ("http" or "tcp"): 2.0.0 login answers it.
+        self.report_transport = report_transport
         self._end_hooks: list[SessionEndHook] = []
 
     @staticmethod
@@ -196,6 +199,19 @@ class SessionManager:
         if updated is None:
             raise PbxError(Errno.TOKEN_UNKNOWN)
         return updated
+
+    async def change_version(self, session: Session, version: str) -> Session:
+        """A heartbeat's ``version``: the session's reports use that format from now on.
+
+        The store keeps no separate version field to update, so the session is stored again
+        under the same token (its target and expiry unchanged)."""
+        wanted = report_format(version)
+        if wanted == session.version:
+            return session
+        session.version = wanted
+        await self._store.remove(session.token)
+        await self._store.add_unless_locked(session, self._clock.now())
+        return session
 
     async def logout(self, session: Session) -> None:
         await self._store.remove(session.token)

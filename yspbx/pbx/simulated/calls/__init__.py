@@ -45,7 +45,6 @@ from yspbx.pbx.models import Cdr
 from yspbx.pbx.settings import PbxSettings
 from yspbx.pbx.simulated.calls.cdr import CdrBook
 from yspbx.pbx.simulated.calls.channels import Channels
-from yspbx.pbx.simulated.calls.members import member
 from yspbx.pbx.simulated.calls.control import CallControl
 from yspbx.pbx.simulated.calls.destinations import Destinations
 from yspbx.pbx.simulated.calls.dialing import Dialer
@@ -54,6 +53,7 @@ from yspbx.pbx.simulated.calls.effects import EffectQueue
 from yspbx.pbx.simulated.calls.hotel import Hotel
 from yspbx.pbx.simulated.calls.ids import IdSource
 from yspbx.pbx.simulated.calls.inbound_control import InboundControl
+from yspbx.pbx.simulated.calls.members import member
 from yspbx.pbx.simulated.calls.model import LegKind
 from yspbx.pbx.simulated.calls.phones import Phones
 from yspbx.pbx.simulated.calls.prompt_calls import PromptCalls

@@ -45,13 +45,18 @@ class Channels:
         self._router = router
         self._transfers = transfers
         self._consultations: dict[str, _Consultation] = {}
-        switch.call_closed.append(lambda call, _: self._consultations.pop(call.callid, None))
+        switch.call_closed.append(self._closed)
+
+    def _closed(self, call: Call, status: object) -> None:
+        self._consultations.pop(call.callid, None)
 
     # -- looking up ---------------------------------------------------------------------
 
     def views(self, callids: list[str] | None) -> list[CallView]:
         calls = self._switch.calls
-        chosen = list(calls.values()) if callids is None else [calls[c] for c in callids if c in calls]
+        chosen = (
+            list(calls.values()) if callids is None else [calls[c] for c in callids if c in calls]
+        )
         return [CallView(call.callid, members_of(call)) for call in chosen if call.parties()]
 
     def find(self, channel: str) -> tuple[Call, Leg]:
@@ -86,7 +91,7 @@ class Channels:
 
     def mute(self, channels: list[str], muted: bool) -> str:
         found = [self.find(channel) for channel in channels]
-        for call, leg in found:
+        for _, leg in found:
             if not leg.connected:
                 raise PbxError(Errno.CALL_NOT_CONNECTED, f"{leg.channel} is {leg.state}")
         for _, leg in found:

@@ -29,10 +29,10 @@ class EffectQueue:
         self._lock = asyncio.Lock()
         # Run before each event is queued: the 2.0.0 call-status tracker reports the changes it
         # collected first, so its CallStatus lands in order with everything else.
-        self.before_emit: Callable[[], None] = _nothing
+        self.before_emit: Callable[[DomainEvent | None], None] = _nothing
 
     def emit(self, event: DomainEvent) -> None:
-        self.before_emit()
+        self.before_emit(event)
         self._items.append(event)
 
     def emit_now(self, event: DomainEvent) -> None:
@@ -41,12 +41,11 @@ class EffectQueue:
 
     def then(self, action: Action) -> None:
         """Run ``action`` (a store write) in turn with the events around it."""
-        self.before_emit()
         self._items.append(action)
 
     async def flush(self) -> None:
         """Return once everything queued so far has been emitted or written."""
-        self.before_emit()
+        self.before_emit(None)
         async with self._lock:
             while self._items:
                 item = self._items.popleft()
@@ -59,5 +58,5 @@ class EffectQueue:
                     await self._bus.emit(item)
 
 
-def _nothing() -> None:
+def _nothing(event: DomainEvent | None) -> None:
     return None

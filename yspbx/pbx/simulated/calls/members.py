@@ -16,9 +16,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from yspbx.pbx.events import CallMember, CallStatusChanged, MemberStatus
+from yspbx.pbx.events import (
+    CallAlerting,
+    CallAnswer,
+    CallAnswered,
+    CallMember,
+    CallReleased,
+    CallRinging,
+    CallStatusChanged,
+    DomainEvent,
+    ExtensionStatusChanged,
+    MemberStatus,
+)
 from yspbx.pbx.simulated.calls.effects import EffectQueue
 from yspbx.pbx.simulated.calls.model import Call, Leg, LegKind, LegState, Role
+
+_SAME_STEP = (
+    CallAlerting,
+    CallRinging,
+    CallAnswer,
+    CallAnswered,
+    CallReleased,
+    ExtensionStatusChanged,
+)
 
 
 def channel_name(leg: Leg, sequence: int) -> str:
@@ -44,9 +64,7 @@ def member_status(leg: Leg) -> MemberStatus:
 
 def member(leg: Leg) -> CallMember:
     if leg.kind is LegKind.EXTENSION:
-        return CallMember(
-            "ext", leg.number, leg.channel, member_status(leg), callpath=leg.callpath
-        )
+        return CallMember("ext", leg.number, leg.channel, member_status(leg), callpath=leg.callpath)
     return CallMember(
         leg.kind.value,  # type: ignore[arg-type]
         leg.number,
@@ -64,9 +82,7 @@ def members_of(call: Call, gone: Iterable[Leg] = ()) -> tuple[CallMember, ...]:
     since the last report) are listed in their place."""
     left = set(map(id, gone))
     shown = [
-        leg
-        for leg in call.legs
-        if leg.role is not Role.MONITOR and (leg.live or id(leg) in left)
+        leg for leg in call.legs if leg.role is not Role.MONITOR and (leg.live or id(leg) in left)
     ]
     shown.sort(key=lambda leg: leg.role is not Role.CALLER)
     return tuple(member(leg) for leg in shown)
@@ -78,7 +94,7 @@ class CallStatusTracker:
         self._pending: dict[str, Call] = {}
         self._gone: dict[str, list[Leg]] = {}
         self._sequence = 0
-        effects.before_emit = self.report
+        effects.before_emit = self._before
 
     def new_channel(self, leg: Leg) -> str:
         self._sequence += 1
@@ -93,6 +109,13 @@ class CallStatusTracker:
             self._gone.setdefault(call.callid, []).append(leg)
             if was_up:
                 self.report()
+
+    def _before(self, event: DomainEvent | None) -> None:
+        """Report what changed before an event that must follow it (a record, a failure, a
+        key...). The 1.1.0 call-progress reports and ExtensionStatus describe the same step
+        and do not split it."""
+        if not isinstance(event, _SAME_STEP):
+            self.report()
 
     def report(self) -> None:
         """Queue one ``CallStatus`` per call changed since the last report."""

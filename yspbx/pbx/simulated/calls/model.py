@@ -136,7 +136,9 @@ class Leg:
             return InboundParty(
                 self.from_number, self.to_number, self.trunk, self.leg_id, self.channel
             )
-        return OutboundParty(self.from_number, self.to_number, self.trunk, self.leg_id, self.channel)
+        return OutboundParty(
+            self.from_number, self.to_number, self.trunk, self.leg_id, self.channel
+        )
 
 
 @dataclass(frozen=True, slots=True)

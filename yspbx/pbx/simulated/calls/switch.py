@@ -36,6 +36,7 @@ from yspbx.pbx.simulated.calls.call_targets import (
 from yspbx.pbx.simulated.calls.cdr import CdrBook, build_cdr
 from yspbx.pbx.simulated.calls.effects import EffectQueue
 from yspbx.pbx.simulated.calls.ids import IdSource
+from yspbx.pbx.simulated.calls.members import CallStatusTracker
 from yspbx.pbx.simulated.calls.model import (
     Call,
     Leg,
@@ -44,7 +45,6 @@ from yspbx.pbx.simulated.calls.model import (
     Role,
     Segment,
 )
-from yspbx.pbx.simulated.calls.members import CallStatusTracker
 from yspbx.pbx.simulated.calls.recordings import Recordings, recording_name
 from yspbx.pbx.simulated.calls.status import StatusReporter, list_status
 from yspbx.pbx.simulated.config import SimulatedConfig
@@ -252,7 +252,12 @@ class Switch:
     def _stop_ringing(self, call: Call, leg: Leg, why: Unreachable) -> None:
         """A called party stops ringing unanswered; when it was the last, the call fails
         (reported before the leg goes) unless its destination keeps the caller."""
-        if any(other is not leg for other in call.ringing()):
+        talking = (LegState.TALKING, LegState.HELD)
+        if any(other is not leg for other in call.ringing()) or any(
+            other.state in talking for other in call.parties()
+        ):
+            # Others still ring, or the call goes on without it (a party invited into a
+            # talking call, 2.0.0's call/add_member, did not answer).
             self.move(call, leg, LegState.ENDED)
             return
         self.on_ringing_stopped(call, leg, why)
