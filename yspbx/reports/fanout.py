@@ -24,6 +24,7 @@ from yspbx.reports.delivery import Deliverer
 from yspbx.reports.formats import action_of, render
 from yspbx.reports.formats_v2 import NAMES, V2_FORMAT, render_v2
 from yspbx.reports.outbox import Outbox
+from yspbx.reports.streams import EventStreams
 from yspbx.store.base import SessionStore
 
 # Whether an extension's status is monitored (an unknown number counts as monitored).
@@ -46,21 +47,28 @@ class ReportFanout:
         self._deliverer = deliverer
         self._serial_number = serial_number
         self._monitored = monitored
+        # False when the PBX's report method is TCP: nothing is posted to sessions then.
+        self.http = True
+        # The process's TCP event streams, when a listener runs (reports/streams.py).
+        self.streams: EventStreams | None = None
 
     async def publish(self, event: DomainEvent) -> None:
         """Queue ``event``'s report for every live session and wake their deliveries."""
         if not self.reportable(event):
             return
         now = self._clock.now()
-        sessions = await self._session_store.live(now)
-        if not sessions:
+        streams = self.streams
+        sessions = await self._session_store.live(now) if self.http else []
+        if not sessions and (streams is None or not streams.count()):
             return
         sn = self._serial_number()
-        await self._outbox.enqueue(
-            sessions, name_of(event), lambda fmt: render_for(event, sn, fmt), now
-        )
-        for session in sessions:
-            self._deliverer.wake(session.token)
+        name = name_of(event)
+        if sessions:
+            await self._outbox.enqueue(sessions, name, lambda fmt: render_for(event, sn, fmt), now)
+            for session in sessions:
+                self._deliverer.wake(session.token)
+        if streams is not None:
+            await streams.publish(name, lambda fmt: render_for(event, sn, fmt), now)
 
     def reportable(self, event: DomainEvent) -> bool:
         match event:

@@ -169,6 +169,16 @@ class SessionManager:
             raise PbxError(Errno.LOCKED_OUT, f"{client_ip} is locked")
         return session
 
+    async def stream_login(self, client_ip: str, username: str, secret: str) -> None:
+        """A TCP event stream's login: ``secret`` is the plain API password or its MD5. A
+        failure counts toward the IP's lockout, as a failed HTTP login (20003, 20002)."""
+        await self._lockout.check(client_ip)
+        digest = secret if _HEX32.fullmatch(secret) else self.hash_password(secret)
+        if not self._credentials_match(username, digest) and not self._credentials_match(
+            username, self.hash_password(secret)
+        ):
+            raise await self._lockout.failed(client_ip)
+
     def _credentials_match(self, username: str, password: str) -> bool:
         # Both comparisons always run, in constant time, whatever the first one says.
         user_ok = hmac.compare_digest(
