@@ -101,7 +101,8 @@ class EventStreams:
         return key in self._streams
 
     async def start(self, host: str, port: int) -> None:
-        self._server = await asyncio.start_server(self._connected, host, port)
+        # Several worker processes of one server each open the listener (SO_REUSEPORT).
+        self._server = await asyncio.start_server(self._connected, host, port, reuse_port=True)
         log.info("TCP event listener on %s:%s", host, self.port)
 
     async def stop(self) -> None:
