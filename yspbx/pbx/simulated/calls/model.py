@@ -206,6 +206,9 @@ class Call:
     # ALERT for the calling side when the API started the ringing.
     reports_alert: bool = False
     destination: Destination | None = None
+    # The IVR, queue or ring group the call passed through last (2.0.0 ``callpath`` of the
+    # extensions it then rings), until a transfer sends it elsewhere.
+    callpath: str = ""
     # What to reach once the caller, rung first by an API dial, picks up.
     next_target: Target | None = None
     digits: str = ""

@@ -167,13 +167,8 @@ class Switch:
         call.legs.append(leg)
         if not leg.channel:
             leg.channel = self.call_status.new_channel(leg)
-        destination = call.destination
-        if (
-            leg.kind is LegKind.EXTENSION
-            and destination is not None
-            and destination.kind != "voicemail"
-        ):
-            leg.callpath = destination.number
+        if leg.kind is LegKind.EXTENSION and leg.role is Role.CALLEE:
+            leg.callpath = call.callpath
         self.call_status.changed(call, leg, False)
         if leg.kind is LegKind.EXTENSION:
             self.revision += 1

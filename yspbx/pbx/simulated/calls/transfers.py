@@ -103,6 +103,7 @@ class Transfers:
         if staying.state in (LegState.TALKING, LegState.HELD):
             switch.move(call, staying, LegState.DIALING)
         call.destination = None
+        call.callpath = ""
         call.next_target = None
         call.feature = None
         call.offer = None
