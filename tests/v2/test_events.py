@@ -99,3 +99,16 @@ def test_heartbeat_version_switches_the_session_format(server: ServerProcess, si
         sim.post("/calls", {"from": "1001", "to": "1002"})
         bodies = _wait_for(receiver, "event", "CallStatus")
     assert all("event" in b for b in bodies)
+
+
+def test_logging_in_again_does_not_double_the_events(server: ServerProcess, sim: Sim) -> None:
+    with Receiver("127.0.0.10") as receiver:
+        _log_in(server, receiver, version="2.0.0")
+        _log_in(server, receiver, version="2.0.0")  # again, without logging out
+        callid = sim.post("/calls", {"from": "1001", "to": "1002"})["callid"]
+        sim.post(f"/calls/{callid}/hangup", {})
+        bodies = _wait_for(receiver, "event", "NewCdr")
+    assert [b["callid"] for b in bodies if b["event"] == "NewCdr"] == [callid]
+    # The outbox queued each event once: for the newest login only.
+    queued = [r for r in sim.get("/reports") if r["action"] == "NewCdr"]
+    assert len(queued) == 1

@@ -25,6 +25,7 @@ from yspbx.reports.formats import action_of, render
 from yspbx.reports.formats_v2 import NAMES, V2_FORMAT, render_v2
 from yspbx.reports.outbox import Outbox
 from yspbx.reports.streams import EventStreams
+from yspbx.sessions.models import Session
 from yspbx.store.base import SessionStore
 
 # Whether an extension's status is monitored (an unknown number counts as monitored).
@@ -58,7 +59,7 @@ class ReportFanout:
             return
         now = self._clock.now()
         streams = self.streams
-        sessions = await self._session_store.live(now) if self.http else []
+        sessions = one_per_target(await self._session_store.live(now)) if self.http else []
         if not sessions and (streams is None or not streams.count()):
             return
         sn = self._serial_number()
@@ -83,6 +84,26 @@ class ReportFanout:
             ):
                 return self._monitored(extid)
         return True
+
+
+def one_per_target(sessions: list[Session]) -> list[Session]:
+    """Sessions in the 2.0.0 format share a target's subscription: the newest login owns it.
+
+    2.0.0 clients log in again without logging out (after a failed heartbeat, on every page
+    load); each login would otherwise add one more copy of every event to the same receiver.
+    The older tokens still work for requests until they idle out. Sessions in the 1.1.0
+    formats keep one subscription each, as before."""
+    newest: dict[str, Session] = {}
+    kept: list[Session] = []
+    for session in sessions:
+        if session.report_format != V2_FORMAT:
+            kept.append(session)
+            continue
+        address = session.target.address
+        current = newest.get(address)
+        if current is None or session.created_at >= current.created_at:
+            newest[address] = session
+    return kept + list(newest.values())
 
 
 def name_of(event: DomainEvent) -> str:
