@@ -16,6 +16,15 @@ BENCHMARKS = {
     ),
     "scale": ("bench.scale", "memory with 100k sessions; token and lockout checks vs size"),
     "reports": ("bench.reports", "event-report delivery: throughput and latency vs bare httpx"),
+    "concurrency": (
+        "bench.concurrency",
+        "latency at 500 connections: memory vs SQLite vs the bare ASGI app, one run",
+    ),
+    "fanout": (
+        "bench.fanout",
+        "extension/update cost with many idle sessions whose receiver is down",
+    ),
+    "randoms": ("bench.randoms", "cdr/get_random with up to 4,000 one-time randoms outstanding"),
 }
 
 

@@ -4,6 +4,8 @@
 once the socket accepts connections; tools and tests wait for it. ``--port 0`` picks a free
 port and the line names the real one.
 
+``--host ::`` listens on one dual-stack socket: IPv4 clients are served too.
+
 ``--workers N`` runs N worker processes on one listening socket under uvicorn's supervisor,
 which replaces a worker that dies. Each worker gets the parent's settings exactly (they travel
 with uvicorn's config when the worker is spawned, never through the environment), and the line
@@ -23,9 +25,15 @@ import uvicorn
 from uvicorn.supervisors import Multiprocess
 
 from yspbx.app import create_app
+from yspbx.http_guard import PROTOCOLS, ConnectionLimits, GuardedConfig
 from yspbx.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+def _address(settings: Settings) -> str:
+    host = settings.server.host
+    return f"[{host}]:{settings.server.port}" if ":" in host else f"{host}:{settings.server.port}"
 
 
 def listening_line(settings: Settings, port: int) -> str:
@@ -63,13 +71,30 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         # The application server's IP decides lockouts; only api.trust_proxy may change it.
         "proxy_headers": False,
         "lifespan": "on",
-        "http": server.http,
+        # uvicorn's protocol of that name, with the head and body deadlines, the head size
+        # limit and the connection cap added (yspbx/http_guard.py).
+        "http": PROTOCOLS[server.http],
+        "timeout_keep_alive": server.keepalive_timeout,
+        # h11's own bound on an unfinished head: above the guard's by more than one read
+        # (256 KiB at most), so the guard, which counts after each read, answers first with
+        # its clearer 431 rather than h11's 400.
+        "h11_max_incomplete_event_size": server.max_head_bytes + 1024 * 1024,
         "timeout_graceful_shutdown": 5,
     }
 
 
+def connection_limits(settings: Settings) -> ConnectionLimits:
+    server = settings.server
+    return ConnectionLimits(
+        head_timeout=server.head_timeout,
+        body_timeout=server.body_timeout,
+        max_head_bytes=server.max_head_bytes,
+        max_connections=server.max_connections,
+    )
+
+
 def uvicorn_config(app: Any, settings: Settings, **extra: Any) -> uvicorn.Config:
-    return uvicorn.Config(app, **uvicorn_options(settings), **extra)
+    return GuardedConfig(app, connection_limits(settings), **uvicorn_options(settings), **extra)
 
 
 def configure_logging(settings: Settings) -> None:
@@ -82,12 +107,12 @@ def configure_logging(settings: Settings) -> None:
     logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.root.level))
 
 
-class _WorkerConfig(uvicorn.Config):
+class _WorkerConfig(GuardedConfig):
     """uvicorn's config for worker processes, carrying yspbx's settings with it: the supervisor
     pickles it into every worker it spawns, and the worker builds the app from them."""
 
     def __init__(self, settings: Settings, **kwargs: Any) -> None:
-        super().__init__(create_app, factory=True, **kwargs)
+        super().__init__(create_app, connection_limits(settings), factory=True, **kwargs)
         self.yspbx_settings = settings
 
     def load(self) -> None:
@@ -126,12 +151,33 @@ def _serve_workers(settings: Settings) -> int:
     worker_config = _WorkerConfig(
         settings, **uvicorn_options(settings), workers=settings.server.workers
     )
-    sock = worker_config.bind_socket()
+    try:
+        sock = dual_stack_socket(settings) or worker_config.bind_socket()
+    except OSError as exc:
+        print(f"yspbx: cannot listen on {_address(settings)}: {exc}", file=sys.stderr)
+        return 1
     supervisor = _AnnouncingSupervisor(
         worker_config, [sock], listening_line(settings, sock.getsockname()[1])
     )
     supervisor.run()
     return 0 if supervisor.announced else 1
+
+
+def dual_stack_socket(settings: Settings) -> socket.socket | None:
+    """For ``host = "::"``, one socket that takes IPv6 and IPv4 clients alike (these appear as
+    ``::ffff:a.b.c.d``, which the server spells as IPv4 everywhere); asyncio's own socket for
+    ``::`` would be IPv6-only. None for any other host: uvicorn binds it."""
+    if settings.server.host.strip("[] ") != "::" or not socket.has_dualstack_ipv6():
+        return None
+    sock = socket.create_server(
+        ("::", settings.server.port),
+        family=socket.AF_INET6,
+        dualstack_ipv6=True,
+        backlog=2048,
+        reuse_port=False,
+    )
+    sock.set_inheritable(True)
+    return sock
 
 
 def store_answers(settings: Settings) -> str | None:
@@ -154,8 +200,37 @@ def store_answers(settings: Settings) -> str | None:
     return None
 
 
+# Descriptors a process needs besides its clients' connections: the store, the report
+# sender's connections (reports.concurrency), the fleet's links, logs.
+_SPARE_DESCRIPTORS = 256
+
+
+def raise_file_limit(settings: Settings) -> None:
+    """Lift the soft limit on open files to what ``server.max_connections`` needs (up to the
+    hard limit), so the cap, not the descriptor table, is what a flood of connections meets."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on POSIX
+        return
+    wanted = settings.server.max_connections + _SPARE_DESCRIPTORS
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        if target > soft:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        if target < wanted:
+            log.warning(
+                "open-file limit %d is below server.max_connections (%d) plus %d spare: "
+                "raise it (ulimit -n) or lower the cap",
+                target,
+                settings.server.max_connections,
+                _SPARE_DESCRIPTORS,
+            )
+
+
 def serve(settings: Settings) -> int:
     configure_logging(settings)
+    raise_file_limit(settings)
     problem = store_answers(settings)
     if problem is not None:
         print(f"yspbx: {problem}", file=sys.stderr)
@@ -163,5 +238,10 @@ def serve(settings: Settings) -> int:
     if settings.server.workers > 1:
         return _serve_workers(settings)
     server = _AnnouncingServer(uvicorn_config(create_app(settings), settings), settings)
-    server.run()
+    try:
+        sock = dual_stack_socket(settings)
+    except OSError as exc:
+        print(f"yspbx: cannot listen on {_address(settings)}: {exc}", file=sys.stderr)
+        return 1
+    server.run(sockets=None if sock is None else [sock])
     return 0 if server.started else 1

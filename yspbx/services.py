@@ -40,6 +40,7 @@ from yspbx.sessions.manager import Credentials, SessionManager
 from yspbx.sessions.models import Session
 from yspbx.settings import Settings
 from yspbx.store import Store, open_store
+from yspbx.store.base import SessionLimits
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,7 @@ class Services:
             refresh_interval=api.token_refresh_interval,
             allowed_report_hosts=settings.reports.allowed_hosts,
             report_transport=settings.reports.transport,
+            limits=SessionLimits(total=api.max_sessions, per_ip=api.max_sessions_per_ip),
         )
         node = node_name()
         journal: Journal

@@ -57,13 +57,27 @@ class ApiSettings(_Section):
     allowed_ips: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
     trust_proxy: bool = False
     max_body_bytes: int = Field(65536, ge=1024)
+    # Live sessions at once: in all, and per client IP (a login beyond either answers 20010).
+    max_sessions: int = Field(1000, ge=1)
+    max_sessions_per_ip: int = Field(500, ge=1)
 
     @field_validator("allowed_ips", mode="before")
     @classmethod
     def _networks(cls, value: Any) -> Any:
         if isinstance(value, list):
-            return [ipaddress.ip_network(str(v), strict=False) for v in value]
+            return [canonical_network(str(v)) for v in value]
         return value
+
+
+def canonical_network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """A network of ``api.allowed_ips``; an IPv4-mapped IPv6 one (``::ffff:10.0.0.0/104``) as
+    the IPv4 network it spells, since client addresses are compared in IPv4 spelling."""
+    network = ipaddress.ip_network(text, strict=False)
+    if isinstance(network, ipaddress.IPv6Network) and network.prefixlen >= 96:
+        mapped = network.network_address.ipv4_mapped
+        if mapped is not None:
+            return ipaddress.IPv4Network((mapped, network.prefixlen - 96))
+    return network
 
 
 class ServerSettings(_Section):
@@ -84,6 +98,12 @@ class ServerSettings(_Section):
     log_level: str = "info"
     # httptools is fast but writes header names in lowercase; h11 keeps the PBX's casing.
     http: Literal["httptools", "h11"] = "httptools"
+    # Connection limits (yspbx/http_guard.py, docs/deploy.md "Security"), per process.
+    head_timeout: float = Field(10.0, gt=0, le=3600)
+    body_timeout: float = Field(10.0, gt=0, le=3600)
+    keepalive_timeout: float = Field(5.0, gt=0, le=3600)
+    max_connections: int = Field(1000, ge=1)
+    max_head_bytes: int = Field(32768, ge=1024, le=16 * 1024 * 1024)
 
 
 class ReportSettings(_Section):
@@ -95,6 +115,8 @@ class ReportSettings(_Section):
     refused_attempts: int = Field(5, ge=1)
     concurrency: int = Field(32, ge=1)
     history: int = Field(10000, ge=100)
+    # Undelivered reports kept per session; beyond it the oldest are dropped (and counted).
+    max_pending: int = Field(1000, ge=1)
     keepalive: bool = False
     # The PBX's report method (2.0.0 login answers it): HTTP posts, or the TCP event stream.
     transport: Literal["http", "tcp"] = "http"
@@ -106,6 +128,8 @@ class ReportSettings(_Section):
 class SimSettings(_Section):
     enabled: bool = True
     token: SecretStr | None = None
+    # Host names (beyond loopback and server.host) under which the control plane answers.
+    allowed_hosts: list[str] = []
     journal_size: int = Field(10000, ge=10)
 
 

@@ -67,7 +67,7 @@ class ReportFanout:
         if sessions:
             await self._outbox.enqueue(sessions, name, lambda fmt: render_for(event, sn, fmt), now)
             for session in sessions:
-                self._deliverer.wake(session.token)
+                self._deliverer.nudge(session.token)
         if streams is not None:
             await streams.publish(name, lambda fmt: render_for(event, sn, fmt), now)
 

@@ -21,8 +21,14 @@ from yspbx.clock import Clock
 from yspbx.errors import Errno, PbxError
 from yspbx.sessions.lockout import LockoutPolicy
 from yspbx.sessions.models import LEGACY_FORMAT, ReportTarget, Session
-from yspbx.sessions.targets import build_target, is_absolute, parse_ip, parse_port
-from yspbx.store.base import SessionStore
+from yspbx.sessions.targets import (
+    build_target,
+    check_host,
+    is_absolute,
+    parse_ip,
+    parse_port,
+)
+from yspbx.store.base import NO_LIMITS, Admission, SessionLimits, SessionStore
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +102,7 @@ class SessionManager:
         refresh_interval: float,
         allowed_report_hosts: Sequence[str],
         report_transport: str = "http",
+        limits: SessionLimits = NO_LIMITS,
     ) -> None:
         self._store = store
         self._lockout = lockout
@@ -106,6 +113,7 @@ class SessionManager:
         self._allowed_hosts = tuple(allowed_report_hosts)
         # The PBX's report method ("http" or "tcp"): 2.0.0 login answers it.
         self.report_transport = report_transport
+        self._limits = limits
         self._end_hooks: list[SessionEndHook] = []
 
     @staticmethod
@@ -149,7 +157,12 @@ class SessionManager:
         try:
             port = parse_port(request.port)
             target = build_target(
-                client_ip, port, request.url, is_absolute(request.urltag), self._allowed_hosts
+                client_ip,
+                client_ip,
+                port,
+                request.url,
+                is_absolute(request.urltag),
+                self._allowed_hosts,
             )
         except PbxError:
             await self._lockout.check(client_ip)
@@ -165,8 +178,20 @@ class SessionManager:
             target=target,
             version=report_format(request.version),
         )
-        if not await self._store.add_unless_locked(session, now):
+        admission = await self._store.add_unless_locked(session, now, self._limits)
+        if admission is Admission.LOCKED:
             raise PbxError(Errno.LOCKED_OUT, f"{client_ip} is locked")
+        if admission is Admission.IP_FULL:
+            # The PBX's "could not be handed on" (20010): a full table is a server that cannot
+            # take the request now, not a refused login; it counts as no failure.
+            raise PbxError(
+                Errno.FORWARD_FAILED,
+                f"{client_ip} has {self._limits.per_ip} live sessions (api.max_sessions_per_ip)",
+            )
+        if admission is Admission.FULL:
+            raise PbxError(
+                Errno.FORWARD_FAILED, f"{self._limits.total} live sessions (api.max_sessions)"
+            )
         return session
 
     async def stream_login(self, client_ip: str, username: str, secret: str) -> None:
@@ -189,12 +214,19 @@ class SessionManager:
         )
         return user_ok and password_ok
 
-    async def heartbeat(self, session: Session, request: HeartbeatRequest) -> Session:
-        """Extend the token by a full lifetime and update whatever part of the target was sent."""
+    async def heartbeat(
+        self, session: Session, request: HeartbeatRequest, client_ip: str
+    ) -> Session:
+        """Extend the token by a full lifetime and update whatever part of the target was sent.
+
+        What the heartbeat changes obeys the rule login's target obeys, for the client the
+        heartbeat comes from (``client_ip``): a new ``ipaddr`` and a new absolute URL alike.
+        """
         current = session.target
         ip = current.ip
         if request.ipaddr is not None:
             ip = parse_ip(request.ipaddr, Errno.HEARTBEAT_FAILED)
+            check_host(ip, client_ip, self._allowed_hosts)
         port = current.port if request.port is None else parse_port(request.port)
         target: ReportTarget
         if request.url is None and request.urlflag is None:
@@ -202,7 +234,7 @@ class SessionManager:
         else:
             url = request.url if request.url is not None else _original_url(current)
             absolute = current.absolute if request.urlflag is None else is_absolute(request.urlflag)
-            target = build_target(ip, port, url, absolute, self._allowed_hosts)
+            target = build_target(client_ip, ip, port, url, absolute, self._allowed_hosts)
         updated = await self._store.set_target(
             session.token, target, self._clock.now() + self.token_ttl
         )
@@ -220,7 +252,7 @@ class SessionManager:
             return session
         session.version = wanted
         await self._store.remove(session.token)
-        await self._store.add_unless_locked(session, self._clock.now())
+        await self._store.add(session)
         return session
 
     async def logout(self, session: Session) -> None:

@@ -15,6 +15,8 @@ from typing import Any
 
 from yspbx.sessions.models import ReportTarget, Session
 from yspbx.store.base import (
+    NO_LIMITS,
+    Admission,
     AttemptOutcome,
     BlockedIp,
     Claim,
@@ -22,6 +24,7 @@ from yspbx.store.base import (
     LockoutState,
     NewReport,
     ReportState,
+    SessionLimits,
     StoredReport,
 )
 from yspbx.store.sqlite_checkpoint import Checkpointer
@@ -44,6 +47,7 @@ CREATE TABLE IF NOT EXISTS sessions (
     version TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS sessions_by_expiry ON sessions (expires_at);
+CREATE INDEX IF NOT EXISTS sessions_by_ip ON sessions (client_ip, expires_at);
 CREATE TABLE IF NOT EXISTS lockouts (
     ip TEXT PRIMARY KEY,
     failures INTEGER NOT NULL,
@@ -69,6 +73,28 @@ CREATE TABLE IF NOT EXISTS reports (
     refusals INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS reports_pending ON reports (token, id) WHERE state = 0;
+-- Pending reports per session, kept by triggers, so the sessions over a bound are found
+-- through an index instead of by counting every session's queue.
+CREATE TABLE IF NOT EXISTS pending_counts (
+    token TEXT PRIMARY KEY,
+    n INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS pending_counts_by_n ON pending_counts (n);
+CREATE TRIGGER IF NOT EXISTS reports_pending_added AFTER INSERT ON reports
+WHEN NEW.state = 0 BEGIN
+    INSERT INTO pending_counts (token, n) VALUES (NEW.token, 1)
+    ON CONFLICT (token) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS reports_pending_settled AFTER UPDATE OF state ON reports
+WHEN OLD.state = 0 AND NEW.state != 0 BEGIN
+    UPDATE pending_counts SET n = n - 1 WHERE token = OLD.token;
+    DELETE FROM pending_counts WHERE token = OLD.token AND n <= 0;
+END;
+CREATE TRIGGER IF NOT EXISTS reports_pending_deleted AFTER DELETE ON reports
+WHEN OLD.state = 0 BEGIN
+    UPDATE pending_counts SET n = n - 1 WHERE token = OLD.token;
+    DELETE FROM pending_counts WHERE token = OLD.token AND n <= 0;
+END;
 """
 
 _SESSION_COLUMNS = (
@@ -105,7 +131,18 @@ def connect(path: str) -> sqlite3.Connection:
         conn.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
     conn.executescript(SCHEMA + FLEET_SCHEMA)
     _add_missing_columns(conn)
+    _count_pending(conn)
     return conn
+
+
+def _count_pending(conn: sqlite3.Connection) -> None:
+    """Count the pending reports afresh: a file written before the counts existed has none."""
+    with immediate(conn) as tx:
+        tx.execute("DELETE FROM pending_counts")
+        tx.execute(
+            "INSERT INTO pending_counts (token, n) "
+            "SELECT token, COUNT(*) FROM reports WHERE state = 0 GROUP BY token"
+        )
 
 
 # Columns added to a table after its first release: a file written by an older version gains
@@ -164,6 +201,16 @@ def _session_values(session: Session) -> tuple[object, ...]:
     )
 
 
+def _at_least(conn: sqlite3.Connection, query: str, args: tuple[object, ...], count: int) -> bool:
+    """Whether ``query`` has at least ``count`` rows, reading no more than that many (an index
+    range walked ``count`` steps at most, whatever the table holds)."""
+    found = conn.execute(
+        f"SELECT COUNT(*) FROM ({query} LIMIT ?)",
+        (*args, count),
+    ).fetchone()
+    return int(found[0]) >= count
+
+
 class SqliteSessions:
     def __init__(self, conn: sqlite3.Connection, writes: GroupCommit) -> None:
         self._conn = conn
@@ -172,20 +219,33 @@ class SqliteSessions:
     async def add(self, session: Session) -> None:
         await self._writes.execute(_INSERT_SESSION, _session_values(session))
 
-    async def add_unless_locked(self, session: Session, now: float) -> bool:
+    async def add_unless_locked(
+        self, session: Session, now: float, limits: SessionLimits = NO_LIMITS
+    ) -> Admission:
         values = _session_values(session)
 
-        def admit(conn: sqlite3.Connection) -> bool:
+        def admit(conn: sqlite3.Connection) -> Admission:
             # Inside the group's write transaction: no read transaction of its own, and no
-            # lockout can be counted between the check and the insert.
+            # lockout can be counted, nor session added, between the checks and the insert.
             ip = session.client_ip
             row = conn.execute("SELECT blocked_until FROM lockouts WHERE ip = ?", (ip,)).fetchone()
+            if row is not None and row[0] is not None and row[0] > now:
+                return Admission.LOCKED
+            if limits.per_ip is not None and _at_least(
+                conn,
+                "SELECT 1 FROM sessions WHERE client_ip = ? AND expires_at > ?",
+                (ip, now),
+                limits.per_ip,
+            ):
+                return Admission.IP_FULL
+            if limits.total is not None and _at_least(
+                conn, "SELECT 1 FROM sessions WHERE expires_at > ?", (now,), limits.total
+            ):
+                return Admission.FULL
             if row is not None:
-                if row[0] is not None and row[0] > now:
-                    return False
                 conn.execute("DELETE FROM lockouts WHERE ip = ?", (ip,))
             conn.execute(_INSERT_SESSION, values)
-            return True
+            return Admission.ADDED
 
         return await self._writes.run(admit)
 
@@ -427,6 +487,25 @@ class SqliteOutbox:
             (int(ReportState.DROPPED), token),
         )
         return cursor.rowcount
+
+    async def shed(self, tokens: Sequence[str], keep: int) -> dict[str, int]:
+        wanted = set(tokens)
+        shed: dict[str, int] = {}
+        with immediate(self._conn) as conn:
+            over = conn.execute(
+                "SELECT token, n FROM pending_counts WHERE n > ?", (keep,)
+            ).fetchall()
+            for token, count in over:
+                if token not in wanted:
+                    continue
+                excess = int(count) - keep
+                conn.execute(
+                    "UPDATE reports SET state = ? WHERE id IN (SELECT id FROM reports "
+                    "WHERE token = ? AND state = 0 ORDER BY id LIMIT ?)",
+                    (int(ReportState.DROPPED), token, excess),
+                )
+                shed[str(token)] = excess
+        return shed
 
     async def pending_tokens(self) -> list[str]:
         rows = self._conn.execute(

@@ -96,6 +96,7 @@ async def heartbeat(request: ApiRequest) -> Reply:
             url=_field(request, "url"),
             urlflag=flag,
         ),
+        request.client_ip,
     )
     version = _field(request, "version")
     if version is not None:
