@@ -83,7 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name, command, needs_token in servers:
             port = free_port()
             spec = ServerSpec(name, command(port), needs_token)
-            with running(spec, port) as url:
+            with running(spec, port) as live:
+                url = live.url
                 token = token_for(url, spec)
                 for endpoint, target, body in (
                     ("login", url + "/api/v1.1.0/login", LOGIN_BODY),

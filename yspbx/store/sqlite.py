@@ -25,12 +25,15 @@ from yspbx.store.base import (
     NewReport,
     ReportState,
     SessionLimits,
+    SessionStore,
+    StateStore,
     StoredReport,
 )
 from yspbx.store.sqlite_checkpoint import Checkpointer
 from yspbx.store.sqlite_commit import GroupCommit, immediate
 from yspbx.store.sqlite_fleet import SCHEMA as FLEET_SCHEMA
 from yspbx.store.sqlite_fleet import SqliteJournal, SqliteLeases
+from yspbx.store.sqlite_view import DataVersionView, ViewedSessions, ViewedState
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -540,9 +543,14 @@ class SqliteStore:
         self.conn = connect(self.path)
         # One group commit per connection: the writes of one moment share a transaction.
         self.writes = GroupCommit(self.conn)
-        self.sessions = SqliteSessions(self.conn, self.writes)
+        # What requests read (sessions, the clock offset) is answered from a per-process view
+        # that another process's commit invalidates (:mod:`yspbx.store.sqlite_view`).
+        self.view = DataVersionView(self.conn)
+        self.sessions: SessionStore = ViewedSessions(
+            SqliteSessions(self.conn, self.writes), self.view
+        )
         self.lockouts = SqliteLockouts(self.conn)
-        self.state = SqliteState(self.conn)
+        self.state: StateStore = ViewedState(SqliteState(self.conn), self.view)
         self.outbox = SqliteOutbox(self.conn)
         self.leases = SqliteLeases(self.conn)
         self.journal = SqliteJournal(self.conn, self.writes)
