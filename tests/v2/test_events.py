@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from tests.support.helpers import Sim
@@ -112,3 +113,14 @@ def test_logging_in_again_does_not_double_the_events(server: ServerProcess, sim:
     # The outbox queued each event once: for the newest login only.
     queued = [r for r in sim.get("/reports") if r["action"] == "NewCdr"]
     assert len(queued) == 1
+
+
+def test_a_restart_announces_bootup_in_the_2_0_0_format(tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path / 'state.db'}"
+    with ServerProcess(store=store) as server, Receiver("127.0.0.12") as receiver:
+        _log_in(server, receiver, version="2.0.0")
+        server.restart()
+        (boot,) = receiver.wait_for_acknowledged(1)
+    body = boot.json()
+    assert body["event"] == "BootUp"
+    assert "action" not in body

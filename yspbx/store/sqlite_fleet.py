@@ -12,7 +12,8 @@ import time
 from collections.abc import Sequence
 
 from yspbx.store.base import JournalEntry, LeaseGrant
-from yspbx.store.sqlite_commit import GroupCommit
+from yspbx.store.sqlite_commit import GroupCommit, rollback
+from yspbx.store.sqlite_guard import FileGuard, guarded
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS leases (
@@ -39,9 +40,11 @@ CREATE TABLE IF NOT EXISTS journal (
 _TRIM_EVERY = 64
 
 
+@guarded
 class SqliteLeases:
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, guard: FileGuard) -> None:
         self._conn = conn
+        self._guard = guard
 
     async def acquire(
         self, name: str, owner: str, address: str, ttl: float, steal_from: str | None = None
@@ -67,7 +70,7 @@ class SqliteLeases:
             )
             self._conn.execute("COMMIT")
         except BaseException:
-            self._conn.execute("ROLLBACK")
+            rollback(self._conn)
             raise
         previous = None if row is None or row[3] == owner else str(row[3])
         return LeaseGrant(True, owner, address, previous)
@@ -95,9 +98,11 @@ class SqliteLeases:
         return None if row is None else LeaseGrant(True, str(row[0]), str(row[1]))
 
 
+@guarded
 class SqliteJournal:
-    def __init__(self, conn: sqlite3.Connection, writes: GroupCommit) -> None:
+    def __init__(self, conn: sqlite3.Connection, writes: GroupCommit, guard: FileGuard) -> None:
         self._conn = conn
+        self._guard = guard
         self._writes = writes
         self._appends = 0
 
