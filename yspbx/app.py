@@ -29,6 +29,7 @@ from yspbx.api import all_endpoints
 from yspbx.api.envelope import ApiApp
 from yspbx.api.handover import API, api_answer, read_api_message
 from yspbx.api.openapi import build_openapi
+from yspbx.api.registry import DIALECTS
 from yspbx.console.routes import build_console_routes
 from yspbx.fleet.commands import SIM, run_asgi, sim_scope, unavailable
 from yspbx.fleet.links import EngineUnavailable
@@ -43,6 +44,9 @@ from yspbx.sim.routes import build_routes
 from yspbx.store import Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
+
+# The 2.0.0 dialect's OpenAPI document (1.1.0's stays at /openapi.json).
+OPENAPI_V2 = "/api/v2.0.0/openapi.json"
 
 
 def package_version() -> str:
@@ -74,9 +78,13 @@ class YspbxApp:
         endpoints = all_endpoints()
         self.api = ApiApp(self.holder, endpoints)
         openapi = build_openapi(endpoints, package_version())
+        openapi_v2 = build_openapi(endpoints, package_version(), DIALECTS[1])
 
         async def openapi_json(request: Request) -> JSONResponse:
             return JSONResponse(openapi)
+
+        async def openapi_v2_json(request: Request) -> JSONResponse:
+            return JSONResponse(openapi_v2)
 
         async def health(request: Request) -> JSONResponse:
             """Whether this process can serve: its store answers. Says which process answered
@@ -93,6 +101,7 @@ class YspbxApp:
 
         routes: list[BaseRoute] = [
             Route("/openapi.json", openapi_json, methods=["GET"]),
+            Route(OPENAPI_V2, openapi_v2_json, methods=["GET"]),
             Route("/health", health, methods=["GET"]),
         ]
         if self.seats.simulated:
@@ -152,7 +161,11 @@ class YspbxApp:
             return unavailable("the engine's process failed to answer")
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["path"].startswith("/api/"):
+        if (
+            scope["type"] == "http"
+            and scope["path"].startswith("/api/")
+            and scope["path"] != OPENAPI_V2
+        ):
             await self.api(scope, receive, send)
         else:
             await self.web(scope, receive, send)

@@ -40,6 +40,7 @@ from yspbx.pbx.engine import DeviceInfo, Engine, EventListener
 from yspbx.pbx.simulated import SimulatedEngine
 from yspbx.reports.outbox import Outbox
 from yspbx.reports.sender import ReportSender
+from yspbx.reports.streams import EventStreams
 from yspbx.seat import Seat, SeatContext, SeatFactory, factory_for, forget_stored
 from yspbx.seat.feed import EngineFeed
 from yspbx.sessions.lockout import LockoutPolicy
@@ -69,6 +70,8 @@ class Services:
     fleet: FleetNode | None = None
     _seat_store: Store | None = None
     _seat: Seat | None = None
+    # The TCP event listener and its streams (reports.tcp_port), when one runs.
+    streams: EventStreams | None = None
     # One seat change at a time: a reset never races a lease take-over or loss.
     _seat_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -105,6 +108,7 @@ class Services:
             token_ttl=api.token_ttl,
             refresh_interval=api.token_refresh_interval,
             allowed_report_hosts=settings.reports.allowed_hosts,
+            report_transport=settings.reports.transport,
             limits=SessionLimits(total=api.max_sessions, per_ip=api.max_sessions_per_ip),
         )
         node = node_name()
@@ -172,12 +176,19 @@ class Services:
     async def start(self, executor: Executor | None = None) -> None:
         """Start; in a fleet, ``executor`` answers the requests other processes hand over."""
         await self._adopt_stored_clock()
+        reports = self.settings.reports
+        if reports.tcp_port:
+            streams = EventStreams(self.sessions, self.store.outbox, self.clock)
+            await streams.start(reports.tcp_host or self.settings.server.host, reports.tcp_port)
+            self.streams = streams
         if self.fleet is None:
             await self._open_seat()
         else:
             await self.fleet.start(executor)
 
     async def stop(self) -> None:
+        if self.streams is not None:
+            await self.streams.stop()
         if self.fleet is None:
             await self._leave_seat("the server is stopping")
         else:
@@ -281,6 +292,7 @@ class Services:
         """Build a seat and start it; it becomes the current one once it runs."""
         seat = self.seats.build(self._seat_context(), booted_at)
         seat.engine.subscribe(EngineFeed(self.events, seat.simulator))
+        seat.reports.attach_streams(self.streams)
         try:
             await seat.start(taking_over_from=taking_over_from, announce=announce)
         except BaseException:

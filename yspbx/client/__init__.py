@@ -15,6 +15,7 @@ from yspbx.client._events import (
     Bye,
     CallEvent,
     CallFailed,
+    CallStatus,
     ConfigChange,
     Dtmf,
     Event,
@@ -82,6 +83,7 @@ from yspbx.client._simulator_models import (
     SimState,
     SimVoicemail,
 )
+from yspbx.client._tcp import AsyncTcpEvents, TcpEvents
 
 __all__ = [
     "AgentStatus",
@@ -91,6 +93,7 @@ __all__ = [
     "Answered",
     "ApiError",
     "AsyncClient",
+    "AsyncTcpEvents",
     "BadCredentialsError",
     "BlockedIp",
     "BootUp",
@@ -99,6 +102,7 @@ __all__ = [
     "CallEvent",
     "CallFailed",
     "CallParty",
+    "CallStatus",
     "CdrTicket",
     "Client",
     "ConfigChange",
@@ -161,6 +165,7 @@ __all__ = [
     "SipTrunk",
     "SipTrunkSettings",
     "SmsResult",
+    "TcpEvents",
     "TokenError",
     "Transfer",
     "TransportError",
