@@ -40,7 +40,8 @@ def query(http: httpx.Client, token: str) -> Any:
 def warm(http: httpx.Client, token: str) -> None:
     """Use the token a few times, so the process's view holds it."""
     for _ in range(3):
-        assert query(http, token)["status"] == "Success"
+        answer = query(http, token)
+        assert answer["status"] == "Success", answer
 
 
 @pytest.mark.slow

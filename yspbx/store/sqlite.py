@@ -35,6 +35,7 @@ from yspbx.store.sqlite_commit import GroupCommit, immediate
 from yspbx.store.sqlite_fleet import SCHEMA as FLEET_SCHEMA
 from yspbx.store.sqlite_fleet import SqliteJournal, SqliteLeases
 from yspbx.store.sqlite_guard import SQLITE_HEADER, FileGuard, guarded, open_error
+from yspbx.store.sqlite_header import hold, read_header, release
 from yspbx.store.sqlite_view import DataVersionView, ViewedSessions, ViewedState
 
 SCHEMA = """
@@ -139,8 +140,7 @@ def connect(path: str, busy_timeout: float = 2.0) -> sqlite3.Connection:
 
 def _check_header(path: str) -> None:
     try:
-        with open(path, "rb") as file:
-            header = file.read(len(SQLITE_HEADER))
+        header = read_header(path, len(SQLITE_HEADER))
     except FileNotFoundError:
         return
     except OSError as exc:
@@ -590,7 +590,13 @@ class SqliteStore:
         """``timeout``: how long a statement waits for a file locked by another connection."""
         self.url = url
         self.path = path_from_url(url)
-        self.conn = connect(self.path, timeout)
+        # Held until close: the header checks must not drop this process's locks on the file.
+        hold(self.path)
+        try:
+            self.conn = connect(self.path, timeout)
+        except BaseException:
+            release(self.path)
+            raise
         self.guard = guard = FileGuard(self.path)
         # One group commit per connection: the writes of one moment share a transaction.
         self.writes = GroupCommit(self.conn)
@@ -638,3 +644,4 @@ class SqliteStore:
         if self._checkpointer is not None:
             self._checkpointer.stop()
         self.conn.close()
+        release(self.path)

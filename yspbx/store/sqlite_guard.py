@@ -30,6 +30,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any, ParamSpec, TypeVar
 
 from yspbx.store.base import StoreFileError, StoreUnavailable
+from yspbx.store.sqlite_header import read_header
 
 log = logging.getLogger(__name__)
 
@@ -127,8 +128,7 @@ class FileGuard:
             return None
         try:
             now = _identity(self.path)
-            with open(self.path, "rb") as file:
-                header = file.read(len(SQLITE_HEADER))
+            header = read_header(self.path, len(SQLITE_HEADER))
         except FileNotFoundError:
             now, header = None, SQLITE_HEADER
         except OSError as exc:
