@@ -32,6 +32,7 @@ from yspbx.store.sqlite_fleet import SqliteJournal, SqliteLeases
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
     token TEXT PRIMARY KEY,
+    pbx TEXT NOT NULL DEFAULT '',
     client_ip TEXT NOT NULL,
     created_at REAL NOT NULL,
     expires_at REAL NOT NULL,
@@ -45,16 +46,21 @@ CREATE TABLE IF NOT EXISTS sessions (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS sessions_by_expiry ON sessions (expires_at);
 CREATE TABLE IF NOT EXISTS lockouts (
-    ip TEXT PRIMARY KEY,
+    pbx TEXT NOT NULL DEFAULT '',
+    ip TEXT NOT NULL,
     failures INTEGER NOT NULL,
-    blocked_until REAL
+    blocked_until REAL,
+    PRIMARY KEY (pbx, ip)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS state (
-    key TEXT PRIMARY KEY,
-    value BLOB NOT NULL
+    pbx TEXT NOT NULL DEFAULT '',
+    key TEXT NOT NULL,
+    value BLOB NOT NULL,
+    PRIMARY KEY (pbx, key)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS reports (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
+    pbx TEXT NOT NULL DEFAULT '',
     token TEXT NOT NULL,
     action TEXT NOT NULL,
     body BLOB NOT NULL,
@@ -69,6 +75,13 @@ CREATE TABLE IF NOT EXISTS reports (
     refusals INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS reports_pending ON reports (token, id) WHERE state = 0;
+"""
+
+# Indexes on the ``pbx`` columns: created once a file from before hosted PBXs has them.
+INDEXES = """
+CREATE INDEX IF NOT EXISTS sessions_by_pbx ON sessions (pbx, expires_at);
+CREATE INDEX IF NOT EXISTS reports_by_pbx ON reports (pbx, id);
+CREATE INDEX IF NOT EXISTS journal_by_pbx ON journal (pbx, id);
 """
 
 _SESSION_COLUMNS = (
@@ -105,19 +118,65 @@ def connect(path: str) -> sqlite3.Connection:
         conn.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
     conn.executescript(SCHEMA + FLEET_SCHEMA)
     _add_missing_columns(conn)
+    _key_tables_by_pbx(conn)
+    conn.executescript(INDEXES)
     return conn
 
 
 # Columns added to a table after its first release: a file written by an older version gains
 # them (with their default) when it is opened.
-_ADDED_COLUMNS = (("reports", "refusals", "INTEGER NOT NULL DEFAULT 0"),)
+# The ``pbx`` column says which hosted PBX a row belongs to ('' for the default PBX, so a file
+# written before hosted PBXs existed holds the default PBX's data unchanged).
+_ADDED_COLUMNS = (
+    ("reports", "refusals", "INTEGER NOT NULL DEFAULT 0"),
+    ("sessions", "pbx", "TEXT NOT NULL DEFAULT ''"),
+    ("reports", "pbx", "TEXT NOT NULL DEFAULT ''"),
+    ("journal", "pbx", "TEXT NOT NULL DEFAULT ''"),
+)
+
+# Tables whose key gains the PBX: (table, the new declaration, the columns copied over).
+_REKEYED = (
+    (
+        "lockouts",
+        "pbx TEXT NOT NULL DEFAULT '', ip TEXT NOT NULL, failures INTEGER NOT NULL, "
+        "blocked_until REAL, PRIMARY KEY (pbx, ip)",
+        "ip, failures, blocked_until",
+    ),
+    (
+        "state",
+        "pbx TEXT NOT NULL DEFAULT '', key TEXT NOT NULL, value BLOB NOT NULL, "
+        "PRIMARY KEY (pbx, key)",
+        "key, value",
+    ),
+)
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {str(row[1]) for row in conn.execute(f"PRAGMA table_info({table})")}
 
 
 def _add_missing_columns(conn: sqlite3.Connection) -> None:
     for table, column, declaration in _ADDED_COLUMNS:
-        present = {str(row[1]) for row in conn.execute(f"PRAGMA table_info({table})")}
-        if column not in present:
-            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+        if column not in _columns(conn, table):
+            with immediate(conn):
+                # Checked again under the write lock: another process may have just added it.
+                if column not in _columns(conn, table):
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+
+
+def _key_tables_by_pbx(conn: sqlite3.Connection) -> None:
+    """A file from before hosted PBXs keys lockouts by IP and documents by key alone: rebuild
+    those tables keyed by (PBX, ...), every old row the default PBX's."""
+    for table, declaration, copied in _REKEYED:
+        if "pbx" in _columns(conn, table):
+            continue
+        with immediate(conn):
+            if "pbx" in _columns(conn, table):
+                continue
+            conn.execute(f"ALTER TABLE {table} RENAME TO {table}_before_pbxs")
+            conn.execute(f"CREATE TABLE {table} ({declaration}) WITHOUT ROWID")
+            conn.execute(f"INSERT INTO {table} ({copied}) SELECT {copied} FROM {table}_before_pbxs")
+            conn.execute(f"DROP TABLE {table}_before_pbxs")
 
 
 def _session(row: tuple[object, ...]) -> Session:
@@ -150,11 +209,12 @@ def _target_values(target: ReportTarget) -> tuple[object, ...]:
     )
 
 
-_INSERT_SESSION = f"INSERT INTO sessions ({_SESSION_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+_INSERT_SESSION = f"INSERT INTO sessions (pbx, {_SESSION_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
 
 
-def _session_values(session: Session) -> tuple[object, ...]:
+def _session_values(pbx: str, session: Session) -> tuple[object, ...]:
     return (
+        pbx,
         session.token,
         session.client_ip,
         session.created_at,
@@ -165,25 +225,31 @@ def _session_values(session: Session) -> tuple[object, ...]:
 
 
 class SqliteSessions:
-    def __init__(self, conn: sqlite3.Connection, writes: GroupCommit) -> None:
+    """A token is unique across PBXs; ``pbx`` keeps each PBX's listing, purge and clear its own."""
+
+    def __init__(self, conn: sqlite3.Connection, writes: GroupCommit, pbx: str = "") -> None:
         self._conn = conn
         self._writes = writes
+        self._pbx = pbx
 
     async def add(self, session: Session) -> None:
-        await self._writes.execute(_INSERT_SESSION, _session_values(session))
+        await self._writes.execute(_INSERT_SESSION, _session_values(self._pbx, session))
 
     async def add_unless_locked(self, session: Session, now: float) -> bool:
-        values = _session_values(session)
+        values = _session_values(self._pbx, session)
+        pbx = self._pbx
 
         def admit(conn: sqlite3.Connection) -> bool:
             # Inside the group's write transaction: no read transaction of its own, and no
             # lockout can be counted between the check and the insert.
             ip = session.client_ip
-            row = conn.execute("SELECT blocked_until FROM lockouts WHERE ip = ?", (ip,)).fetchone()
+            row = conn.execute(
+                "SELECT blocked_until FROM lockouts WHERE pbx = ? AND ip = ?", (pbx, ip)
+            ).fetchone()
             if row is not None:
                 if row[0] is not None and row[0] > now:
                     return False
-                conn.execute("DELETE FROM lockouts WHERE ip = ?", (ip,))
+                conn.execute("DELETE FROM lockouts WHERE pbx = ? AND ip = ?", (pbx, ip))
             conn.execute(_INSERT_SESSION, values)
             return True
 
@@ -191,14 +257,15 @@ class SqliteSessions:
 
     async def get(self, token: str) -> Session | None:
         row = self._conn.execute(
-            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE token = ?", (token,)
+            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE token = ? AND pbx = ?",
+            (token, self._pbx),
         ).fetchone()
         return None if row is None else _session(row)
 
     async def extend(self, token: str, expires_at: float) -> None:
         await self._writes.execute(
-            "UPDATE sessions SET expires_at = ? WHERE token = ? AND expires_at < ?",
-            (expires_at, token, expires_at),
+            "UPDATE sessions SET expires_at = ? WHERE token = ? AND pbx = ? AND expires_at < ?",
+            (expires_at, token, self._pbx, expires_at),
         )
 
     async def set_target(
@@ -208,42 +275,50 @@ class SqliteSessions:
             conn.execute(
                 "UPDATE sessions SET target_ip = ?, target_port = ?, target_url = ?, "
                 "target_absolute = ?, target_host = ?, target_host_port = ?, "
-                "expires_at = MAX(expires_at, ?) WHERE token = ?",
-                (*_target_values(target), expires_at, token),
+                "expires_at = MAX(expires_at, ?) WHERE token = ? AND pbx = ?",
+                (*_target_values(target), expires_at, token, self._pbx),
             )
         return await self.get(token)
 
     async def remove(self, token: str) -> bool:
-        return self._conn.execute("DELETE FROM sessions WHERE token = ?", (token,)).rowcount > 0
+        cursor = self._conn.execute(
+            "DELETE FROM sessions WHERE token = ? AND pbx = ?", (token, self._pbx)
+        )
+        return cursor.rowcount > 0
 
     async def live(self, now: float) -> list[Session]:
         rows = self._conn.execute(
-            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE expires_at > ? ORDER BY created_at",
-            (now,),
+            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE pbx = ? AND expires_at > ? "
+            "ORDER BY created_at",
+            (self._pbx, now),
         ).fetchall()
         return [_session(row) for row in rows]
 
     async def count_live(self, now: float) -> int:
         row = self._conn.execute(
-            "SELECT COUNT(*) FROM sessions WHERE expires_at > ?", (now,)
+            "SELECT COUNT(*) FROM sessions WHERE pbx = ? AND expires_at > ?", (self._pbx, now)
         ).fetchone()
         return int(row[0])
 
     async def purge(self, expired_before: float) -> int:
-        cursor = self._conn.execute("DELETE FROM sessions WHERE expires_at < ?", (expired_before,))
+        cursor = self._conn.execute(
+            "DELETE FROM sessions WHERE pbx = ? AND expires_at < ?", (self._pbx, expired_before)
+        )
         return cursor.rowcount
 
     async def clear(self) -> None:
-        self._conn.execute("DELETE FROM sessions")
+        self._conn.execute("DELETE FROM sessions WHERE pbx = ?", (self._pbx,))
 
 
 class SqliteLockouts:
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, pbx: str = "") -> None:
         self._conn = conn
+        self._pbx = pbx
 
     def _read(self, ip: str, now: float) -> LockoutState:
         row = self._conn.execute(
-            "SELECT failures, blocked_until FROM lockouts WHERE ip = ?", (ip,)
+            "SELECT failures, blocked_until FROM lockouts WHERE pbx = ? AND ip = ?",
+            (self._pbx, ip),
         ).fetchone()
         if row is None or (row[1] is not None and row[1] <= now):
             return LockoutState(0, None)
@@ -262,57 +337,64 @@ class SqliteLockouts:
             failures = entry.failures + 1
             until = now + lock_seconds if failures >= threshold else None
             conn.execute(
-                "INSERT INTO lockouts (ip, failures, blocked_until) VALUES (?, ?, ?) "
-                "ON CONFLICT (ip) DO UPDATE SET failures = excluded.failures, "
+                "INSERT INTO lockouts (pbx, ip, failures, blocked_until) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (pbx, ip) DO UPDATE SET failures = excluded.failures, "
                 "blocked_until = excluded.blocked_until",
-                (ip, failures, until),
+                (self._pbx, ip, failures, until),
             )
         return FailureOutcome(failures, until, until is not None, False)
 
     async def forget(self, ip: str) -> bool:
         with immediate(self._conn) as conn:
-            row = conn.execute("SELECT blocked_until FROM lockouts WHERE ip = ?", (ip,)).fetchone()
-            conn.execute("DELETE FROM lockouts WHERE ip = ?", (ip,))
+            key = (self._pbx, ip)
+            row = conn.execute(
+                "SELECT blocked_until FROM lockouts WHERE pbx = ? AND ip = ?", key
+            ).fetchone()
+            conn.execute("DELETE FROM lockouts WHERE pbx = ? AND ip = ?", key)
         return row is not None and row[0] is not None
 
     async def blocked(self, now: float) -> list[BlockedIp]:
         rows = self._conn.execute(
-            "SELECT ip, blocked_until FROM lockouts WHERE blocked_until > ? ORDER BY blocked_until",
-            (now,),
+            "SELECT ip, blocked_until FROM lockouts WHERE pbx = ? AND blocked_until > ? "
+            "ORDER BY blocked_until",
+            (self._pbx, now),
         ).fetchall()
         return [BlockedIp(str(ip), float(until)) for ip, until in rows]
 
     async def clear(self) -> None:
-        self._conn.execute("DELETE FROM lockouts")
+        self._conn.execute("DELETE FROM lockouts WHERE pbx = ?", (self._pbx,))
 
 
 class SqliteState:
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, pbx: str = "") -> None:
         self._conn = conn
+        self._pbx = pbx
 
     async def get(self, key: str) -> bytes | None:
-        row = self._conn.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        row = self._conn.execute(
+            "SELECT value FROM state WHERE pbx = ? AND key = ?", (self._pbx, key)
+        ).fetchone()
         return None if row is None else bytes(row[0])
 
     async def put(self, key: str, value: bytes) -> None:
         self._conn.execute(
-            "INSERT INTO state (key, value) VALUES (?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, value),
+            "INSERT INTO state (pbx, key, value) VALUES (?, ?, ?) "
+            "ON CONFLICT (pbx, key) DO UPDATE SET value = excluded.value",
+            (self._pbx, key, value),
         )
 
     async def delete(self, key: str) -> None:
-        self._conn.execute("DELETE FROM state WHERE key = ?", (key,))
+        self._conn.execute("DELETE FROM state WHERE pbx = ? AND key = ?", (self._pbx, key))
 
     async def scan(self, prefix: str) -> list[tuple[str, bytes]]:
         rows = self._conn.execute(
-            "SELECT key, value FROM state WHERE substr(key, 1, ?) = ? ORDER BY key",
-            (len(prefix), prefix),
+            "SELECT key, value FROM state WHERE pbx = ? AND substr(key, 1, ?) = ? ORDER BY key",
+            (self._pbx, len(prefix), prefix),
         ).fetchall()
         return [(str(k), bytes(v)) for k, v in rows]
 
     async def clear(self) -> None:
-        self._conn.execute("DELETE FROM state")
+        self._conn.execute("DELETE FROM state WHERE pbx = ?", (self._pbx,))
 
 
 _REPORT_COLUMNS = (
@@ -342,8 +424,9 @@ def _report(row: tuple[Any, ...]) -> StoredReport:
 class SqliteOutbox:
     """The outbox as one table; a claim is a single conditional UPDATE, atomic across processes."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, pbx: str = "") -> None:
         self._conn = conn
+        self._pbx = pbx
 
     async def add(self, reports: Sequence[NewReport]) -> list[int]:
         ids: list[int] = []
@@ -352,9 +435,17 @@ class SqliteOutbox:
         with immediate(self._conn) as conn:
             for new in reports:
                 cursor = conn.execute(
-                    "INSERT INTO reports (token, action, body, target, created_at, "
-                    "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    (new.token, new.action, new.body, new.target, new.created_at, new.created_at),
+                    "INSERT INTO reports (pbx, token, action, body, target, created_at, "
+                    "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        self._pbx,
+                        new.token,
+                        new.action,
+                        new.body,
+                        new.target,
+                        new.created_at,
+                        new.created_at,
+                    ),
                 )
                 assert cursor.lastrowid is not None
                 ids.append(cursor.lastrowid)
@@ -384,7 +475,9 @@ class SqliteOutbox:
 
     async def finish(self, report_id: int, owner: str, outcome: AttemptOutcome) -> bool:
         with immediate(self._conn) as conn:
-            row = conn.execute("SELECT state FROM reports WHERE id = ?", (report_id,)).fetchone()
+            row = conn.execute(
+                "SELECT state FROM reports WHERE id = ? AND pbx = ?", (report_id, self._pbx)
+            ).fetchone()
             if row is None:
                 return False
             pending = int(row[0]) == ReportState.PENDING
@@ -417,7 +510,9 @@ class SqliteOutbox:
 
     async def release(self, owner: str) -> int:
         cursor = self._conn.execute(
-            "UPDATE reports SET lease_owner = '', lease_until = 0 WHERE lease_owner = ?", (owner,)
+            "UPDATE reports SET lease_owner = '', lease_until = 0 "
+            "WHERE pbx = ? AND lease_owner = ?",
+            (self._pbx, owner),
         )
         return cursor.rowcount
 
@@ -430,52 +525,77 @@ class SqliteOutbox:
 
     async def pending_tokens(self) -> list[str]:
         rows = self._conn.execute(
-            "SELECT token FROM reports WHERE state = 0 GROUP BY token ORDER BY MIN(id)"
+            "SELECT token FROM reports WHERE pbx = ? AND state = 0 GROUP BY token ORDER BY MIN(id)",
+            (self._pbx,),
         ).fetchall()
         return [str(token) for (token,) in rows]
 
     async def reports(self, after_id: int = 0) -> list[StoredReport]:
         rows = self._conn.execute(
-            f"SELECT {_REPORT_COLUMNS} FROM reports WHERE id > ? ORDER BY id", (after_id,)
+            f"SELECT {_REPORT_COLUMNS} FROM reports WHERE pbx = ? AND id > ? ORDER BY id",
+            (self._pbx, after_id),
         ).fetchall()
         return [_report(row) for row in rows]
 
     async def trim(self, keep: int) -> int:
         cursor = self._conn.execute(
-            "DELETE FROM reports WHERE state != 0 AND id <= ("
-            "SELECT id FROM reports WHERE state != 0 ORDER BY id DESC LIMIT 1 OFFSET ?)",
-            (keep,),
+            "DELETE FROM reports WHERE pbx = ? AND state != 0 AND id <= ("
+            "SELECT id FROM reports WHERE pbx = ? AND state != 0 "
+            "ORDER BY id DESC LIMIT 1 OFFSET ?)",
+            (self._pbx, self._pbx, keep),
         )
         return cursor.rowcount
 
     async def clear(self) -> None:
-        self._conn.execute("DELETE FROM reports")
+        self._conn.execute("DELETE FROM reports WHERE pbx = ?", (self._pbx,))
 
 
 class SqliteStore:
     shareable = True
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, pbx: str = "", shared: SqliteStore | None = None) -> None:
+        """``pbx`` names the hosted PBX whose rows this store reads and writes ('' for the
+        default PBX); ``shared``: the store whose connection it uses (and does not close)."""
         self.url = url
-        self.path = path_from_url(url)
-        self.conn = connect(self.path)
-        # One group commit per connection: the writes of one moment share a transaction.
-        self.writes = GroupCommit(self.conn)
-        self.sessions = SqliteSessions(self.conn, self.writes)
-        self.lockouts = SqliteLockouts(self.conn)
-        self.state = SqliteState(self.conn)
-        self.outbox = SqliteOutbox(self.conn)
-        self.leases = SqliteLeases(self.conn)
-        self.journal = SqliteJournal(self.conn, self.writes)
+        self.pbx = pbx
         self._checkpointer: Checkpointer | None = None
-        if self.path != ":memory:":
-            self._checkpointer = Checkpointer(self.path)
-            self._checkpointer.start()
+        if shared is not None:
+            self.path = shared.path
+            self.conn = shared.conn
+            self.writes = shared.writes
+        else:
+            self.path = path_from_url(url)
+            self.conn = connect(self.path)
+            # One group commit per connection: the writes of one moment share a transaction.
+            self.writes = GroupCommit(self.conn)
+            if self.path != ":memory:":
+                self._checkpointer = Checkpointer(self.path)
+                self._checkpointer.start()
+        self._owner = shared is None
+        self.sessions = SqliteSessions(self.conn, self.writes, pbx)
+        self.lockouts = SqliteLockouts(self.conn, pbx)
+        self.state = SqliteState(self.conn, pbx)
+        self.outbox = SqliteOutbox(self.conn, pbx)
+        self.leases = SqliteLeases(self.conn, f"{pbx}/" if pbx else "")
+        self.journal = SqliteJournal(self.conn, self.writes, pbx)
+
+    def namespace(self, name: str) -> SqliteStore:
+        """A hosted PBX's rows carry its name in their ``pbx`` column (the default PBX's: '')."""
+        return SqliteStore(self.url, pbx=name, shared=self)
+
+    async def forget_namespace(self, name: str) -> None:
+        with immediate(self.conn) as conn:
+            for table in ("sessions", "lockouts", "state", "reports", "journal"):
+                conn.execute(f"DELETE FROM {table} WHERE pbx = ?", (name,))
+            scope = f"{name}/"
+            conn.execute("DELETE FROM leases WHERE substr(name, 1, ?) = ?", (len(scope), scope))
 
     async def ping(self) -> None:
         self.conn.execute("SELECT 1").fetchone()
 
     async def close(self) -> None:
+        if not self._owner:
+            return
         if self._checkpointer is not None:
             self._checkpointer.stop()
         self.conn.close()

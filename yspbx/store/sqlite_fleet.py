@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS leases (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS journal (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
+    pbx TEXT NOT NULL DEFAULT '',
     time REAL NOT NULL,
     client_ip TEXT NOT NULL,
     method TEXT NOT NULL,
@@ -40,12 +41,16 @@ _TRIM_EVERY = 64
 
 
 class SqliteLeases:
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    """``scope`` starts the name of every lease (a hosted PBX's leases are its own)."""
+
+    def __init__(self, conn: sqlite3.Connection, scope: str = "") -> None:
         self._conn = conn
+        self._scope = scope
 
     async def acquire(
         self, name: str, owner: str, address: str, ttl: float, steal_from: str | None = None
     ) -> LeaseGrant:
+        name = self._scope + name
         now = time.time()
         self._conn.execute("BEGIN IMMEDIATE")
         try:
@@ -73,6 +78,7 @@ class SqliteLeases:
         return LeaseGrant(True, owner, address, previous)
 
     async def renew(self, name: str, owner: str, ttl: float) -> bool:
+        name = self._scope + name
         cursor = self._conn.execute(
             "UPDATE leases SET expires_at = ? WHERE name = ? AND owner = ?",
             (time.time() + ttl, name, owner),
@@ -80,6 +86,7 @@ class SqliteLeases:
         return cursor.rowcount > 0
 
     async def release(self, name: str, owner: str) -> bool:
+        name = self._scope + name
         # The row stays, so the next holder learns who held the lease before it.
         cursor = self._conn.execute(
             "UPDATE leases SET owner = '', expires_at = 0 WHERE name = ? AND owner = ?",
@@ -88,6 +95,7 @@ class SqliteLeases:
         return cursor.rowcount > 0
 
     async def holder(self, name: str) -> LeaseGrant | None:
+        name = self._scope + name
         row = self._conn.execute(
             "SELECT owner, address FROM leases WHERE name = ? AND expires_at > ?",
             (name, time.time()),
@@ -96,35 +104,48 @@ class SqliteLeases:
 
 
 class SqliteJournal:
-    def __init__(self, conn: sqlite3.Connection, writes: GroupCommit) -> None:
+    def __init__(self, conn: sqlite3.Connection, writes: GroupCommit, pbx: str = "") -> None:
         self._conn = conn
         self._writes = writes
+        self._pbx = pbx
         self._appends = 0
 
     async def append(self, entries: Sequence[JournalEntry], keep: int) -> None:
         if not entries:
             return
         rows = [
-            (e.time, e.client_ip, e.method, e.path, e.query, e.body, e.http_status, e.response)
+            (
+                self._pbx,
+                e.time,
+                e.client_ip,
+                e.method,
+                e.path,
+                e.query,
+                e.body,
+                e.http_status,
+                e.response,
+            )
             for e in entries
         ]
         # In the same transaction as the sessions' writes of this moment (group commit).
         await self._writes.execute_many(
-            "INSERT INTO journal (time, client_ip, method, path, query, body, http_status, "
-            "response) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO journal (pbx, time, client_ip, method, path, query, body, http_status, "
+            "response) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
         self._appends += 1
         if self._appends % _TRIM_EVERY == 0:
             await self._writes.execute(
-                "DELETE FROM journal WHERE id <= (SELECT MAX(id) FROM journal) - ?", (keep,)
+                "DELETE FROM journal WHERE pbx = ? AND id <= ("
+                "SELECT id FROM journal WHERE pbx = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
+                (self._pbx, self._pbx, keep),
             )
 
     async def entries(self, keep: int) -> list[JournalEntry]:
         rows = self._conn.execute(
             "SELECT time, client_ip, method, path, query, body, http_status, response "
-            "FROM (SELECT * FROM journal ORDER BY id DESC LIMIT ?) ORDER BY id",
-            (keep,),
+            "FROM (SELECT * FROM journal WHERE pbx = ? ORDER BY id DESC LIMIT ?) ORDER BY id",
+            (self._pbx, keep),
         ).fetchall()
         return [
             JournalEntry(float(t), str(ip), str(m), str(p), bytes(q), bytes(b), int(s), bytes(r))
@@ -132,4 +153,4 @@ class SqliteJournal:
         ]
 
     async def clear(self) -> None:
-        self._conn.execute("DELETE FROM journal")
+        self._conn.execute("DELETE FROM journal WHERE pbx = ?", (self._pbx,))
