@@ -112,9 +112,21 @@ class ApiApp:
     def __init__(self, holder: ServicesHolder, endpoints: Iterable[Endpoint]) -> None:
         self._holder = holder
         self.endpoints: dict[str, Endpoint] = {e.path: e for e in endpoints}
-        self._allowed_cache: dict[str, bool] = {}
-        self.answers = AnswerCache()
+        # Per hosted PBX (by name; '' the default): each has its own allowed IPs and answers.
+        self._allowed_cache: dict[tuple[str, str], bool] = {}
+        self._answers: dict[str, AnswerCache] = {}
         self._last_complaint = 0.0
+
+    def answers_for(self, services: Services) -> AnswerCache:
+        cache = self._answers.get(services.name)
+        if cache is None:
+            cache = self._answers[services.name] = AnswerCache()
+        return cache
+
+    def forget(self, name: str) -> None:
+        """Drop what was kept for a PBX that is removed."""
+        self._answers.pop(name, None)
+        self._allowed_cache.clear()
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         services = self._holder.services
@@ -183,7 +195,8 @@ class ApiApp:
         networks = services.settings.api.allowed_ips
         if not networks:
             return True
-        known = self._allowed_cache.get(client_ip)
+        key = (services.name, client_ip)
+        known = self._allowed_cache.get(key)
         if known is None:
             try:
                 address = ipaddress.ip_address(client_ip)
@@ -192,7 +205,7 @@ class ApiApp:
                 known = False
             if len(self._allowed_cache) > 4096:
                 self._allowed_cache.clear()
-            self._allowed_cache[client_ip] = known
+            self._allowed_cache[key] = known
         return known
 
     async def _handle(
@@ -224,7 +237,7 @@ class ApiApp:
         query = _query(query_string) if query_string and endpoint.methods != {"POST"} else {}
         if endpoint.uses_engine and services.fleet is not None and not services.fleet.seated:
             call = ApiCall(endpoint.path, client_ip, session, body, query)
-            return body, read_api_answer(await services.fleet.request(api_message(call)))
+            return body, read_api_answer(await services.hand_over(api_message(call)))
         request = ApiRequest(
             services.engine,
             services.sessions,
@@ -232,7 +245,7 @@ class ApiApp:
             session,
             Params(data),
             query,
-            self.answers,
+            self.answers_for(services),
         )
         return body, await self._run(endpoint, request)
 
@@ -252,7 +265,7 @@ class ApiApp:
             call.session,
             Params(data),
             call.query,
-            self.answers,
+            self.answers_for(services),
         )
         return await self._run(endpoint, request)
 

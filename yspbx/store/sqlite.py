@@ -559,6 +559,9 @@ class SqliteStore:
         self.url = url
         self.pbx = pbx
         self._checkpointer: Checkpointer | None = None
+        self.path: str
+        self.conn: sqlite3.Connection
+        self.writes: GroupCommit
         if shared is not None:
             self.path = shared.path
             self.conn = shared.conn
