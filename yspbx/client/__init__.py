@@ -67,10 +67,11 @@ from yspbx.client._models.routes import (
 from yspbx.client._models.system import DeviceInfo
 from yspbx.client._models.trunks import SipTrunk, SipTrunkSettings, Trunk
 from yspbx.client._receiver import ReportReceiver
-from yspbx.client._simulator import Simulator, SimulatorError
+from yspbx.client._simulator import AsyncSimulator, Simulator, SimulatorError
 from yspbx.client._simulator_models import (
     BlockedIp,
     ExtensionState,
+    HostedPbx,
     JournalEntry,
     SentReport,
     SimCall,
@@ -91,6 +92,7 @@ __all__ = [
     "Answered",
     "ApiError",
     "AsyncClient",
+    "AsyncSimulator",
     "BadCredentialsError",
     "BlockedIp",
     "BootUp",
@@ -113,6 +115,7 @@ __all__ = [
     "ExtensionState",
     "ExtensionStatus",
     "ExtensionSummary",
+    "HostedPbx",
     "InboundCall",
     "InboundParty",
     "InboundRoute",
