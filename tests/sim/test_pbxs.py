@@ -59,7 +59,8 @@ def test_two_pbxs_and_the_default_never_see_each_other(server: ServerProcess) ->
     a = create(server.url, name="alpha")
     b = create(server.url, name="beta", config=OTHER_CONFIG)
     assert a == {"name": "alpha", "url": a["url"], "prefix": "/pbx/alpha"}
-    assert a["url"].startswith("http://127.0.0.1:") and a["url"] != b["url"]
+    assert a["url"].startswith("http://127.0.0.1:")
+    assert a["url"] != b["url"]
     listed = httpx.get(server.url + "/sim/v1/pbxs").json()
     assert listed == [a, b]
     with (
@@ -90,7 +91,8 @@ def test_two_pbxs_and_the_default_never_see_each_other(server: ServerProcess) ->
         finally:
             locked.close()
         assert [x["ip"] for x in sim_a.get("/blocked-ips")] == ["127.0.0.41"]
-        assert sim_b.get("/blocked-ips") == [] and sim_main.get("/blocked-ips") == []
+        assert sim_b.get("/blocked-ips") == []
+        assert sim_main.get("/blocked-ips") == []
         other = Api(server.url + b["prefix"], "127.0.0.41")
         try:
             assert other.login(password=md5("other-secret"))["status"] == "Success"
@@ -99,7 +101,8 @@ def test_two_pbxs_and_the_default_never_see_each_other(server: ServerProcess) ->
         # Calls.
         callid = sim_a.post("/calls", {"from": "1000", "to": "1001"})["callid"]
         assert [c["callid"] for c in sim_a.get("/calls")] == [callid]
-        assert sim_b.get("/calls") == [] and sim_main.get("/calls") == []
+        assert sim_b.get("/calls") == []
+        assert sim_main.get("/calls") == []
         # Clock.
         before_b, before_main = sim_b.get("/clock")["now"], sim_main.get("/clock")["now"]
         assert sim_a.advance(1000) >= before_b + 1000
@@ -134,7 +137,8 @@ def test_reports_go_to_the_sessions_of_their_own_pbx(server: ServerProcess) -> N
 def test_names_configs_and_ports_are_checked(server: ServerProcess) -> None:
     create(server.url, name="alpha")
     taken = httpx.post(server.url + "/sim/v1/pbxs", json={"name": "alpha"})
-    assert taken.status_code == 409 and taken.json()["error"] == "conflict"
+    assert taken.status_code == 409
+    assert taken.json()["error"] == "conflict"
     for body in (
         {"name": "Not A Name"},
         {"config": "[api\n"},
@@ -149,7 +153,8 @@ def test_names_configs_and_ports_are_checked(server: ServerProcess) -> None:
     assert gone.status_code == 404
     assert httpx.get(server.url + "/pbx/nobody/sim/v1/state").status_code == 404
     named = create(server.url)
-    assert named["name"] and named["prefix"] == f"/pbx/{named['name']}"
+    assert named["name"]
+    assert named["prefix"] == f"/pbx/{named['name']}"
 
 
 def test_delete_removes_everything_and_closes_the_port(server: ServerProcess) -> None:
@@ -166,7 +171,8 @@ def test_delete_removes_everything_and_closes_the_port(server: ServerProcess) ->
     again = create(server.url, name="alpha")
     with closing(Api(again["url"])) as api, closing(Sim(again["url"])) as sim:
         state = sim.get("/state")
-        assert state["sessions"] == 0 and state["calls"] == []
+        assert state["sessions"] == 0
+        assert state["calls"] == []
         assert sim.get("/journal") == []
         assert api.call("deviceinfo/query", {}, token) == failed("20004")
 
