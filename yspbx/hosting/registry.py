@@ -23,6 +23,7 @@ import json
 import logging
 import re
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,8 @@ VERSION_KEY = f"{HOSTED_PREFIX}version"
 # How often (wall-clock seconds) a process sharing the store checks for PBXs created or removed
 # elsewhere.
 SYNC_INTERVAL = 1.0
+# How often (seconds) a request for an unknown PBX may make this process look in the store.
+LOOK_INTERVAL = 0.05
 
 _NAME = re.compile(PBX_NAME_PATTERN)
 
@@ -97,6 +100,7 @@ class PbxRegistry:
         # The PBX each hosted port serves: the app looks it up per request.
         self.by_port: dict[int, Services] = {}
         self._version: bytes | None = None
+        self._last_look = 0.0
         self._lock = asyncio.Lock()
         self._sync_task: asyncio.Task[None] | None = None
         # A PBX without a config of its own shares these settings (built once).
@@ -119,8 +123,13 @@ class PbxRegistry:
         """The PBX ``name``; one another process created is loaded from the store."""
         hosted = self._pbxs.get(name)
         if hosted is None and self._shared_store and _NAME.match(name):
-            await self.sync(force=True)
-            hosted = self._pbxs.get(name)
+            # At most one look in the store per interval: requests for names nobody created
+            # cost no store reads beyond that.
+            now = time.monotonic()
+            if now - self._last_look >= LOOK_INTERVAL:
+                self._last_look = now
+                await self.sync()
+                hosted = self._pbxs.get(name)
         return hosted
 
     def listing(self) -> list[HostedPbx]:
