@@ -18,6 +18,7 @@ directory), pinned to CPU 0; wrk on CPU 1 (64 connections), as in ``bench http``
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import tempfile
@@ -50,10 +51,8 @@ def _rate(base: str, token: str, seconds: float) -> float:
 
 
 def _pin(pid: int) -> None:
-    try:
+    with contextlib.suppress(AttributeError, OSError):
         os.sched_setaffinity(pid, {0})
-    except (AttributeError, OSError):
-        pass
 
 
 def run(count: int, seconds: float, rounds: int, resets: int) -> dict[str, object]:
