@@ -24,6 +24,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -55,8 +56,18 @@ def _pin(pid: int) -> None:
         os.sched_setaffinity(pid, {0})
 
 
-def run(count: int, seconds: float, rounds: int, resets: int) -> dict[str, object]:
-    results: dict[str, object] = {}
+@dataclass
+class Results:
+    alone: float = 0.0
+    created: int = 0
+    create_ms: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    rss: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    reset_ms: tuple[float, float] = (0.0, 0.0)
+    rates: dict[str, float] = field(default_factory=dict)
+
+
+def run(count: int, seconds: float, rounds: int, resets: int) -> Results:
+    results = Results()
     with tempfile.TemporaryDirectory() as directory:
         store = f"sqlite:///{Path(directory) / 'state.db'}"
         with ServerProcess(store=store) as server:
@@ -64,7 +75,7 @@ def run(count: int, seconds: float, rounds: int, resets: int) -> dict[str, objec
             main_token = _token(server.url)
             _rate(server.url, main_token, 1)  # warm-up
             alone = [_rate(server.url, main_token, seconds) for _ in range(rounds)]
-            results["alone"] = statistics.median(alone)
+            results.alone = statistics.median(alone)
 
             rss_before = rss_mib(server.pid)
             took: list[float] = []
@@ -79,13 +90,13 @@ def run(count: int, seconds: float, rounds: int, resets: int) -> dict[str, objec
                     hosted.append(response.json())
                 time.sleep(2)
                 rss_after = rss_mib(server.pid)
-                results["created"] = len(hosted)
-                results["create_ms"] = (
+                results.created = len(hosted)
+                results.create_ms = (
                     statistics.median(took),
                     _percentile(took, 0.99),
                     max(took),
                 )
-                results["rss"] = (rss_before, rss_after, (rss_after - rss_before) * 1024 / count)
+                results.rss = (rss_before, rss_after, (rss_after - rss_before) * 1024 / count)
 
                 one = hosted[len(hosted) // 2]
                 reset_ms: list[float] = []
@@ -94,7 +105,7 @@ def run(count: int, seconds: float, rounds: int, resets: int) -> dict[str, objec
                     answer = http.post(one["prefix"] + "/sim/v1/reset")
                     reset_ms.append((time.perf_counter() - started) * 1000)
                     answer.raise_for_status()
-                results["reset_ms"] = (statistics.median(reset_ms), _percentile(reset_ms, 0.99))
+                results.reset_ms = (statistics.median(reset_ms), _percentile(reset_ms, 0.99))
 
             hosted_token = _token(one["url"])
             prefixed = server.url + one["prefix"]
@@ -103,7 +114,7 @@ def run(count: int, seconds: float, rounds: int, resets: int) -> dict[str, objec
                 rates["default"].append(_rate(server.url, main_token, seconds))
                 rates["port"].append(_rate(one["url"], hosted_token, seconds))
                 rates["prefix"].append(_rate(prefixed, hosted_token, seconds))
-            results["rates"] = {k: statistics.median(v) for k, v in rates.items()}
+            results.rates = {k: statistics.median(v) for k, v in rates.items()}
     return results
 
 
@@ -118,18 +129,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.smoke:
         args.count, args.seconds, args.rounds, args.resets = 20, 1.0, 1, 10
     r = run(args.count, args.seconds, args.rounds, args.resets)
-    median, p99, worst = r["create_ms"]  # type: ignore[misc]
-    before, after, per_pbx = r["rss"]  # type: ignore[misc]
-    reset_median, reset_p99 = r["reset_ms"]  # type: ignore[misc]
-    rates: dict[str, float] = r["rates"]  # type: ignore[assignment]
-    alone = float(r["alone"])  # type: ignore[arg-type]
-    print(f"hosted PBXs: {r['created']}")
+    median, p99, worst = r.create_ms
+    before, after, per_pbx = r.rss
+    reset_median, reset_p99 = r.reset_ms
+    rates = r.rates
+    alone = r.alone
+    print(f"hosted PBXs: {r.created}")
     print(f"new PBX ready: median {median:.2f} ms, p99 {p99:.2f} ms, max {worst:.2f} ms")
     print(f"resident memory: {before:.1f} MiB -> {after:.1f} MiB, {per_pbx:.0f} KiB per PBX")
     print(f"reset of one PBX: median {reset_median:.2f} ms, p99 {reset_p99:.2f} ms")
     print("extensionlist/query, requests/s (median):")
     print(f"  default PBX, no hosted PBX: {alone:.0f}")
-    print(f"  default PBX, {r['created']} hosted: {rates['default']:.0f}")
+    print(f"  default PBX, {r.created} hosted: {rates['default']:.0f}")
     print(f"  hosted PBX, own port: {rates['port']:.0f}")
     print(f"  hosted PBX, /pbx/<name> prefix: {rates['prefix']:.0f}")
     for what in ("port", "prefix"):

@@ -56,7 +56,8 @@ def _as_filed(obj: Any) -> Any:
     """A file's object as the PBX holds it: a trunk without a status gets its type's healthy
     one, an object without an id is copied to be given one (the settings stay untouched)."""
     needs_status = isinstance(obj, Trunk) and not obj.status
-    if not needs_status and getattr(obj, "id", 1):
+    has_id = bool(getattr(obj, "id", True))
+    if not needs_status and has_id:
         return obj
     obj = obj.model_copy(deep=True)
     if needs_status:
