@@ -13,12 +13,20 @@ directory), pinned to CPU 0; wrk on CPU 1 (64 connections), as in ``bench http``
    by then); median, p99, max.
 3. **Idle memory**: the server's resident memory (``VmRSS``) before and after, per PBX.
 4. **Reset**: ``POST /sim/v1/reset`` of one hosted PBX, ``--resets`` times; median and p99.
+5. **Routing cost in process** (what wrk cannot resolve on a shared machine): the app itself
+   (``YspbxApp``, SQLite store, ``--count`` hosted PBXs) is called directly with
+   ``extensionlist/query`` requests, in blocks of 500 alternating between the default PBX,
+   a hosted PBX by its port and by its prefix, ``--rounds`` x 20 blocks each; the time per
+   request of each address's fastest block (neighbours on a shared machine only ever slow a
+   block down). The difference to the default PBX is the cost of choosing the PBX.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
+import json
 import os
 import statistics
 import tempfile
@@ -26,11 +34,14 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from bench.http_suite import wrk
 from bench.scale import rss_mib
+from yspbx.app import create_app
+from yspbx.settings import load_settings
 from yspbx.testing import ServerProcess
 
 LOGIN = {"username": "api", "password": "8dc34f93e849dab027e77e05a7da40ac", "port": "8260"}
@@ -118,6 +129,85 @@ def run(count: int, seconds: float, rounds: int, resets: int) -> Results:
     return results
 
 
+async def _in_process(count: int, blocks: int, per_block: int = 500) -> dict[str, float]:
+    """Microseconds per ``extensionlist/query`` through the whole app, by address: the
+    fastest block's (CPU-bound code on a shared machine is only ever slowed by neighbours)."""
+    with tempfile.TemporaryDirectory() as directory:
+        settings = load_settings(
+            overrides={"server": {"store": f"sqlite:///{Path(directory) / 'state.db'}"}}
+        )
+        app = create_app(settings)
+        async with app.web.router.lifespan_context(app.web):
+            for n in range(count):
+                await app.registry.create(f"bench-{n}")
+            hosted = app.registry.get(f"bench-{count // 2}")
+            assert hosted is not None
+            assert hosted.port is not None
+            main_port = settings.server.port
+            tokens = {
+                "default": await _login(app, main_port, ""),
+                "port": await _login(app, hosted.port, ""),
+                "prefix": await _login(app, main_port, f"/pbx/{hosted.name}"),
+            }
+            where = {
+                "default": (main_port, ""),
+                "port": (hosted.port, ""),
+                "prefix": (main_port, f"/pbx/{hosted.name}"),
+            }
+            samples: dict[str, list[float]] = {k: [] for k in where}
+            for _ in range(blocks):
+                for name, (port, prefix) in where.items():
+                    samples[name].append(
+                        await _timed(app, port, prefix, tokens[name], per_block) / per_block * 1e6
+                    )
+    return {name: min(values) for name, values in samples.items()}
+
+
+def _scope(port: int, path: str, query: bytes) -> dict[str, Any]:
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": query,
+        "headers": [(b"content-type", b"application/json")],
+        "client": ("127.0.0.1", 40000),
+        "server": ("127.0.0.1", port),
+    }
+
+
+async def _request(app: Any, scope: dict[str, Any], body: bytes) -> bytes:
+    answer: list[bytes] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(event: dict[str, Any]) -> None:
+        if event["type"] == "http.response.body":
+            answer.append(event.get("body", b""))
+
+    await app(scope, receive, send)
+    return b"".join(answer)
+
+
+async def _login(app: Any, port: int, prefix: str) -> str:
+    body = json.dumps(LOGIN).encode()
+    answer = await _request(app, _scope(port, prefix + "/api/v1.1.0/login", b""), body)
+    return str(json.loads(answer)["token"])
+
+
+async def _timed(app: Any, port: int, prefix: str, token: str, count: int) -> float:
+    scope = _scope(port, prefix + "/api/v1.1.0/extensionlist/query", f"token={token}".encode())
+    started = time.perf_counter()
+    for _ in range(count):
+        await _request(app, scope, b"")
+    return time.perf_counter() - started
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench pbxs", description=__doc__)
     parser.add_argument("--count", type=int, default=1000, help="PBXs to host (1000)")
@@ -129,6 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.smoke:
         args.count, args.seconds, args.rounds, args.resets = 20, 1.0, 1, 10
     r = run(args.count, args.seconds, args.rounds, args.resets)
+    inside = asyncio.run(_in_process(args.count, args.rounds * 20))
     median, p99, worst = r.create_ms
     before, after, per_pbx = r.rss
     reset_median, reset_p99 = r.reset_ms
@@ -146,4 +237,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     for what in ("port", "prefix"):
         overhead = (1 - rates[what] / rates["default"]) * 100
         print(f"routing overhead ({what}) vs the default PBX: {overhead:+.1f}%")
+    print("in process, extensionlist/query through the app, microseconds per request (best):")
+    for what in ("default", "port", "prefix"):
+        print(f"  {what}: {inside[what]:.1f}")
+    for what in ("port", "prefix"):
+        overhead = (inside[what] / inside["default"] - 1) * 100
+        print(f"routing overhead in process ({what}) vs the default PBX: {overhead:+.1f}%")
     return 0

@@ -113,6 +113,10 @@ def test_two_pbxs_and_the_default_never_see_each_other(server: ServerProcess) ->
             "/login" in e["path"] or "deviceinfo" in e["path"] for e in sim_b.get("/journal")
         )
         assert not any(e["client_ip"] == "127.0.0.41" for e in sim_main.get("/journal"))
+        # A reset of the default PBX keeps the hosted PBXs and their data.
+        sim_main.reset()
+        assert httpx.get(server.url + "/sim/v1/pbxs").json() == [a, b]
+        assert sim_a.get("/state")["sessions"] == 1
         # A reset of one leaves the others.
         sim_b.reset()
         assert sim_b.get("/state")["sessions"] == 0
