@@ -46,6 +46,8 @@ from yspbx.store import Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
+PBXS_PATH = "/sim/v1/pbxs"
+
 
 def package_version() -> str:
     try:
@@ -182,17 +184,19 @@ class YspbxApp:
         chosen: Services | None = None
         if path.startswith("/pbx/"):
             name, _, rest = path[5:].partition("/")
-            hosted = await self._find(name)
+            hosted = self.registry.get(name) or await self._find(name)
             if hosted is None:
                 detail = f"no PBX named {name!r}"
                 await error_response(404, "not_found", detail)(scope, receive, send)
                 return
-            chosen = hosted.services
             path = "/" + rest
             scope = {**scope, "path": path, "raw_path": path.encode()}
+            # The hosted PBXs are the server's, not a PBX's: guarded by the server's settings.
+            if not path.startswith(PBXS_PATH):
+                chosen = hosted.services
         elif self.registry.by_port:
             server = scope.get("server")
-            if server is not None:
+            if server is not None and not path.startswith(PBXS_PATH):
                 chosen = self.registry.by_port.get(server[1])
         if chosen is None:
             await self._serve(path, scope, receive, send)
@@ -208,7 +212,7 @@ class YspbxApp:
             await self.api(scope, receive, send)
             return
         await self.web(scope, receive, send)
-        if path.startswith("/sim/v1/pbxs") and scope["method"] != "GET":
+        if path.startswith(PBXS_PATH) and scope["method"] != "GET":
             services = self.holder.default
             if services.fleet is not None and not services.fleet.seated:
                 # The change ran in the engine's process: serve it here at once too.

@@ -182,7 +182,8 @@ class Services:
             self.leader._followers[self.name] = self
             if self.seated:
                 async with self._seat_lock:
-                    await self._open_seat()
+                    if self._seat is None:
+                        await self._open_seat()
         elif self.fleet is None:
             await self._open_seat()
         else:
@@ -305,7 +306,9 @@ class Services:
         if previous == self.node:
             previous = None
         async with self._seat_lock:
-            await self._open_seat(taking_over_from=previous)
+            # A hosted PBX started meanwhile may have opened its seat already.
+            if self._seat is None:
+                await self._open_seat(taking_over_from=previous)
         for follower in list(self._followers.values()):
             try:
                 await follower._take_seat(previous)

@@ -214,3 +214,21 @@ def test_declared_pbxs_start_with_the_server(tmp_path: Path) -> None:
                 assert api.login(password=md5(password))["status"] == "Success"
         answer = httpx.post(server.url + API + "login", json={"username": "api"})
         assert answer.status_code == 200
+
+
+def test_the_hosted_pbxs_are_guarded_by_the_servers_settings(tmp_path: Path) -> None:
+    """``/sim/v1/pbxs`` is the server's: a hosted PBX's own control-plane settings (here: no
+    token) never open it, on the PBX's port or under its prefix."""
+    main = tmp_path / "main.toml"
+    main.write_text('[sim]\ntoken = "main-token"\n', encoding="utf-8")
+    bearer = {"Authorization": "Bearer main-token"}
+    with ServerProcess(config=main) as server:
+        made = httpx.post(server.url + "/sim/v1/pbxs", json={"name": "open"}, headers=bearer)
+        assert made.status_code == 201
+        hosted = made.json()
+        for base in (hosted["url"], server.url + hosted["prefix"]):
+            assert httpx.get(base + "/sim/v1/pbxs").status_code == 401
+            assert httpx.delete(base + "/sim/v1/pbxs/open").status_code == 401
+            assert httpx.get(base + "/sim/v1/pbxs", headers=bearer).status_code == 200
+            # Its own control plane follows its own config (no token: loopback).
+            assert httpx.get(base + "/sim/v1/state").status_code == 200

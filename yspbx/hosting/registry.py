@@ -76,6 +76,8 @@ class HostedPbx:
     config: str | None
     # The port it answers on in this process (None: it could not be had here).
     port: int | None
+    # Which creation this is: a PBX removed and created again under its name is another.
+    created: str = ""
 
 
 BuildServices = Callable[[Settings, str], Services]
@@ -161,8 +163,9 @@ class PbxRegistry:
                 config = _declared_config(item)
                 before = stored.get(item.name, {}).get("port")
                 port = item.port or (before if isinstance(before, int) else None)
-                stored[item.name] = {"config": config, "port": port}
-                await self._write(item.name, config, port)
+                created = _created(stored.get(item.name)) or secrets.token_hex(8)
+                stored[item.name] = {"config": config, "port": port, "created": created}
+                await self._write(item.name, config, port, created)
             for name, doc in stored.items():
                 await self._attach(name, doc, strict=any(d.name == name for d in declared))
             self._version = await self._main.store.state.get(VERSION_KEY)
@@ -198,8 +201,13 @@ class PbxRegistry:
                 self._shared_store and await self._main.store.state.get(PBX_KEY + name)
             ):
                 raise PbxExists(f"a PBX named {name!r} exists")
-            hosted = await self._attach(name, {"config": config, "port": port}, strict=True)
-            await self._write(name, config, hosted.port)
+            doc: dict[str, object] = {
+                "config": config,
+                "port": port,
+                "created": secrets.token_hex(8),
+            }
+            hosted = await self._attach(name, doc, strict=True)
+            await self._write(name, config, hosted.port, hosted.created)
             await self._bump()
         return hosted
 
@@ -222,7 +230,7 @@ class PbxRegistry:
             if version == self._version and not force:
                 return
             stored = await self._stored()
-            for name in [n for n in self._pbxs if n not in stored]:
+            for name in [n for n in self._pbxs if _created(stored.get(n)) != self._pbxs[n].created]:
                 await self._detach(name)
             for name, doc in stored.items():
                 if name not in self._pbxs:
@@ -263,7 +271,7 @@ class PbxRegistry:
                     await services.stop()
                     raise PortUnavailable(f"port {wanted} cannot be had: {exc.strerror}") from None
                 log.warning("PBX %s: port %s cannot be had here: %s", name, wanted, exc)
-        hosted = HostedPbx(name, services, config, port)
+        hosted = HostedPbx(name, services, config, port, _created(doc))
         self._pbxs[name] = hosted
         if port is not None:
             self.by_port[port] = services
@@ -292,8 +300,8 @@ class PbxRegistry:
                 found[key[len(PBX_KEY) :]] = doc
         return found
 
-    async def _write(self, name: str, config: str | None, port: int | None) -> None:
-        doc = json.dumps({"config": config, "port": port}).encode()
+    async def _write(self, name: str, config: str | None, port: int | None, created: str) -> None:
+        doc = json.dumps({"config": config, "port": port, "created": created}).encode()
         await self._main.store.state.put(PBX_KEY + name, doc)
 
     async def _bump(self) -> None:
@@ -323,3 +331,8 @@ def _declared_config(item: HostedPbxSettings) -> str | None:
                 f"PBX {item.name}: cannot read {item.config}: {exc.strerror}"
             ) from None
     return None
+
+
+def _created(doc: dict[str, object] | None) -> str:
+    value = None if doc is None else doc.get("created")
+    return value if isinstance(value, str) else ""
