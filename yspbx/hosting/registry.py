@@ -261,7 +261,11 @@ class PbxRegistry:
         raw_port = doc.get("port")
         wanted = raw_port if isinstance(raw_port, int) and not isinstance(raw_port, bool) else None
         services = self._build(self._settings_for(name, config), name)
-        await services.start()
+        try:
+            await services.start()
+        except BaseException:
+            await services.stop()
+            raise
         port: int | None = None
         if self._listeners is not None:
             try:

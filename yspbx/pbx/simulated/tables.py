@@ -59,7 +59,7 @@ def _as_filed(obj: Any) -> Any:
     has_id = bool(getattr(obj, "id", True))
     if not needs_status and has_id:
         return obj
-    obj = obj.model_copy(deep=True)
+    obj = copy.deepcopy(obj)
     if needs_status:
         obj.status = _HEALTHY_TRUNK.get(obj.type, "Idle")
     return obj
