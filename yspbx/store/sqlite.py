@@ -77,12 +77,21 @@ CREATE TABLE IF NOT EXISTS reports (
 CREATE INDEX IF NOT EXISTS reports_pending ON reports (token, id) WHERE state = 0;
 """
 
-# Indexes on the ``pbx`` columns: created once a file from before hosted PBXs has them.
+# Indexes on the ``pbx`` columns, created once a file from before hosted PBXs has them. They
+# hold the hosted PBXs' rows only: the default PBX's writes (a journal row per request) pay for
+# no index of its own, and its reads use the indexes it always had. A hosted PBX's query says
+# ``pbx != ''`` (:func:`hosted_only`) so that SQLite may use them.
 INDEXES = """
-CREATE INDEX IF NOT EXISTS sessions_by_pbx ON sessions (pbx, expires_at);
-CREATE INDEX IF NOT EXISTS reports_by_pbx ON reports (pbx, id);
-CREATE INDEX IF NOT EXISTS journal_by_pbx ON journal (pbx, id);
+CREATE INDEX IF NOT EXISTS sessions_of_hosted ON sessions (pbx, expires_at) WHERE pbx != '';
+CREATE INDEX IF NOT EXISTS reports_of_hosted ON reports (pbx, id) WHERE pbx != '';
+CREATE INDEX IF NOT EXISTS journal_of_hosted ON journal (pbx, id) WHERE pbx != '';
 """
+
+
+def hosted_only(pbx: str) -> str:
+    """The condition that lets a hosted PBX's query use the partial indexes above."""
+    return " AND pbx != ''" if pbx else ""
+
 
 _SESSION_COLUMNS = (
     "token, client_ip, created_at, expires_at, target_ip, target_port, target_url, "
@@ -231,6 +240,7 @@ class SqliteSessions:
         self._conn = conn
         self._writes = writes
         self._pbx = pbx
+        self._only = hosted_only(pbx)
 
     async def add(self, session: Session) -> None:
         await self._writes.execute(_INSERT_SESSION, _session_values(self._pbx, session))
@@ -288,26 +298,28 @@ class SqliteSessions:
 
     async def live(self, now: float) -> list[Session]:
         rows = self._conn.execute(
-            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE pbx = ? AND expires_at > ? "
-            "ORDER BY created_at",
+            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE pbx = ?{self._only} "
+            "AND expires_at > ? ORDER BY created_at",
             (self._pbx, now),
         ).fetchall()
         return [_session(row) for row in rows]
 
     async def count_live(self, now: float) -> int:
         row = self._conn.execute(
-            "SELECT COUNT(*) FROM sessions WHERE pbx = ? AND expires_at > ?", (self._pbx, now)
+            f"SELECT COUNT(*) FROM sessions WHERE pbx = ?{self._only} AND expires_at > ?",
+            (self._pbx, now),
         ).fetchone()
         return int(row[0])
 
     async def purge(self, expired_before: float) -> int:
         cursor = self._conn.execute(
-            "DELETE FROM sessions WHERE pbx = ? AND expires_at < ?", (self._pbx, expired_before)
+            f"DELETE FROM sessions WHERE pbx = ?{self._only} AND expires_at < ?",
+            (self._pbx, expired_before),
         )
         return cursor.rowcount
 
     async def clear(self) -> None:
-        self._conn.execute("DELETE FROM sessions WHERE pbx = ?", (self._pbx,))
+        self._conn.execute(f"DELETE FROM sessions WHERE pbx = ?{self._only}", (self._pbx,))
 
 
 class SqliteLockouts:
@@ -427,6 +439,7 @@ class SqliteOutbox:
     def __init__(self, conn: sqlite3.Connection, pbx: str = "") -> None:
         self._conn = conn
         self._pbx = pbx
+        self._only = hosted_only(pbx)
 
     async def add(self, reports: Sequence[NewReport]) -> list[int]:
         ids: list[int] = []
@@ -511,7 +524,7 @@ class SqliteOutbox:
     async def release(self, owner: str) -> int:
         cursor = self._conn.execute(
             "UPDATE reports SET lease_owner = '', lease_until = 0 "
-            "WHERE pbx = ? AND lease_owner = ?",
+            f"WHERE pbx = ?{self._only} AND lease_owner = ?",
             (self._pbx, owner),
         )
         return cursor.rowcount
@@ -525,29 +538,31 @@ class SqliteOutbox:
 
     async def pending_tokens(self) -> list[str]:
         rows = self._conn.execute(
-            "SELECT token FROM reports WHERE pbx = ? AND state = 0 GROUP BY token ORDER BY MIN(id)",
+            f"SELECT token FROM reports WHERE pbx = ?{self._only} AND state = 0 "
+            "GROUP BY token ORDER BY MIN(id)",
             (self._pbx,),
         ).fetchall()
         return [str(token) for (token,) in rows]
 
     async def reports(self, after_id: int = 0) -> list[StoredReport]:
         rows = self._conn.execute(
-            f"SELECT {_REPORT_COLUMNS} FROM reports WHERE pbx = ? AND id > ? ORDER BY id",
+            f"SELECT {_REPORT_COLUMNS} FROM reports WHERE pbx = ?{self._only} AND id > ? "
+            "ORDER BY id",
             (self._pbx, after_id),
         ).fetchall()
         return [_report(row) for row in rows]
 
     async def trim(self, keep: int) -> int:
         cursor = self._conn.execute(
-            "DELETE FROM reports WHERE pbx = ? AND state != 0 AND id <= ("
-            "SELECT id FROM reports WHERE pbx = ? AND state != 0 "
+            f"DELETE FROM reports WHERE pbx = ?{self._only} AND state != 0 AND id <= ("
+            f"SELECT id FROM reports WHERE pbx = ?{self._only} AND state != 0 "
             "ORDER BY id DESC LIMIT 1 OFFSET ?)",
             (self._pbx, self._pbx, keep),
         )
         return cursor.rowcount
 
     async def clear(self) -> None:
-        self._conn.execute("DELETE FROM reports WHERE pbx = ?", (self._pbx,))
+        self._conn.execute(f"DELETE FROM reports WHERE pbx = ?{self._only}", (self._pbx,))
 
 
 class SqliteStore:
@@ -589,7 +604,7 @@ class SqliteStore:
     async def forget_namespace(self, name: str) -> None:
         with immediate(self.conn) as conn:
             for table in ("sessions", "lockouts", "state", "reports", "journal"):
-                conn.execute(f"DELETE FROM {table} WHERE pbx = ?", (name,))
+                conn.execute(f"DELETE FROM {table} WHERE pbx = ?{hosted_only(name)}", (name,))
             scope = f"{name}/"
             conn.execute("DELETE FROM leases WHERE substr(name, 1, ?) = ?", (len(scope), scope))
 
