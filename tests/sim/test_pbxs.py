@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.support.calls_http import download_cdrs
 from tests.support.helpers import API, Api, Sim, failed
 from tests.support.receivers import Receiver, log_in
 from tests.support.stores import REDIS_URL, forget_prefix, unique_prefix
@@ -232,3 +233,24 @@ def test_the_hosted_pbxs_are_guarded_by_the_servers_settings(tmp_path: Path) -> 
             assert httpx.get(base + "/sim/v1/pbxs", headers=bearer).status_code == 200
             # Its own control plane follows its own config (no token: loopback).
             assert httpx.get(base + "/sim/v1/state").status_code == 200
+
+
+def test_call_records_stay_with_their_pbx(server: ServerProcess) -> None:
+    a = create(server.url, name="alpha")
+    b = create(server.url, name="beta")
+    with (
+        closing(Api(a["url"])) as api_a,
+        closing(Sim(a["url"])) as sim_a,
+        closing(Api(b["url"])) as api_b,
+        closing(Sim(b["url"])) as sim_b,
+    ):
+        callid = sim_a.post("/calls", {"from": "1000", "to": "1001"})["callid"]
+        sim_a.post(f"/calls/{callid}/answer")
+        sim_a.advance(30)
+        sim_a.post(f"/calls/{callid}/hangup")
+        mine = download_cdrs(api_a, sim_a, api_a.token())
+        theirs = download_cdrs(api_b, sim_b, api_b.token())
+    assert mine.status_code == 200
+    assert callid in mine.text
+    assert callid not in theirs.text
+    assert len(theirs.text.splitlines()) < len(mine.text.splitlines())
