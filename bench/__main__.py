@@ -20,6 +20,7 @@ BENCHMARKS = {
         "bench.pbxs",
         "many PBXs on one server: 1,000 hosted, creation time, idle memory, reset, routing cost",
     ),
+    "randoms": ("bench.randoms", "cdr/get_random with up to 4,000 one-time randoms outstanding"),
 }
 
 

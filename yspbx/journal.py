@@ -7,20 +7,23 @@ servers) keeps them in the store, so ``GET /sim/v1/journal`` shows every process
 under way goes in the next one, one store write for many requests), and a request is answered
 only once its entry is written, so the journal a client reads next already holds it.
 
-Decoding, masking and shaping happen when someone reads the journal. Tokens and password hashes
-are masked on the way out (asterisks, then the last four characters), never stored in a second
-form.
+Decoding, masking and shaping happen when someone reads the journal. Secrets (tokens, randoms,
+every password and secret field) are masked on the way out (asterisks, then the last four
+characters), never stored in a second form. A field is judged by its name as the server reads
+it, decoded: ``?%74oken=`` is a token and ``"pass\\u0077ord"`` a password.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any, Protocol
+from urllib.parse import unquote_plus
 
 from yspbx.store.base import JournalEntry, JournalStore
 
@@ -29,8 +32,19 @@ log = logging.getLogger(__name__)
 # Bodies longer than this are cut in the journal (the request itself is not affected).
 BODY_LIMIT = 4096
 
-_SECRET_JSON = re.compile(r'("(?:token|password|random)"\s*:\s*")([^"]*)(")')
-_SECRET_QUERY = re.compile(r"((?:^|&)(?:token|random)=)([^&]*)")
+# Fields whose values are masked: by exact name, or by a part of the name (every password or
+# secret of docs/pbx-api: ``password``, ``loginpassword``, ``registerpassword``, ``vmsecret``...).
+SECRET_NAMES = frozenset({"token", "random", "pincode"})
+SECRET_PARTS = ("password", "secret", "passwd")
+
+# A JSON member as written: a string key (escapes and all), then a string or a bare value.
+_JSON_MEMBER = re.compile(r'("(?:[^"\\]|\\.)*"\s*:\s*)("(?:[^"\\]|\\.)*"?|[^\s,}\]]+)')
+
+
+def is_secret(name: str) -> bool:
+    """Whether a field called ``name`` (as decoded, any case) holds a secret."""
+    lowered = name.lower()
+    return lowered in SECRET_NAMES or any(part in lowered for part in SECRET_PARTS)
 
 
 def mask(secret: str) -> str:
@@ -39,12 +53,40 @@ def mask(secret: str) -> str:
     return "*" * max(0, len(secret) - 4) + secret[-4:]
 
 
+def _decoded(written: str) -> str:
+    """A JSON string as written (quotes included, maybe cut short) as the text it means."""
+    try:
+        value = json.loads(written if written.endswith('"') and len(written) > 1 else written + '"')
+    except ValueError:
+        return written.strip('"')
+    return value if isinstance(value, str) else written
+
+
+def _mask_member(match: re.Match[str]) -> str:
+    key, value = match.group(1), match.group(2)
+    if not is_secret(_decoded(key[: key.rindex('"') + 1])):
+        return match.group(0)
+    plain = _decoded(value) if value.startswith('"') else value
+    return key + json.dumps(mask(plain), ensure_ascii=False)
+
+
 def _mask_json_text(text: str) -> str:
-    return _SECRET_JSON.sub(lambda m: m.group(1) + mask(m.group(2)) + m.group(3), text)
+    """Mask the secret members of a JSON text, judged by their keys once decoded (so
+    ``"pass\\u0077ord"`` is ``password``), keeping the rest as written; a body cut short or not
+    JSON at all is masked as far as it reads as JSON."""
+    return _JSON_MEMBER.sub(_mask_member, text)
 
 
 def _mask_query(text: str) -> str:
-    return _SECRET_QUERY.sub(lambda m: m.group(1) + mask(m.group(2)), text)
+    """Mask the secret parameters of a query string, judged by their names once
+    percent-decoded (``%74oken`` is ``token``, as the server reads it)."""
+    parts = []
+    for part in text.split("&"):
+        name, sep, value = part.partition("=")
+        if sep and is_secret(unquote_plus(name)):
+            part = name + "=" + mask(unquote_plus(value))
+        parts.append(part)
+    return "&".join(parts)
 
 
 def _text(data: bytes) -> str:

@@ -4,6 +4,8 @@
 once the socket accepts connections; tools and tests wait for it. ``--port 0`` picks a free
 port and the line names the real one.
 
+``--host ::`` listens on one dual-stack socket: IPv4 clients are served too.
+
 ``--workers N`` runs N worker processes on one listening socket under uvicorn's supervisor,
 which replaces a worker that dies. Each worker gets the parent's settings exactly (they travel
 with uvicorn's config when the worker is spawned, never through the environment), and the line
@@ -26,6 +28,11 @@ from yspbx.app import create_app
 from yspbx.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+def _address(settings: Settings) -> str:
+    host = settings.server.host
+    return f"[{host}]:{settings.server.port}" if ":" in host else f"{host}:{settings.server.port}"
 
 
 def listening_line(settings: Settings, port: int) -> str:
@@ -126,12 +133,33 @@ def _serve_workers(settings: Settings) -> int:
     worker_config = _WorkerConfig(
         settings, **uvicorn_options(settings), workers=settings.server.workers
     )
-    sock = worker_config.bind_socket()
+    try:
+        sock = dual_stack_socket(settings) or worker_config.bind_socket()
+    except OSError as exc:
+        print(f"yspbx: cannot listen on {_address(settings)}: {exc}", file=sys.stderr)
+        return 1
     supervisor = _AnnouncingSupervisor(
         worker_config, [sock], listening_line(settings, sock.getsockname()[1])
     )
     supervisor.run()
     return 0 if supervisor.announced else 1
+
+
+def dual_stack_socket(settings: Settings) -> socket.socket | None:
+    """For ``host = "::"``, one socket that takes IPv6 and IPv4 clients alike (these appear as
+    ``::ffff:a.b.c.d``, which the server spells as IPv4 everywhere); asyncio's own socket for
+    ``::`` would be IPv6-only. None for any other host: uvicorn binds it."""
+    if settings.server.host.strip("[] ") != "::" or not socket.has_dualstack_ipv6():
+        return None
+    sock = socket.create_server(
+        ("::", settings.server.port),
+        family=socket.AF_INET6,
+        dualstack_ipv6=True,
+        backlog=2048,
+        reuse_port=False,
+    )
+    sock.set_inheritable(True)
+    return sock
 
 
 def store_answers(settings: Settings) -> str | None:
@@ -163,5 +191,10 @@ def serve(settings: Settings) -> int:
     if settings.server.workers > 1:
         return _serve_workers(settings)
     server = _AnnouncingServer(uvicorn_config(create_app(settings), settings), settings)
-    server.run()
+    try:
+        sock = dual_stack_socket(settings)
+    except OSError as exc:
+        print(f"yspbx: cannot listen on {_address(settings)}: {exc}", file=sys.stderr)
+        return 1
+    server.run(sockets=None if sock is None else [sock])
     return 0 if server.started else 1

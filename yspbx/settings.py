@@ -71,8 +71,19 @@ class ApiSettings(_Section):
     @classmethod
     def _networks(cls, value: Any) -> Any:
         if isinstance(value, list):
-            return [ipaddress.ip_network(str(v), strict=False) for v in value]
+            return [canonical_network(str(v)) for v in value]
         return value
+
+
+def canonical_network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """A network of ``api.allowed_ips``; an IPv4-mapped IPv6 one (``::ffff:10.0.0.0/104``) as
+    the IPv4 network it spells, since client addresses are compared in IPv4 spelling."""
+    network = ipaddress.ip_network(text, strict=False)
+    if isinstance(network, ipaddress.IPv6Network) and network.prefixlen >= 96:
+        mapped = network.network_address.ipv4_mapped
+        if mapped is not None:
+            return ipaddress.IPv4Network((mapped, network.prefixlen - 96))
+    return network
 
 
 class ServerSettings(_Section):
@@ -110,6 +121,8 @@ class ReportSettings(_Section):
 class SimSettings(_Section):
     enabled: bool = True
     token: SecretStr | None = None
+    # Host names (beyond loopback and server.host) under which the control plane answers.
+    allowed_hosts: list[str] = []
     journal_size: int = Field(10000, ge=10)
 
 

@@ -100,9 +100,20 @@ def test_the_vendor_typo_path_logs_in(api: Api) -> None:
 
 
 def test_heartbeat_example(api: Api) -> None:
+    # The example's move, to an address on this machine: sent from the new address.
+    token = api.token()
+    body = {"ipaddr": "127.0.0.7", "port": "9000", "url": "hooks/yeastar", "urlflag": "0"}
+    moved = Api(str(api.http.base_url), "127.0.0.7")
+    assert moved.call("heartbeat", body, token) == {"status": "Success"}
+    moved.close()
+
+
+def test_heartbeat_to_an_address_not_the_clients_is_20015(api: Api) -> None:
+    # The vendor's example moves reports to 10.0.0.7; from 127.0.0.1 that is another machine,
+    # which reports.allowed_hosts must list (tests/api/test_hardening_report_targets.py).
     token = api.token()
     body = {"ipaddr": "10.0.0.7", "port": "9000", "url": "hooks/yeastar", "urlflag": "0"}
-    assert api.call("heartbeat", body, token) == {"status": "Success"}
+    assert api.call("heartbeat", body, token) == failed("20015")
 
 
 def test_heartbeat_with_no_fields(api: Api) -> None:

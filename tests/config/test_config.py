@@ -53,6 +53,15 @@ def test_environment_overrides_the_file(tmp_path: Path, monkeypatch: pytest.Monk
     assert [str(n) for n in settings.api.allowed_ips] == ["10.0.0.0/8"]
 
 
+def test_ipv4_mapped_allowed_ips_are_read_as_ipv4(tmp_path: Path) -> None:
+    # Clients are compared in IPv4 spelling (docs/deploy.md, "Client addresses").
+    path = write_config(
+        tmp_path, '[api]\nallowed_ips = ["::ffff:10.0.0.0/104", "::1", "fd00::/8"]\n'
+    )
+    settings = load_settings(path)
+    assert [str(n) for n in settings.api.allowed_ips] == ["10.0.0.0/8", "::1/128", "fd00::/8"]
+
+
 def test_error_names_the_file_the_key_and_the_problem(tmp_path: Path) -> None:
     path = write_config(tmp_path, '[api]\ntoken_ttl = "soon"\n')
     with pytest.raises(ConfigError) as caught:

@@ -70,7 +70,7 @@ async def pbx() -> AsyncIterator[Pbx]:
 
     services.engine.subscribe(listen)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://pbx") as http:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as http:
         body = {"username": "api", "password": hashlib.md5(PASSWORD.encode()).hexdigest()}
         login = (await http.post("/api/v1.1.0/login", json={**body, "port": "8260"})).json()
         yield Pbx(services, http, login["token"], events)

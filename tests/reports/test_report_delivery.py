@@ -136,7 +136,8 @@ def test_heartbeat_moves_the_target_and_pending_reports_follow(
     sim.post("/extensions/1002/unregister")
     wait_for_log(sim, lambda log: only(log)["attempts"] == 1)
     moved = {"ipaddr": other.host, "port": str(other.port), "url": "moved", "urlflag": "0"}
-    assert api.call("heartbeat", moved, token) == {"status": "Success"}
+    # The application server moved: it tells the PBX from its new address.
+    assert Api(server_url, other.host).call("heartbeat", moved, token) == {"status": "Success"}
     sim.advance(1)
     (report,) = other.wait_for_acknowledged(1)
     assert report.path == "/moved"

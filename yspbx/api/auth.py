@@ -75,6 +75,7 @@ async def heartbeat(request: ApiRequest) -> Reply:
             url=params.text("url"),
             urlflag=params.text("urlflag"),
         ),
+        request.client_ip,
     )
     return {}
 

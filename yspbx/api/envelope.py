@@ -35,6 +35,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
+from yspbx import jsontext
+from yspbx.addresses import canonical_ip, ip_of
 from yspbx.api.cache import AnswerCache
 from yspbx.api.handover import ApiCall, api_message, read_api_answer
 from yspbx.api.registry import (
@@ -81,17 +83,23 @@ def failed(errno: Errno) -> bytes:
 
 
 def client_ip_of(scope: Scope, trust_proxy: bool) -> str:
-    """The application server's IP: the TCP peer, or the first X-Forwarded-For hop if trusted."""
+    """The application server's IP: the TCP peer, or the first X-Forwarded-For hop if trusted;
+    in its canonical spelling (a dual-stack socket's ``::ffff:10.0.0.7`` is ``10.0.0.7``), so
+    lockouts, ``api.allowed_ips``, the loopback trust and the journal see one address."""
     if trust_proxy:
         for name, value in scope.get("headers", ()):
             if name == b"x-forwarded-for":
                 first = value.split(b",", 1)[0].strip().decode("latin-1")
-                try:
-                    return str(ipaddress.ip_address(first))
-                except ValueError:
+                address = ip_of(first)
+                if address is None:
                     break
+                return str(address)
     client = scope.get("client")
-    return str(client[0]) if client else "0.0.0.0"
+    if not client:
+        return "0.0.0.0"
+    peer = str(client[0])
+    # Only IPv6 peers can need a new spelling; IPv4 ones skip the parse on the hot path.
+    return canonical_ip(peer) if ":" in peer else peer
 
 
 def _query(query_string: bytes) -> dict[str, str]:
@@ -297,7 +305,7 @@ def _parse_json(body: bytes) -> dict[str, Any] | None:
     if not body or body.isspace():
         return {}
     try:
-        data = json.loads(body)
+        data = jsontext.loads(body)
     except (ValueError, RecursionError):
         return None
     return data if isinstance(data, dict) else None

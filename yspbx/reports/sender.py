@@ -1,7 +1,10 @@
 """One HTTP POST of one report, the way the PBX sends it, with a hard deadline.
 
-The request carries exactly the PBX's headers (``User-Agent: WebAPI``, ``Content-Type`` and
-``Accept`` ``application/json``, plus ``Host`` and ``Content-Length``) and goes out on a new TCP
+The request carries the PBX's headers (``User-Agent: WebAPI``, ``Content-Type`` and ``Accept``
+``application/json``, plus ``Host`` and ``Content-Length``) and one of yspbx's own,
+:data:`REPORT_MARK`: a report target can be made to point at yspbx itself, and the control plane
+refuses any request that carries the mark, so a report never reaches it through the trust it
+gives loopback clients (the receiver may ignore the header). It goes out on a new TCP
 connection each time, as the PBX's short-lived flows do (``reports.keepalive`` reuses
 connections instead: faster, less faithful). Redirects are never followed. The whole
 exchange, answer body included, must finish within ``timeout`` seconds of wall time: a receiver
@@ -18,10 +21,15 @@ from dataclasses import dataclass
 
 import httpx
 
+# Marks every report this server sends; the control plane refuses requests carrying it.
+REPORT_MARK = "X-Yspbx-Report"
+REPORT_MARK_KEY = REPORT_MARK.lower().encode("ascii")
+
 REPORT_HEADERS = (
     ("User-Agent", "WebAPI"),
     ("Content-Type", "application/json"),
     ("Accept", "application/json"),
+    (REPORT_MARK, "1"),
 )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from yspbx.addresses import canonical_ip
 from yspbx.clock import Clock
 from yspbx.errors import Errno, PbxError
 from yspbx.store.base import BlockedIp, LockoutStore
@@ -49,7 +50,12 @@ class LockoutPolicy:
         return PbxError(Errno.BAD_CREDENTIALS, f"failure {outcome.failures} from {ip}")
 
     async def unblock(self, ip: str) -> bool:
+        """Lift the lock on ``ip``, whichever way it is spelt (a lock stored under the
+        IPv4-mapped spelling by an older version goes too)."""
+        ip = canonical_ip(ip)
         unblocked = await self._store.forget(ip)
+        if "." in ip and ":" not in ip:
+            unblocked = await self._store.forget("::ffff:" + ip) or unblocked
         if unblocked:
             log.info("login lockout: %s unblocked by the administrator", ip)
         return unblocked

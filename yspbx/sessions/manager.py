@@ -21,7 +21,13 @@ from yspbx.clock import Clock
 from yspbx.errors import Errno, PbxError
 from yspbx.sessions.lockout import LockoutPolicy
 from yspbx.sessions.models import LEGACY_FORMAT, ReportTarget, Session
-from yspbx.sessions.targets import build_target, is_absolute, parse_ip, parse_port
+from yspbx.sessions.targets import (
+    build_target,
+    check_host,
+    is_absolute,
+    parse_ip,
+    parse_port,
+)
 from yspbx.store.base import SessionStore
 
 log = logging.getLogger(__name__)
@@ -146,7 +152,12 @@ class SessionManager:
         try:
             port = parse_port(request.port)
             target = build_target(
-                client_ip, port, request.url, is_absolute(request.urltag), self._allowed_hosts
+                client_ip,
+                client_ip,
+                port,
+                request.url,
+                is_absolute(request.urltag),
+                self._allowed_hosts,
             )
         except PbxError:
             await self._lockout.check(client_ip)
@@ -176,12 +187,19 @@ class SessionManager:
         )
         return user_ok and password_ok
 
-    async def heartbeat(self, session: Session, request: HeartbeatRequest) -> Session:
-        """Extend the token by a full lifetime and update whatever part of the target was sent."""
+    async def heartbeat(
+        self, session: Session, request: HeartbeatRequest, client_ip: str
+    ) -> Session:
+        """Extend the token by a full lifetime and update whatever part of the target was sent.
+
+        What the heartbeat changes obeys the rule login's target obeys, for the client the
+        heartbeat comes from (``client_ip``): a new ``ipaddr`` and a new absolute URL alike.
+        """
         current = session.target
         ip = current.ip
         if request.ipaddr is not None:
             ip = parse_ip(request.ipaddr, Errno.HEARTBEAT_FAILED)
+            check_host(ip, client_ip, self._allowed_hosts)
         port = current.port if request.port is None else parse_port(request.port)
         target: ReportTarget
         if request.url is None and request.urlflag is None:
@@ -189,7 +207,7 @@ class SessionManager:
         else:
             url = request.url if request.url is not None else _original_url(current)
             absolute = current.absolute if request.urlflag is None else is_absolute(request.urlflag)
-            target = build_target(ip, port, url, absolute, self._allowed_hosts)
+            target = build_target(client_ip, ip, port, url, absolute, self._allowed_hosts)
         updated = await self._store.set_target(
             session.token, target, self._clock.now() + self.token_ttl
         )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
 from starlette.requests import Request
 
+from yspbx import jsontext
 from yspbx.sim.errors import SimError, bad_request
 
 MAX_BODY = 65536
@@ -25,7 +25,7 @@ async def json_object(request: Request) -> dict[str, Any]:
     if not body.strip():
         return {}
     try:
-        data = json.loads(body)
+        data = jsontext.loads(body)
     except (ValueError, RecursionError):
         raise bad_request("the body is not valid JSON") from None
     if not isinstance(data, dict):

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import socket
 
@@ -11,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from yspbx.addresses import ip_of
 from yspbx.services import Services, ServicesHolder
 from yspbx.sim.bodies import json_object, number
 from yspbx.sim.call_routes import build_call_routes
@@ -66,10 +66,10 @@ def build_routes(holder: ServicesHolder) -> list[Route]:
 
     async def unblock_ip(request: Request) -> JSONResponse:
         raw = request.path_params["ip"]
-        try:
-            ip = str(ipaddress.ip_address(raw))
-        except ValueError:
-            raise bad_request(f"{raw!r} is not an IP address") from None
+        address = ip_of(raw)
+        if address is None:
+            raise bad_request(f"{raw[:64]!r} is not an IP address")
+        ip = str(address)
         if not await services().lockout.unblock(ip):
             raise not_found(f"{ip} is not blocked")
         return JSONResponse({"ip": ip, "unblocked": True})
