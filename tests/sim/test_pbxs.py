@@ -6,6 +6,7 @@ stored and closes its port; a PBX created at run time outlives a restart on SQLi
 from __future__ import annotations
 
 import hashlib
+import socket
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -254,3 +255,21 @@ def test_call_records_stay_with_their_pbx(server: ServerProcess) -> None:
     assert callid in mine.text
     assert callid not in theirs.text
     assert len(theirs.text.splitlines()) < len(mine.text.splitlines())
+
+
+def test_a_restart_whose_old_port_is_taken_serves_the_pbx_under_its_prefix(
+    tmp_path: Path,
+) -> None:
+    with ServerProcess(store=f"sqlite:///{tmp_path / 'state.db'}") as server:
+        a = create(server.url, name="alpha")
+        port = int(a["url"].rsplit(":", 1)[1])
+        server.stop()
+        with socket.socket() as squatter:
+            squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            squatter.bind(("127.0.0.1", port))
+            squatter.listen()
+            server.start()
+            (listed,) = httpx.get(server.url + "/sim/v1/pbxs").json()
+            assert listed["name"] == "alpha"
+            assert listed["url"] is None
+            assert httpx.get(server.url + "/pbx/alpha/health").status_code == 200

@@ -166,8 +166,18 @@ class PbxRegistry:
                 created = _created(stored.get(item.name)) or secrets.token_hex(8)
                 stored[item.name] = {"config": config, "port": port, "created": created}
                 await self._write(item.name, config, port, created)
+            # A declared port must be had; a port chosen before is taken again when free.
+            pinned = {d.name for d in declared if d.port}
+            names = {d.name for d in declared}
             for name, doc in stored.items():
-                await self._attach(name, doc, strict=any(d.name == name for d in declared))
+                if name in names:
+                    await self._attach(name, doc, strict=name in pinned)
+                    continue
+                try:
+                    await self._attach(name, doc, strict=False)
+                except PbxConfigInvalid as exc:
+                    # Created at run time by an older version, say: the others still start.
+                    log.error("cannot serve PBX %s: %s", name, exc)
             self._version = await self._main.store.state.get(VERSION_KEY)
             await self._bump()
         if self._shared_store:
