@@ -20,6 +20,14 @@ BENCHMARKS = {
         "bench.pbxs",
         "many PBXs on one server: 1,000 hosted, creation time, idle memory, reset, routing cost",
     ),
+    "concurrency": (
+        "bench.concurrency",
+        "latency at 500 connections: memory vs SQLite vs the bare ASGI app, one run",
+    ),
+    "fanout": (
+        "bench.fanout",
+        "extension/update cost with many idle sessions whose receiver is down",
+    ),
     "randoms": ("bench.randoms", "cdr/get_random with up to 4,000 one-time randoms outstanding"),
 }
 

@@ -1,12 +1,12 @@
 """HTTP throughput of yspbx against its ceilings and its peer, measured with wrk in one run.
 
-Each server runs alone, pinned to CPU 0 (``taskset``); wrk runs on CPU 1 with 64 connections.
-A server with two workers is pinned to CPUs 0 and 1 (the machine has two), so its second worker
-shares CPU 1 with wrk. yspbx runs on the memory store (one process), on SQLite and on Redis (the
-machine's, under a key prefix of the run's own), with one and two workers. For each endpoint: a
-warm-up, then ``runs`` measured runs; the table keeps the medians. Ratios are taken against the
-bare Starlette app of the same run, so a noisy machine shifts every figure alike and the ratios
-stay meaningful.
+Measured the way an application server's load generator sees it: every server is started with
+its defaults (yspbx on its default store, SQLite in ``./.yspbx``), logs in for a fresh token
+before each run, and is warmed up before anything counts. Every server runs for the whole
+measurement, pinned to CPU 0 (``taskset``; two-worker servers to CPUs 0 and 1); wrk runs on
+CPU 1 with 64 connections. Rounds alternate: each round measures every server in turn, and the
+ratio to the bare Starlette app is taken within each round, so a busy neighbour or a slow minute
+weighs on both sides of a ratio alike; the table keeps the medians of the rounds.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -35,6 +35,11 @@ LOGIN_BODY = json.dumps(
     {"username": "api", "password": "8dc34f93e849dab027e77e05a7da40ac", "port": "8260"}
 )
 PRISM = ROOT / "bench" / "node_modules" / ".bin" / "prism"
+UNBOUNDED_SESSIONS = {
+    "YSPBX_API_MAX_SESSIONS": "1000000",
+    "YSPBX_API_MAX_SESSIONS_PER_IP": "1000000",
+}
+BASELINE = "bare Starlette"
 
 
 @dataclass
@@ -44,6 +49,8 @@ class ServerSpec:
     needs_token: bool = True
     env: dict[str, str] = field(default_factory=dict)
     cpus: str = "0"
+    # Where the server starts (a yspbx without --store keeps its default ./.yspbx/state.db there).
+    cwd: Path = ROOT
 
 
 @dataclass
@@ -55,6 +62,21 @@ class Measurement:
     p99_ms: float
     runs: list[float]
     errors: int
+    # Against the bare Starlette app, round by round (same order as ``runs``).
+    ratios: list[float] = field(default_factory=list)
+    # The server's CPU time per request (median of the rounds), and the bare app's CPU time
+    # per request divided by this server's, round by round: the throughput ratio the two would
+    # show each alone on an idle core, steadier than ``ratios`` on a shared machine.
+    cpu_us: float = float("nan")
+    cpu_ratios: list[float] = field(default_factory=list)
+
+    @property
+    def ratio(self) -> float | None:
+        return statistics.median(self.ratios) if self.ratios else None
+
+    @property
+    def cpu_ratio(self) -> float | None:
+        return statistics.median(self.cpu_ratios) if self.cpu_ratios else None
 
 
 def free_port() -> int:
@@ -83,7 +105,8 @@ def uvicorn_command(app: str, port: int) -> list[str]:
     ]
 
 
-def yspbx_command(port: int, store: str, workers: int = 1) -> list[str]:
+def yspbx_command(port: int, store: str | None, workers: int = 1) -> list[str]:
+    """``yspbx serve``; without ``store``, the default one (SQLite in ./.yspbx/state.db)."""
     return [
         sys.executable,
         "-m",
@@ -91,8 +114,7 @@ def yspbx_command(port: int, store: str, workers: int = 1) -> list[str]:
         "serve",
         "--port",
         str(port),
-        "--store",
-        store,
+        *(["--store", store] if store else []),
         "--workers",
         str(workers),
         "--log-level",
@@ -106,14 +128,50 @@ def pinned(command: Sequence[str], cpus: str) -> list[str]:
     return ["taskset", "-c", cpus, *command]
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time used so far by ``pid`` and every process under it (workers), every thread
+    counted, from the scheduler's own nanosecond accounting (``/proc/PID/task/TID/schedstat``)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                text = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(text[text.rindex(")") + 2 :].split()[1])
+    wanted = {pid}
+    for candidate in sorted(parents):  # a child's pid is usually above its parent's
+        if parents[candidate] in wanted:
+            wanted.add(candidate)
+    total = 0
+    for process in wanted:
+        try:
+            threads = list(Path(f"/proc/{process}/task").iterdir())
+        except OSError:
+            continue
+        for thread in threads:
+            try:
+                total += int((thread / "schedstat").read_text().split()[0])
+            except (OSError, ValueError, IndexError):
+                continue
+    return total / 1e9
+
+
+@dataclass(frozen=True)
+class Live:
+    url: str
+    pid: int
+
+
 @contextmanager
-def running(spec: ServerSpec, port: int) -> Iterator[str]:
+def running(spec: ServerSpec, port: int) -> Iterator[Live]:
     process = subprocess.Popen(
         pinned(spec.command, spec.cpus),
-        cwd=ROOT,
+        cwd=spec.cwd,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env={**os.environ, **spec.env},
+        # The session bounds lifted: the login benchmark leaves tens of thousands of sessions.
+        env={**os.environ, **UNBOUNDED_SESSIONS, **spec.env},
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -126,7 +184,7 @@ def running(spec: ServerSpec, port: int) -> Iterator[str]:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"{spec.name} did not start") from None
                 time.sleep(0.2)
-        yield url
+        yield Live(url, process.pid)
     finally:
         process.terminate()
         try:
@@ -146,8 +204,8 @@ def _latency(text: str, percentile: str) -> float:
 
 def wrk(
     url: str, body: str, seconds: float, connections: int, cpus: str
-) -> tuple[float, float, float, int]:
-    """One wrk run: (requests/s, p50 ms, p99 ms, socket errors + non-2xx)."""
+) -> tuple[float, float, float, int, int]:
+    """One wrk run: (requests/s, p50 ms, p99 ms, socket errors + non-2xx, requests)."""
     command = pinned(
         [
             "wrk",
@@ -165,6 +223,7 @@ def wrk(
         command, capture_output=True, text=True, check=True, env={**os.environ, "WRK_BODY": body}
     ).stdout
     rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    done = re.search(r"(\d+) requests in", output)
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     errors += int(non2xx.group(1)) if non2xx else 0
@@ -173,6 +232,7 @@ def wrk(
         _latency(output, "50"),
         _latency(output, "99"),
         errors,
+        int(done.group(1)) if done else 0,
     )
 
 
@@ -183,31 +243,87 @@ def token_for(url: str, spec: ServerSpec) -> str:
     return str(answer["token"])
 
 
-def measure(
-    spec: ServerSpec, port: int, seconds: float, runs: int, warmup: float, connections: int
+ENDPOINTS = ("login", "extensionlist/query")
+
+
+def target(url: str, endpoint: str, token: str) -> tuple[str, str]:
+    """The URL and body wrk sends for ``endpoint``."""
+    if endpoint == "login":
+        return url + "/api/v1.1.0/login", LOGIN_BODY
+    return url + f"/api/v1.1.0/{endpoint}?token={token}", ""
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One measured wrk run against one server."""
+
+    rate: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    # The server's CPU time (all its processes) per request answered, in microseconds.
+    cpu_us: float
+
+
+def sample(live: Live, address: str, body: str, seconds: float, connections: int) -> Sample:
+    before = cpu_seconds(live.pid)
+    rate, p50, p99, errors, requests = wrk(address, body, seconds, connections, "1")
+    used = cpu_seconds(live.pid) - before
+    return Sample(rate, p50, p99, errors, used / requests * 1e6 if requests else float("nan"))
+
+
+def measure_alternating(
+    specs: Sequence[tuple[ServerSpec, int]],
+    seconds: float,
+    rounds: int,
+    warmup: float,
+    connections: int,
 ) -> list[Measurement]:
+    """Every server up at once; ``rounds`` rounds, each measuring every server in turn.
+
+    A user's load generator logs in and uses its token: each measured run of a token endpoint
+    uses a token logged in just before it (never one token for the whole run). A busy neighbour
+    or a slow minute slows one round of every server alike, so the ratio to the bare app is
+    taken within each round and the table keeps the median of the rounds.
+    """
+    samples: dict[tuple[str, str], list[Sample]] = {}
+    with ExitStack() as stack:
+        servers = [(spec, stack.enter_context(running(spec, port))) for spec, port in specs]
+        for spec, live in servers:
+            for endpoint in ENDPOINTS:
+                if warmup > 0:
+                    address, body = target(live.url, endpoint, token_for(live.url, spec))
+                    wrk(address, body, warmup, connections, "1")
+        for number in range(rounds):
+            print(f"round {number + 1} of {rounds} ...", file=sys.stderr, flush=True)
+            for spec, live in servers:
+                for endpoint in ENDPOINTS:
+                    address, body = target(live.url, endpoint, token_for(live.url, spec))
+                    measured = sample(live, address, body, seconds, connections)
+                    samples.setdefault((spec.name, endpoint), []).append(measured)
+    return summarise(samples)
+
+
+def summarise(samples: dict[tuple[str, str], list[Sample]]) -> list[Measurement]:
+    baseline = {key[1]: runs for key, runs in samples.items() if key[0] == BASELINE}
     results = []
-    with running(spec, port) as url:
-        token = token_for(url, spec)
-        endpoints = {
-            "login": (url + "/api/v1.1.0/login", LOGIN_BODY),
-            "extensionlist/query": (url + f"/api/v1.1.0/extensionlist/query?token={token}", ""),
-        }
-        for endpoint, (target, body) in endpoints.items():
-            if warmup > 0:
-                wrk(target, body, warmup, connections, "1")
-            samples = [wrk(target, body, seconds, connections, "1") for _ in range(runs)]
-            results.append(
-                Measurement(
-                    server=spec.name,
-                    endpoint=endpoint,
-                    requests_per_second=statistics.median(s[0] for s in samples),
-                    p50_ms=statistics.median(s[1] for s in samples),
-                    p99_ms=statistics.median(s[2] for s in samples),
-                    runs=[s[0] for s in samples],
-                    errors=sum(s[3] for s in samples),
-                )
+    for (server, endpoint), runs in samples.items():
+        base = baseline.get(endpoint, [])
+        pairs = list(zip(runs, base, strict=False))
+        results.append(
+            Measurement(
+                server=server,
+                endpoint=endpoint,
+                requests_per_second=statistics.median(s.rate for s in runs),
+                p50_ms=statistics.median(s.p50_ms for s in runs),
+                p99_ms=statistics.median(s.p99_ms for s in runs),
+                runs=[s.rate for s in runs],
+                errors=sum(s.errors for s in runs),
+                ratios=[s.rate / b.rate for s, b in pairs if b.rate > 0],
+                cpu_us=statistics.median(s.cpu_us for s in runs),
+                cpu_ratios=[b.cpu_us / s.cpu_us for s, b in pairs if s.cpu_us > 0],
             )
+        )
     return results
 
 
@@ -280,20 +396,25 @@ def default_servers(
         needs_token: bool = True,
         cpus: str = "0",
         env: dict[str, str] | None = None,
+        cwd: Path = ROOT,
     ) -> None:
         port = free_port()
         assert callable(command_for)
-        servers.append((ServerSpec(name, command_for(port), needs_token, env or {}, cpus), port))
+        spec = ServerSpec(name, command_for(port), needs_token, env or {}, cpus, cwd)
+        servers.append((spec, port))
 
-    add("bare Starlette", lambda p: uvicorn_command("bench.servers.bare_starlette:app", p))
+    add(BASELINE, lambda p: uvicorn_command("bench.servers.bare_starlette:app", p))
     add("raw ASGI", lambda p: uvicorn_command("bench.servers.raw_asgi:app", p))
     add("yspbx memory", lambda p: yspbx_command(p, "memory://"))
     for workers in (1, 2):
-        sqlite = f"sqlite:///{workdir / f'bench-{workers}.db'}"
+        # The default store, as `make run` and `yspbx serve` use it: SQLite in ./.yspbx.
+        home = workdir / f"sqlite-{workers}w"
+        home.mkdir()
         add(
             f"yspbx sqlite {workers}w",
-            lambda p, s=sqlite, w=workers: yspbx_command(p, s, w),
+            lambda p, w=workers: yspbx_command(p, None, w),
             cpus="0" if workers == 1 else "0,1",
+            cwd=home,
         )
     if redis_url is not None:
         for workers in (1, 2):
@@ -314,18 +435,41 @@ def default_servers(
     return servers
 
 
+def other_tree_servers(tree: Path, workdir: Path) -> list[tuple[ServerSpec, int]]:
+    """yspbx as another checkout has it (say, main before a change), for a before/after in
+    one run: memory and the default store, one worker each."""
+    env = {"PYTHONPATH": str(tree), "PYTHONDONTWRITEBYTECODE": "1"}
+    home = workdir / "other-tree"
+    home.mkdir()
+    servers = []
+    for name, store in (("memory", "memory://"), ("sqlite 1w", None)):
+        port = free_port()
+        command = yspbx_command(port, store)
+        spec = ServerSpec(f"yspbx {name} ({tree.name})", command, True, env, "0", home)
+        servers.append((spec, port))
+    return servers
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--warmup", type=float, default=3)
+    parser.add_argument("--seconds", type=float, default=5, help="length of one measured run")
+    parser.add_argument("--rounds", type=int, default=4, help="alternating rounds")
+    parser.add_argument("--warmup", type=float, default=2)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--no-prism", action="store_true")
     parser.add_argument(
         "--redis", default="redis://127.0.0.1:6379/0", help="Redis for the redis servers"
     )
     parser.add_argument(
-        "--only", action="append", default=[], help="measure only servers whose name has this"
+        "--only",
+        action="append",
+        default=[],
+        help="measure only servers whose name has this (and the bare Starlette app)",
+    )
+    parser.add_argument(
+        "--other-tree",
+        type=Path,
+        help="also run yspbx (memory, default store) from this checkout, in the same rounds",
     )
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "http.json")
     parser.add_argument(
@@ -343,27 +487,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Redis is not reachable at {redis_url}; skipping the redis servers", file=sys.stderr)
         redis_url = None
     prefix = f"yspbx-bench-{secrets.token_hex(4)}:"
-    results: list[Measurement] = []
     with tempfile.TemporaryDirectory() as workdir:
         try:
-            for spec, port in default_servers(Path(workdir), include_prism, redis_url, prefix):
-                if args.only and not any(part in spec.name for part in args.only):
-                    continue
-                print(f"measuring {spec.name} ...", file=sys.stderr, flush=True)
-                results += measure(
-                    spec, port, args.seconds, args.runs, args.warmup, args.connections
-                )
+            specs = default_servers(Path(workdir), include_prism, redis_url, prefix)
+            if args.other_tree is not None:
+                specs += other_tree_servers(args.other_tree.resolve(), Path(workdir))
+            specs = [
+                (spec, port)
+                for spec, port in specs
+                if not args.only
+                or spec.name == BASELINE
+                or any(part in spec.name for part in args.only)
+            ]
+            results = measure_alternating(
+                specs, args.seconds, args.rounds, args.warmup, args.connections
+            )
         finally:
             if redis_url is not None:
                 forget_redis_prefix(redis_url, prefix)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps([asdict(r) for r in results], indent=2))
     for r in results:
+        ratio = f"{r.ratio:.2f}x" if r.ratio is not None else "-"
+        cpu_ratio = f"{r.cpu_ratio:.2f}x" if r.cpu_ratio is not None else "-"
         print(
-            f"{r.server:18} {r.endpoint:22} {r.requests_per_second:10.0f} req/s  "
-            f"p50 {r.p50_ms:7.2f} ms  p99 {r.p99_ms:7.2f} ms  errors {r.errors}"
+            f"{r.server:24} {r.endpoint:20} {r.requests_per_second:7.0f} req/s "
+            f"{ratio:>6} ({' '.join(f'{x:.2f}' for x in r.ratios)})  "
+            f"{r.cpu_us:6.1f} us/req {cpu_ratio:>6} ({' '.join(f'{x:.2f}' for x in r.cpu_ratios)})"
+            f"  p99 {r.p99_ms:7.2f} ms  errors {r.errors}"
         )
-    if args.write_docs and not args.only:
+    if args.write_docs and not args.only and args.other_tree is None:
         write_docs(results, args)
     return 0
 
@@ -371,7 +524,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 def write_docs(results: Sequence[Measurement], args: argparse.Namespace) -> None:
     from bench import writeup
 
-    baseline = {r.endpoint: r.requests_per_second for r in results if r.server == "bare Starlette"}
     rows = [
         [
             r.server,
@@ -379,9 +531,10 @@ def write_docs(results: Sequence[Measurement], args: argparse.Namespace) -> None
             f"{r.requests_per_second:,.0f}",
             f"{r.p50_ms:.2f}",
             f"{r.p99_ms:.2f}",
-            f"{r.requests_per_second / baseline[r.endpoint]:.2f}x"
-            if baseline.get(r.endpoint)
-            else "",
+            f"{r.ratio:.2f}x" if r.ratio is not None else "",
+            " ".join(f"{x:.2f}" for x in r.ratios),
+            f"{r.cpu_us:.1f}",
+            f"{r.cpu_ratio:.2f}x" if r.cpu_ratio is not None else "",
             str(r.errors),
         ]
         for r in results
@@ -398,7 +551,7 @@ def write_docs(results: Sequence[Measurement], args: argparse.Namespace) -> None
         "requests / second (median)",
     )
     command = (
-        f"python -m bench http --seconds {args.seconds:g} --runs {args.runs} "
+        f"python -m bench http --seconds {args.seconds:g} --rounds {args.rounds} "
         f"--warmup {args.warmup:g} --connections {args.connections}"
     )
     body = "\n\n".join(
@@ -406,16 +559,38 @@ def write_docs(results: Sequence[Measurement], args: argparse.Namespace) -> None
             "## HTTP throughput: yspbx against its ceilings and its peer",
             f"Command: `make bench` (this part: `{command}`). Machine: {writeup.machine()}; "
             f"{writeup.tool_version(['wrk', '--version'])}.",
-            "Each server alone on CPU 0 (`taskset -c 0`), wrk on CPU 1 (`-t1 -c64`); the "
-            "two-worker servers (`2w`) on CPUs 0 and 1 (`taskset -c 0,1`: the machine has two), "
-            "so their second worker shares a core with wrk. The Redis servers use the machine's "
-            "Redis (unpinned). A warm-up, "
-            f"then {args.runs} runs of {args.seconds:g} s per endpoint; medians. The ratio is "
-            "against the bare Starlette app of the same run (same bytes, tokens in a dict, no "
-            "rules): the framework ceiling. The raw ASGI app is the Python ceiling; Prism mocks "
-            "an OpenAPI file with the same example bodies.",
+            "Every server runs for the whole measurement, each on CPU 0 (`taskset -c 0`); wrk "
+            "runs on CPU 1 (`-t1 -c64`). The two-worker servers (`2w`) are on CPUs 0 and 1 "
+            "(`taskset -c 0,1`: the machine has two), so their second worker shares a core with "
+            "wrk. The Redis servers use the machine's Redis (unpinned). yspbx runs with its "
+            "default settings; `sqlite` is the default store (`./.yspbx/state.db`, no "
+            "`--store`). After a warm-up of every server, "
+            f"{args.rounds} rounds each measure every server in turn for {args.seconds:g} s per "
+            "endpoint; each run of `extensionlist/query` uses a token logged in just before it. "
+            "req/s and latencies are the medians of the rounds; the ratio is taken against the "
+            "bare Starlette app within each round (listed per round) and its median shown, so "
+            "a busy neighbour slows both sides of a ratio alike. CPU µs/req is the server's own "
+            "CPU time (every process and thread, from the scheduler's accounting) per request "
+            "answered; *CPU vs bare* divides the bare app's by it, round by round (median "
+            "shown): the throughput ratio the two would have each alone on an idle core, and "
+            "the steadier figure on a shared machine (for Redis it leaves out the Redis "
+            "server's own CPU). The bare Starlette app answers "
+            "the same bytes with tokens in a dict and no rules: the framework ceiling. The raw "
+            "ASGI app is the Python ceiling; Prism mocks an OpenAPI file with the same example "
+            "bodies.",
             writeup.table(
-                ["server", "endpoint", "req/s", "p50 ms", "p99 ms", "vs bare Starlette", "errors"],
+                [
+                    "server",
+                    "endpoint",
+                    "req/s",
+                    "p50 ms",
+                    "p99 ms",
+                    "vs bare Starlette",
+                    "per round",
+                    "CPU µs/req",
+                    "CPU vs bare",
+                    "errors",
+                ],
                 rows,
             ),
             "![throughput per server](img/http-throughput.png)",

@@ -25,6 +25,7 @@ import uvicorn
 from uvicorn.supervisors import Multiprocess
 
 from yspbx.app import create_app
+from yspbx.http_guard import PROTOCOLS, ConnectionLimits, GuardedConfig
 from yspbx.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -70,13 +71,30 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         # The application server's IP decides lockouts; only api.trust_proxy may change it.
         "proxy_headers": False,
         "lifespan": "on",
-        "http": server.http,
+        # uvicorn's protocol of that name, with the head and body deadlines, the head size
+        # limit and the connection cap added (yspbx/http_guard.py).
+        "http": PROTOCOLS[server.http],
+        "timeout_keep_alive": server.keepalive_timeout,
+        # h11's own bound on an unfinished head: above the guard's by more than one read
+        # (256 KiB at most), so the guard, which counts after each read, answers first with
+        # its clearer 431 rather than h11's 400.
+        "h11_max_incomplete_event_size": server.max_head_bytes + 1024 * 1024,
         "timeout_graceful_shutdown": 5,
     }
 
 
+def connection_limits(settings: Settings) -> ConnectionLimits:
+    server = settings.server
+    return ConnectionLimits(
+        head_timeout=server.head_timeout,
+        body_timeout=server.body_timeout,
+        max_head_bytes=server.max_head_bytes,
+        max_connections=server.max_connections,
+    )
+
+
 def uvicorn_config(app: Any, settings: Settings, **extra: Any) -> uvicorn.Config:
-    return uvicorn.Config(app, **uvicorn_options(settings), **extra)
+    return GuardedConfig(app, connection_limits(settings), **uvicorn_options(settings), **extra)
 
 
 def configure_logging(settings: Settings) -> None:
@@ -89,12 +107,12 @@ def configure_logging(settings: Settings) -> None:
     logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.root.level))
 
 
-class _WorkerConfig(uvicorn.Config):
+class _WorkerConfig(GuardedConfig):
     """uvicorn's config for worker processes, carrying yspbx's settings with it: the supervisor
     pickles it into every worker it spawns, and the worker builds the app from them."""
 
     def __init__(self, settings: Settings, **kwargs: Any) -> None:
-        super().__init__(create_app, factory=True, **kwargs)
+        super().__init__(create_app, connection_limits(settings), factory=True, **kwargs)
         self.yspbx_settings = settings
 
     def load(self) -> None:
@@ -182,8 +200,37 @@ def store_answers(settings: Settings) -> str | None:
     return None
 
 
+# Descriptors a process needs besides its clients' connections: the store, the report
+# sender's connections (reports.concurrency), the fleet's links, logs.
+_SPARE_DESCRIPTORS = 256
+
+
+def raise_file_limit(settings: Settings) -> None:
+    """Lift the soft limit on open files to what ``server.max_connections`` needs (up to the
+    hard limit), so the cap, not the descriptor table, is what a flood of connections meets."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on POSIX
+        return
+    wanted = settings.server.max_connections + _SPARE_DESCRIPTORS
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        if target > soft:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        if target < wanted:
+            log.warning(
+                "open-file limit %d is below server.max_connections (%d) plus %d spare: "
+                "raise it (ulimit -n) or lower the cap",
+                target,
+                settings.server.max_connections,
+                _SPARE_DESCRIPTORS,
+            )
+
+
 def serve(settings: Settings) -> int:
     configure_logging(settings)
+    raise_file_limit(settings)
     problem = store_answers(settings)
     if problem is not None:
         print(f"yspbx: {problem}", file=sys.stderr)

@@ -41,6 +41,7 @@ from yspbx.sessions.manager import Credentials, SessionManager
 from yspbx.sessions.models import Session
 from yspbx.settings import Settings
 from yspbx.store import Store, open_store
+from yspbx.store.base import SessionLimits
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,7 @@ class Services:
             token_ttl=api.token_ttl,
             refresh_interval=api.token_refresh_interval,
             allowed_report_hosts=settings.reports.allowed_hosts,
+            limits=SessionLimits(total=api.max_sessions, per_ip=api.max_sessions_per_ip),
         )
         node = node_name() if hosted_by is None else hosted_by.node
         journal: Journal

@@ -66,6 +66,9 @@ class ApiSettings(_Section):
     allowed_ips: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
     trust_proxy: bool = False
     max_body_bytes: int = Field(65536, ge=1024)
+    # Live sessions at once: in all, and per client IP (a login beyond either answers 20010).
+    max_sessions: int = Field(1000, ge=1)
+    max_sessions_per_ip: int = Field(500, ge=1)
 
     @field_validator("allowed_ips", mode="before")
     @classmethod
@@ -104,6 +107,12 @@ class ServerSettings(_Section):
     log_level: str = "info"
     # httptools is fast but writes header names in lowercase; h11 keeps the PBX's casing.
     http: Literal["httptools", "h11"] = "httptools"
+    # Connection limits (yspbx/http_guard.py, docs/deploy.md "Security"), per process.
+    head_timeout: float = Field(10.0, gt=0, le=3600)
+    body_timeout: float = Field(10.0, gt=0, le=3600)
+    keepalive_timeout: float = Field(5.0, gt=0, le=3600)
+    max_connections: int = Field(1000, ge=1)
+    max_head_bytes: int = Field(32768, ge=1024, le=16 * 1024 * 1024)
 
 
 class ReportSettings(_Section):
@@ -115,6 +124,8 @@ class ReportSettings(_Section):
     refused_attempts: int = Field(5, ge=1)
     concurrency: int = Field(32, ge=1)
     history: int = Field(10000, ge=100)
+    # Undelivered reports kept per session; beyond it the oldest are dropped (and counted).
+    max_pending: int = Field(1000, ge=1)
     keepalive: bool = False
 
 

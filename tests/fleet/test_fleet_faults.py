@@ -178,7 +178,12 @@ def test_a_sigkill_in_a_burst_of_logins_leaves_no_half_written_session(prefix: s
             assert api_call(b.url, "heartbeat", {}, token)["status"] == "Success"
         client = redis.Redis.from_url(REDIS_URL)
         try:
-            keys = [k for k in client.scan_iter(match=prefix + "s:*") if not k.endswith(b":exp")]
+            # Session hashes; not the expiry index (s:exp) nor the per-IP indexes (s:ip:<ip>).
+            keys = [
+                k
+                for k in client.scan_iter(match=prefix + "s:*")
+                if not k.endswith(b":exp") and not k.startswith(prefix.encode() + b"s:ip:")
+            ]
             stored = [client.hgetall(k) for k in keys]
         finally:
             client.close()

@@ -8,6 +8,7 @@ claimed by exactly one of them, and each session's reports still go out in order
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
 import sqlite3
 import time
@@ -275,3 +276,48 @@ async def test_several_processes_on_one_file_deliver_each_report_once_in_order(
     assert sum(1 for result in got if result) >= 2, "only one process did any work"
     assert all(r.state is ReportState.DELIVERED for r in await store.outbox.reports())
     await store.close()
+
+
+async def test_shed_drops_the_oldest_pending_beyond_the_bound(store: Store) -> None:
+    ids = await store.outbox.add([report("a", n) for n in range(5)] + [report("b", 9)])
+    # The head is delivered: it no longer counts.
+    claim = await store.outbox.claim("a", "me", T0, T0 + 30)
+    assert claim.report is not None
+    assert claim.report.id == ids[0]
+    await store.outbox.finish(ids[0], "me", ok())
+    assert await store.outbox.shed(["a", "b"], 2) == {"a": 2}
+    states = {r.id: r.state for r in await store.outbox.reports()}
+    assert [states[i] for i in ids] == [
+        ReportState.DELIVERED,
+        ReportState.DROPPED,
+        ReportState.DROPPED,
+        ReportState.PENDING,
+        ReportState.PENDING,
+        ReportState.PENDING,
+    ]
+    # The session's next head is the oldest report kept, and nothing more is shed.
+    claim = await store.outbox.claim("a", "me", T0, T0 + 30)
+    assert claim.report is not None
+    assert claim.report.id == ids[3]
+    assert await store.outbox.shed(["a", "b"], 2) == {}
+    assert await store.outbox.pending_tokens() == ["a", "b"]
+    # A session that is not named is left alone.
+    await store.outbox.add([report("b", 10), report("b", 11)])
+    assert await store.outbox.shed(["a"], 2) == {}
+    assert await store.outbox.shed(["b"], 2) == {"b": 1}
+
+
+async def test_shed_counts_survive_a_reopen_of_the_sqlite_file(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'state.db'}"
+    first = SqliteStore(url)
+    await first.outbox.add([report("a", n) for n in range(4)])
+    await first.close()
+    # A file from before the counts existed: the counts are rebuilt when it is opened.
+    with contextlib.closing(sqlite3.connect(tmp_path / "state.db")) as conn:
+        conn.execute("DELETE FROM pending_counts")
+        conn.commit()
+    again = SqliteStore(url)
+    try:
+        assert await again.outbox.shed(["a"], 1) == {"a": 3}
+    finally:
+        await again.close()

@@ -18,7 +18,7 @@ import pytest
 from tests.support.polling import wait_until_async
 from tests.support.stores import BACKENDS, forget_prefix, free_port, open_backend, unique_prefix
 from yspbx.sessions.models import ReportTarget, Session
-from yspbx.store.base import JournalEntry, Store, StoreUnavailable
+from yspbx.store.base import Admission, JournalEntry, SessionLimits, Store, StoreUnavailable
 from yspbx.store.redis import RedisStore
 
 # Server-clock times are never behind wall time (the Redis store counts on it for its key
@@ -107,19 +107,55 @@ async def test_a_good_login_is_refused_while_locked_and_otherwise_resets_the_cou
     ip = session("c" * 32, T0 + 1800).client_ip
     await store.lockouts.record_failure(ip, T0, 2, 600)
     await store.lockouts.record_failure(ip, T0, 2, 600)  # locked until T0 + 600
-    assert await store.sessions.add_unless_locked(session("c" * 32, T0 + 1800), T0 + 1) is False
+    assert (
+        await store.sessions.add_unless_locked(session("c" * 32, T0 + 1800), T0 + 1)
+        is Admission.LOCKED
+    )
     assert await store.sessions.get("c" * 32) is None
     assert [b.ip for b in await store.lockouts.blocked(T0 + 1)] == [ip]
     # The lock runs out: the login goes through and the entry is gone.
-    assert await store.sessions.add_unless_locked(session("d" * 32, T0 + 2400), T0 + 600) is True
+    assert (
+        await store.sessions.add_unless_locked(session("d" * 32, T0 + 2400), T0 + 600)
+        is Admission.ADDED
+    )
     assert await store.sessions.get("d" * 32) == session("d" * 32, T0 + 2400)
     assert await store.lockouts.blocked(T0) == []
     # One failure short of the lock: a good login starts the count over.
     await store.lockouts.record_failure(ip, T0 + 700, 2, 600)
-    assert await store.sessions.add_unless_locked(session("e" * 32, T0 + 2500), T0 + 701) is True
+    assert (
+        await store.sessions.add_unless_locked(session("e" * 32, T0 + 2500), T0 + 701)
+        is Admission.ADDED
+    )
     assert (await store.lockouts.state(ip, T0 + 702)).failures == 0
     again = await store.lockouts.record_failure(ip, T0 + 703, 2, 600)
     assert (again.failures, again.blocked_until) == (1, None)
+
+
+async def test_live_sessions_are_bounded_per_ip_and_in_all(store: Store) -> None:
+    limits = SessionLimits(total=3, per_ip=2)
+
+    def from_ip(token: str, ip: str, expires_at: float = T0 + 1800) -> Session:
+        return Session(token, ip, T0, expires_at, ReportTarget(ip, 8260))
+
+    add = store.sessions.add_unless_locked
+    assert await add(from_ip("a" * 32, "10.0.0.1"), T0, limits) is Admission.ADDED
+    assert await add(from_ip("b" * 32, "10.0.0.1"), T0, limits) is Admission.ADDED
+    assert await add(from_ip("c" * 32, "10.0.0.1"), T0, limits) is Admission.IP_FULL
+    assert await store.sessions.get("c" * 32) is None
+    assert await add(from_ip("d" * 32, "10.0.0.2"), T0, limits) is Admission.ADDED
+    assert await add(from_ip("e" * 32, "10.0.0.3"), T0, limits) is Admission.FULL
+    # A logout frees a place; so does a session's expiry, and a heartbeat keeps one.
+    assert await store.sessions.remove("a" * 32) is True
+    assert await add(from_ip("c" * 32, "10.0.0.1"), T0, limits) is Admission.ADDED
+    await store.sessions.extend("b" * 32, T0 + 5000)
+    later = T0 + 1801  # c and d expired; b was extended
+    new = later + 1800
+    assert await add(from_ip("f" * 32, "10.0.0.1", new), later, limits) is Admission.ADDED
+    assert await add(from_ip("g" * 32, "10.0.0.1", new), later, limits) is Admission.IP_FULL
+    assert await store.sessions.purge(later) == 2
+    assert await add(from_ip("h" * 32, "10.0.0.4", new), later, limits) is Admission.ADDED
+    assert await add(from_ip("i" * 32, "10.0.0.5", new), later, limits) is Admission.FULL
+    assert await store.sessions.count_live(later) == 3
 
 
 async def test_concurrent_failures_lock_exactly_once(store: Store) -> None:

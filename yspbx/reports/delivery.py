@@ -88,6 +88,15 @@ class Deliverer:
             return
         self._workers[token] = asyncio.create_task(self._work(token), name="yspbx-report")
 
+    def nudge(self, token: str) -> None:
+        """A report was queued for the session: look at its queue, unless a retry timer is
+        armed for it. Such a session's head is backing off (its receiver is unreachable, or
+        refused it), and the new report can only go after it: the timer looks then. So a new
+        event costs nothing here for sessions whose receiver is down, however many they are."""
+        if token in self._timers:
+            return
+        self.wake(token)
+
     def forget(self, token: str) -> None:
         """The session ended: no more timers for it (a worker in flight finishes its attempt)."""
         timer = self._timers.pop(token, None)

@@ -61,7 +61,7 @@ class ReportFanout:
             now,
         )
         for session in sessions:
-            self._deliverer.wake(session.token)
+            self._deliverer.nudge(session.token)
 
     def reportable(self, event: DomainEvent) -> bool:
         match event:

@@ -9,6 +9,7 @@ decides what goes in and when the next attempt is due. Delivery itself is
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -45,11 +46,21 @@ class RetryPolicy:
         return min(self.maximum, delay)
 
 
+# The warning about reports dropped for reports.max_pending is written at most this often
+# (wall seconds): under a flood of events it would otherwise be one line per event.
+_SHED_LOG_INTERVAL = 10.0
+
+
 class Outbox:
-    def __init__(self, store: OutboxStore, history: int) -> None:
+    def __init__(self, store: OutboxStore, history: int, max_pending: int | None = None) -> None:
         self.store = store
         self._history = history
+        self._max_pending = max_pending
         self._finished_since_trim = 0
+        # Reports dropped for the per-session bound since the last warning, and in all.
+        self._shed_unlogged: dict[str, int] = {}
+        self.shed_total = 0
+        self._shed_logged_at = -_SHED_LOG_INTERVAL
 
     async def enqueue(
         self,
@@ -74,7 +85,35 @@ class Outbox:
                     created_at=now,
                 )
             )
-        return await self.store.add(reports)
+        ids = await self.store.add(reports)
+        if self._max_pending is not None and sessions:
+            shed = await self.store.shed([s.token for s in sessions], self._max_pending)
+            if shed:
+                self._count_shed(shed)
+        return ids
+
+    def _count_shed(self, shed: dict[str, int]) -> None:
+        """Count reports dropped for the bound, and say so in the log now and then."""
+        for token, count in shed.items():
+            self._shed_unlogged[token] = self._shed_unlogged.get(token, 0) + count
+            self.shed_total += count
+        moment = time.monotonic()
+        if moment - self._shed_logged_at < _SHED_LOG_INTERVAL:
+            return
+        self._shed_logged_at = moment
+        pending, self._shed_unlogged = self._shed_unlogged, {}
+        worst = max(pending, key=pending.__getitem__)
+        log.warning(
+            "reports.max_pending (%d) reached: dropped the %d oldest undelivered reports of %d "
+            "session%s (most: %d for session %s); %d so dropped since start",
+            self._max_pending,
+            sum(pending.values()),
+            len(pending),
+            "" if len(pending) == 1 else "s",
+            pending[worst],
+            mask(worst),
+            self.shed_total,
+        )
 
     async def drop(self, token: str, reason: str) -> int:
         """The session ended: its undelivered reports will never be sent; say how many."""

@@ -53,7 +53,7 @@ class ReportService:
         hook must follow the current one. ``sender`` outlives the service: its owner closes it."""
         self._scheduler = scheduler
         self._store = store
-        self.outbox = Outbox(store.outbox, settings.history)
+        self.outbox = Outbox(store.outbox, settings.history, settings.max_pending)
         self.sender = sender
         self.deliverer = Deliverer(
             outbox=self.outbox,

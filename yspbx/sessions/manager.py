@@ -28,7 +28,7 @@ from yspbx.sessions.targets import (
     parse_ip,
     parse_port,
 )
-from yspbx.store.base import SessionStore
+from yspbx.store.base import NO_LIMITS, Admission, SessionLimits, SessionStore
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +101,7 @@ class SessionManager:
         token_ttl: float,
         refresh_interval: float,
         allowed_report_hosts: Sequence[str],
+        limits: SessionLimits = NO_LIMITS,
     ) -> None:
         self._store = store
         self._lockout = lockout
@@ -109,6 +110,7 @@ class SessionManager:
         self.token_ttl = token_ttl
         self._refresh_interval = refresh_interval
         self._allowed_hosts = tuple(allowed_report_hosts)
+        self._limits = limits
         self._end_hooks: list[SessionEndHook] = []
 
     @staticmethod
@@ -173,8 +175,20 @@ class SessionManager:
             target=target,
             version=report_format(request.version),
         )
-        if not await self._store.add_unless_locked(session, now):
+        admission = await self._store.add_unless_locked(session, now, self._limits)
+        if admission is Admission.LOCKED:
             raise PbxError(Errno.LOCKED_OUT, f"{client_ip} is locked")
+        if admission is Admission.IP_FULL:
+            # The PBX's "could not be handed on" (20010): a full table is a server that cannot
+            # take the request now, not a refused login; it counts as no failure.
+            raise PbxError(
+                Errno.FORWARD_FAILED,
+                f"{client_ip} has {self._limits.per_ip} live sessions (api.max_sessions_per_ip)",
+            )
+        if admission is Admission.FULL:
+            raise PbxError(
+                Errno.FORWARD_FAILED, f"{self._limits.total} live sessions (api.max_sessions)"
+            )
         return session
 
     def _credentials_match(self, username: str, password: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import IntEnum
+from enum import Enum, IntEnum
 from typing import Protocol
 
 from yspbx.sessions.models import ReportTarget, Session
@@ -46,14 +46,38 @@ class BlockedIp:
     until: float
 
 
+class Admission(Enum):
+    """What :meth:`SessionStore.add_unless_locked` did with a login."""
+
+    ADDED = "added"
+    LOCKED = "locked"  # the client IP is locked out
+    IP_FULL = "ip_full"  # the client IP already has SessionLimits.per_ip live sessions
+    FULL = "full"  # SessionLimits.total sessions are live
+
+
+@dataclass(frozen=True, slots=True)
+class SessionLimits:
+    """The most live sessions at once, in all and per client IP (None: no bound)."""
+
+    total: int | None = None
+    per_ip: int | None = None
+
+
+NO_LIMITS = SessionLimits()
+
+
 class SessionStore(Protocol):
     async def add(self, session: Session) -> None: ...
 
-    async def add_unless_locked(self, session: Session, now: float) -> bool:
+    async def add_unless_locked(
+        self, session: Session, now: float, limits: SessionLimits = NO_LIMITS
+    ) -> Admission:
         """A successful login's one step: unless the session's client IP is locked out at
-        ``now``, forget the IP's failed logins and store the session; False if it is locked.
+        ``now`` or a bound of ``limits`` is reached, forget the IP's failed logins and store
+        the session. Nothing is written unless the answer is ``ADDED``.
 
-        One step, so a lockout counted by another process in between cannot be missed."""
+        One step, so a lockout counted, or a session added, by another process in between
+        cannot be missed."""
 
     async def get(self, token: str) -> Session | None: ...
 
@@ -195,6 +219,11 @@ class OutboxStore(Protocol):
 
     async def drop(self, token: str) -> int:
         """Mark every pending report of the session dropped; return how many there were."""
+
+    async def shed(self, tokens: Sequence[str], keep: int) -> dict[str, int]:
+        """For each of these sessions that has more than ``keep`` pending reports, mark the
+        oldest ones dropped so that ``keep`` remain; say how many, per session that lost any.
+        Its cost grows with the sessions that lose reports, not with the reports kept."""
 
     async def pending_tokens(self) -> list[str]:
         """Sessions that have pending reports, in the order of their oldest pending report."""

@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 
 from yspbx.sessions.models import ReportTarget, Session
 from yspbx.store.base import (
+    NO_LIMITS,
+    Admission,
     AttemptOutcome,
     BlockedIp,
     Claim,
@@ -22,6 +24,7 @@ from yspbx.store.base import (
     LockoutState,
     NewReport,
     ReportState,
+    SessionLimits,
     StoredReport,
 )
 
@@ -60,16 +63,53 @@ def _session(row: _SessionRow) -> Session:
 class MemorySessions:
     def __init__(self, lockouts: MemoryLockouts) -> None:
         self._rows: dict[str, _SessionRow] = {}
+        # Tokens per client IP (expired ones too, until purged), for the per-IP bound.
+        self._by_ip: dict[str, set[str]] = {}
         self._lockouts = lockouts
 
-    async def add(self, session: Session) -> None:
+    def _put(self, session: Session) -> None:
         self._rows[session.token] = _row(session)
+        self._by_ip.setdefault(session.client_ip, set()).add(session.token)
 
-    async def add_unless_locked(self, session: Session, now: float) -> bool:
-        if not self._lockouts.admit(session.client_ip, now):
+    def _forget(self, token: str) -> bool:
+        row = self._rows.pop(token, None)
+        if row is None:
             return False
-        self._rows[session.token] = _row(session)
+        tokens = self._by_ip.get(row[1])
+        if tokens is not None:
+            tokens.discard(token)
+            if not tokens:
+                del self._by_ip[row[1]]
         return True
+
+    async def add(self, session: Session) -> None:
+        self._put(session)
+
+    async def add_unless_locked(
+        self, session: Session, now: float, limits: SessionLimits = NO_LIMITS
+    ) -> Admission:
+        ip = session.client_ip
+        if self._lockouts.locked(ip, now):
+            return Admission.LOCKED
+        # Counting live rows is linear, so it is done only when the rows kept (expired ones
+        # included) could reach the bound.
+        mine = self._by_ip.get(ip, ())
+        per_ip, total = limits.per_ip, limits.total
+        if (
+            per_ip is not None
+            and len(mine) >= per_ip
+            and sum(1 for t in mine if self._rows[t][3] > now) >= per_ip
+        ):
+            return Admission.IP_FULL
+        if (
+            total is not None
+            and len(self._rows) >= total
+            and sum(1 for row in self._rows.values() if row[3] > now) >= total
+        ):
+            return Admission.FULL
+        self._lockouts.admit(ip, now)
+        self._put(session)
+        return Admission.ADDED
 
     async def get(self, token: str) -> Session | None:
         row = self._rows.get(token)
@@ -93,7 +133,7 @@ class MemorySessions:
         return session
 
     async def remove(self, token: str) -> bool:
-        return self._rows.pop(token, None) is not None
+        return self._forget(token)
 
     async def live(self, now: float) -> list[Session]:
         return [_session(row) for row in self._rows.values() if row[3] > now]
@@ -104,11 +144,12 @@ class MemorySessions:
     async def purge(self, expired_before: float) -> int:
         stale = [token for token, row in self._rows.items() if row[3] < expired_before]
         for token in stale:
-            del self._rows[token]
+            self._forget(token)
         return len(stale)
 
     async def clear(self) -> None:
         self._rows.clear()
+        self._by_ip.clear()
 
 
 class MemoryLockouts:
@@ -130,6 +171,9 @@ class MemoryLockouts:
 
     async def state(self, ip: str, now: float) -> LockoutState:
         return self._current(ip, now)
+
+    def locked(self, ip: str, now: float) -> bool:
+        return self._current(ip, now).blocked_until is not None
 
     def admit(self, ip: str, now: float) -> bool:
         """False while ``ip`` is locked; otherwise its failure count starts over."""
@@ -273,6 +317,20 @@ class MemoryOutbox:
             row = self._rows[report_id]
             row.report = replace(row.report, state=ReportState.DROPPED)
         return len(ids)
+
+    async def shed(self, tokens: Sequence[str], keep: int) -> dict[str, int]:
+        shed: dict[str, int] = {}
+        for token in tokens:
+            queue = self._pending.get(token)
+            if queue is None or len(queue) <= keep:
+                continue
+            excess = len(queue) - keep
+            for report_id in queue[:excess]:
+                row = self._rows[report_id]
+                row.report = replace(row.report, state=ReportState.DROPPED)
+            del queue[:excess]
+            shed[token] = excess
+        return shed
 
     async def pending_tokens(self) -> list[str]:
         return sorted(self._pending, key=lambda token: self._pending[token][0])

@@ -15,6 +15,8 @@ from typing import Any
 
 from yspbx.sessions.models import ReportTarget, Session
 from yspbx.store.base import (
+    NO_LIMITS,
+    Admission,
     AttemptOutcome,
     BlockedIp,
     Claim,
@@ -22,12 +24,16 @@ from yspbx.store.base import (
     LockoutState,
     NewReport,
     ReportState,
+    SessionLimits,
+    SessionStore,
+    StateStore,
     StoredReport,
 )
 from yspbx.store.sqlite_checkpoint import Checkpointer
 from yspbx.store.sqlite_commit import GroupCommit, immediate
 from yspbx.store.sqlite_fleet import SCHEMA as FLEET_SCHEMA
 from yspbx.store.sqlite_fleet import SqliteJournal, SqliteLeases
+from yspbx.store.sqlite_view import DataVersionView, ViewedSessions, ViewedState
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -45,6 +51,7 @@ CREATE TABLE IF NOT EXISTS sessions (
     version TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS sessions_by_expiry ON sessions (expires_at);
+CREATE INDEX IF NOT EXISTS sessions_by_ip ON sessions (client_ip, expires_at);
 CREATE TABLE IF NOT EXISTS lockouts (
     pbx TEXT NOT NULL DEFAULT '',
     ip TEXT NOT NULL,
@@ -75,6 +82,28 @@ CREATE TABLE IF NOT EXISTS reports (
     refusals INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS reports_pending ON reports (token, id) WHERE state = 0;
+-- Pending reports per session, kept by triggers, so the sessions over a bound are found
+-- through an index instead of by counting every session's queue.
+CREATE TABLE IF NOT EXISTS pending_counts (
+    token TEXT PRIMARY KEY,
+    n INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS pending_counts_by_n ON pending_counts (n);
+CREATE TRIGGER IF NOT EXISTS reports_pending_added AFTER INSERT ON reports
+WHEN NEW.state = 0 BEGIN
+    INSERT INTO pending_counts (token, n) VALUES (NEW.token, 1)
+    ON CONFLICT (token) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS reports_pending_settled AFTER UPDATE OF state ON reports
+WHEN OLD.state = 0 AND NEW.state != 0 BEGIN
+    UPDATE pending_counts SET n = n - 1 WHERE token = OLD.token;
+    DELETE FROM pending_counts WHERE token = OLD.token AND n <= 0;
+END;
+CREATE TRIGGER IF NOT EXISTS reports_pending_deleted AFTER DELETE ON reports
+WHEN OLD.state = 0 BEGIN
+    UPDATE pending_counts SET n = n - 1 WHERE token = OLD.token;
+    DELETE FROM pending_counts WHERE token = OLD.token AND n <= 0;
+END;
 """
 
 # Indexes on the ``pbx`` columns, created once a file from before hosted PBXs has them. They
@@ -129,7 +158,18 @@ def connect(path: str) -> sqlite3.Connection:
     _add_missing_columns(conn)
     _key_tables_by_pbx(conn)
     conn.executescript(INDEXES)
+    _count_pending(conn)
     return conn
+
+
+def _count_pending(conn: sqlite3.Connection) -> None:
+    """Count the pending reports afresh: a file written before the counts existed has none."""
+    with immediate(conn) as tx:
+        tx.execute("DELETE FROM pending_counts")
+        tx.execute(
+            "INSERT INTO pending_counts (token, n) "
+            "SELECT token, COUNT(*) FROM reports WHERE state = 0 GROUP BY token"
+        )
 
 
 # Columns added to a table after its first release: a file written by an older version gains
@@ -233,6 +273,16 @@ def _session_values(pbx: str, session: Session) -> tuple[object, ...]:
     )
 
 
+def _at_least(conn: sqlite3.Connection, query: str, args: tuple[object, ...], count: int) -> bool:
+    """Whether ``query`` has at least ``count`` rows, reading no more than that many (an index
+    range walked ``count`` steps at most, whatever the table holds)."""
+    found = conn.execute(
+        f"SELECT COUNT(*) FROM ({query} LIMIT ?)",
+        (*args, count),
+    ).fetchone()
+    return int(found[0]) >= count
+
+
 class SqliteSessions:
     """A token is unique across PBXs; ``pbx`` keeps each PBX's listing, purge and clear its own."""
 
@@ -245,23 +295,39 @@ class SqliteSessions:
     async def add(self, session: Session) -> None:
         await self._writes.execute(_INSERT_SESSION, _session_values(self._pbx, session))
 
-    async def add_unless_locked(self, session: Session, now: float) -> bool:
+    async def add_unless_locked(
+        self, session: Session, now: float, limits: SessionLimits = NO_LIMITS
+    ) -> Admission:
         values = _session_values(self._pbx, session)
-        pbx = self._pbx
+        pbx, only = self._pbx, self._only
 
-        def admit(conn: sqlite3.Connection) -> bool:
+        def admit(conn: sqlite3.Connection) -> Admission:
             # Inside the group's write transaction: no read transaction of its own, and no
-            # lockout can be counted between the check and the insert.
+            # lockout can be counted, nor session added, between the checks and the insert.
             ip = session.client_ip
             row = conn.execute(
                 "SELECT blocked_until FROM lockouts WHERE pbx = ? AND ip = ?", (pbx, ip)
             ).fetchone()
+            if row is not None and row[0] is not None and row[0] > now:
+                return Admission.LOCKED
+            if limits.per_ip is not None and _at_least(
+                conn,
+                "SELECT 1 FROM sessions WHERE client_ip = ? AND expires_at > ? AND pbx = ?",
+                (ip, now, pbx),
+                limits.per_ip,
+            ):
+                return Admission.IP_FULL
+            if limits.total is not None and _at_least(
+                conn,
+                f"SELECT 1 FROM sessions WHERE pbx = ?{only} AND expires_at > ?",
+                (pbx, now),
+                limits.total,
+            ):
+                return Admission.FULL
             if row is not None:
-                if row[0] is not None and row[0] > now:
-                    return False
                 conn.execute("DELETE FROM lockouts WHERE pbx = ? AND ip = ?", (pbx, ip))
             conn.execute(_INSERT_SESSION, values)
-            return True
+            return Admission.ADDED
 
         return await self._writes.run(admit)
 
@@ -536,6 +602,25 @@ class SqliteOutbox:
         )
         return cursor.rowcount
 
+    async def shed(self, tokens: Sequence[str], keep: int) -> dict[str, int]:
+        wanted = set(tokens)
+        shed: dict[str, int] = {}
+        with immediate(self._conn) as conn:
+            over = conn.execute(
+                "SELECT token, n FROM pending_counts WHERE n > ?", (keep,)
+            ).fetchall()
+            for token, count in over:
+                if token not in wanted:
+                    continue
+                excess = int(count) - keep
+                conn.execute(
+                    "UPDATE reports SET state = ? WHERE id IN (SELECT id FROM reports "
+                    "WHERE token = ? AND state = 0 ORDER BY id LIMIT ?)",
+                    (int(ReportState.DROPPED), token, excess),
+                )
+                shed[str(token)] = excess
+        return shed
+
     async def pending_tokens(self) -> list[str]:
         rows = self._conn.execute(
             f"SELECT token FROM reports WHERE pbx = ?{self._only} AND state = 0 "
@@ -590,9 +675,15 @@ class SqliteStore:
                 self._checkpointer = Checkpointer(self.path)
                 self._checkpointer.start()
         self._owner = shared is None
-        self.sessions = SqliteSessions(self.conn, self.writes, pbx)
+        # What requests read (sessions, the clock offset) is answered from a per-process view
+        # that another process's commit invalidates (:mod:`yspbx.store.sqlite_view`). Each PBX
+        # has a view of its own: what one PBX read is never an answer for another.
+        self.view = DataVersionView(self.conn)
+        self.sessions: SessionStore = ViewedSessions(
+            SqliteSessions(self.conn, self.writes, pbx), self.view
+        )
         self.lockouts = SqliteLockouts(self.conn, pbx)
-        self.state = SqliteState(self.conn, pbx)
+        self.state: StateStore = ViewedState(SqliteState(self.conn, pbx), self.view)
         self.outbox = SqliteOutbox(self.conn, pbx)
         self.leases = SqliteLeases(self.conn, f"{pbx}/" if pbx else "")
         self.journal = SqliteJournal(self.conn, self.writes, pbx)

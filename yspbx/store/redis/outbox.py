@@ -138,6 +138,35 @@ redis.call('ZREM', p .. 'o:tokens', ARGV[2])
 return #ids
 """
 
+# ARGV: prefix, keep, then the tokens. Answers token, count, token, count... for the
+# sessions that lost reports.
+_SHED = """
+local p = ARGV[1]
+local keep = tonumber(ARGV[2])
+local out = {}
+for i = 3, #ARGV do
+  local token = ARGV[i]
+  local queue = p .. 'o:q:' .. token
+  local excess = redis.call('ZCARD', queue) - keep
+  if excess > 0 then
+    for _, id in ipairs(redis.call('ZRANGE', queue, 0, excess - 1)) do
+      redis.call('HSET', p .. 'o:r:' .. id, 'state', 2)
+      redis.call('ZADD', p .. 'o:done', id, id)
+    end
+    redis.call('ZREMRANGEBYRANK', queue, 0, excess - 1)
+    local head = redis.call('ZRANGE', queue, 0, 0)
+    if #head == 0 then
+      redis.call('ZREM', p .. 'o:tokens', token)
+    else
+      redis.call('ZADD', p .. 'o:tokens', head[1], token)
+    end
+    out[#out + 1] = token
+    out[#out + 1] = excess
+  end
+end
+return out
+"""
+
 # ARGV: prefix, keep.
 _TRIM = """
 local p = ARGV[1]
@@ -179,6 +208,7 @@ class RedisOutbox:
         self._finish = client.register_script(_FINISH)
         self._release = client.register_script(_RELEASE)
         self._drop = client.register_script(_DROP)
+        self._shed = client.register_script(_SHED)
         self._trim = client.register_script(_TRIM)
 
     @guarded
@@ -227,6 +257,13 @@ class RedisOutbox:
     @guarded
     async def drop(self, token: str) -> int:
         return int(await self._drop(keys=[], args=[self._prefix, token]))
+
+    @guarded
+    async def shed(self, tokens: Sequence[str], keep: int) -> dict[str, int]:
+        if not tokens:
+            return {}
+        answer = await self._shed(keys=[], args=[self._prefix, keep, *tokens])
+        return {text(answer[i]): int(answer[i + 1]) for i in range(0, len(answer), 2)}
 
     @guarded
     async def pending_tokens(self) -> list[str]:

@@ -1,7 +1,8 @@
 """Sessions and lockouts in Redis: a hash per token or IP, a sorted set to list them by time.
 
 Keys (``P`` is the prefix): ``P s:<token>`` (the session's fields), ``P s:exp`` (token ->
-expiry), ``P l:<ip>`` (failures, until), ``P l:blocked`` (ip -> until). Read-modify-writes run
+expiry), ``P s:ip:<ip>`` (the IP's tokens -> expiry, for the per-IP bound), ``P l:<ip>``
+(failures, until), ``P l:blocked`` (ip -> until). Read-modify-writes run
 as Lua scripts, so a lockout counted by several processes at once stays exact.
 
 Times are the server clock's. A session key also expires in Redis at ``expires_at`` plus the
@@ -15,41 +16,81 @@ from redis.asyncio import Redis
 
 from yspbx.sessions.manager import TOMBSTONE_SECONDS
 from yspbx.sessions.models import ReportTarget, Session
-from yspbx.store.base import BlockedIp, FailureOutcome, LockoutState
+from yspbx.store.base import (
+    NO_LIMITS,
+    Admission,
+    BlockedIp,
+    FailureOutcome,
+    LockoutState,
+    SessionLimits,
+)
 from yspbx.store.redis.connection import delete_matching, glob_escape, guarded, raw, text
 
 _TARGET_FIELDS = ("ip", "port", "url", "absolute", "host", "host_port")
 
-# KEYS: session, by-expiry. ARGV: token, expires_at, tombstone.
-_EXTEND = """
+# Lua: move the session's entry in its IP's index to a new expiry (ARGV-free: the caller
+# passes the session key, prefix, token, expiry and the second its key may be forgotten). The
+# index key lives as long as its longest-lived session.
+_BY_IP = """
+local function index_ip(session_key, prefix, token, expires_at, forget_at, add)
+  local ip = redis.call('HGET', session_key, 'client_ip')
+  if not ip then return end
+  local key = prefix .. 's:ip:' .. ip
+  if add then
+    redis.call('ZADD', key, expires_at, token)
+  else
+    redis.call('ZADD', key, 'XX', expires_at, token)
+  end
+  local ttl = redis.call('TTL', key)
+  local wanted = tonumber(forget_at) - tonumber(redis.call('TIME')[1])
+  if ttl < 0 or ttl < wanted then redis.call('EXPIREAT', key, forget_at) end
+end
+"""
+
+# KEYS: session, by-expiry. ARGV: token, expires_at, tombstone, prefix.
+_EXTEND = (
+    _BY_IP
+    + """
 local current = redis.call('HGET', KEYS[1], 'expires_at')
 if current and tonumber(current) < tonumber(ARGV[2]) then
+  local forget_at = math.ceil(tonumber(ARGV[2]) + tonumber(ARGV[3]))
   redis.call('HSET', KEYS[1], 'expires_at', ARGV[2])
   redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
-  redis.call('EXPIREAT', KEYS[1], math.ceil(tonumber(ARGV[2]) + tonumber(ARGV[3])))
+  redis.call('EXPIREAT', KEYS[1], forget_at)
+  index_ip(KEYS[1], ARGV[4], ARGV[1], ARGV[2], forget_at, false)
 end
 return 0
 """
+)
 
-# KEYS: session, by-expiry. ARGV: token, expires_at, tombstone, then the target's fields.
-_SET_TARGET = """
+# KEYS: session, by-expiry. ARGV: token, expires_at, tombstone, then the target's fields,
+# then the prefix.
+_SET_TARGET = (
+    _BY_IP
+    + """
 local current = redis.call('HGET', KEYS[1], 'expires_at')
 if not current then return {} end
 redis.call('HSET', KEYS[1], 'ip', ARGV[4], 'port', ARGV[5], 'url', ARGV[6],
   'absolute', ARGV[7], 'host', ARGV[8], 'host_port', ARGV[9])
 if tonumber(current) < tonumber(ARGV[2]) then
+  local forget_at = math.ceil(tonumber(ARGV[2]) + tonumber(ARGV[3]))
   redis.call('HSET', KEYS[1], 'expires_at', ARGV[2])
   redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
-  redis.call('EXPIREAT', KEYS[1], math.ceil(tonumber(ARGV[2]) + tonumber(ARGV[3])))
+  redis.call('EXPIREAT', KEYS[1], forget_at)
+  index_ip(KEYS[1], ARGV[10], ARGV[1], ARGV[2], forget_at, false)
 end
 return redis.call('HGETALL', KEYS[1])
 """
+)
 
 # KEYS: by-expiry. ARGV: prefix, expired_before.
 _PURGE = """
 local tokens = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2])
 for _, token in ipairs(tokens) do
-  redis.call('DEL', ARGV[1] .. 's:' .. token)
+  local key = ARGV[1] .. 's:' .. token
+  local ip = redis.call('HGET', key, 'client_ip')
+  if ip then redis.call('ZREM', ARGV[1] .. 's:ip:' .. ip, token) end
+  redis.call('DEL', key)
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2])
 return #tokens
@@ -79,18 +120,41 @@ redis.call('HSET', KEYS[1], 'failures', failures, 'until', '')
 return {failures, '', 0, 0}
 """
 
-# KEYS: the session, the expiry index, the IP's lockout entry, the blocked set.
-# ARGV: token, expires_at, expire-at second, ip, now, then the session's field/value pairs.
-# Answers 0 (nothing written) while the IP is locked.
-_ADD_UNLESS_LOCKED = """
+# KEYS: the session, the expiry index, the IP's lockout entry, the blocked set, the IP's
+# session index. ARGV: token, expires_at, expire-at second, ip, now, the per-IP and total
+# bounds ('' for none), prefix, then the session's field/value pairs.
+# Answers 1 (added); nothing is written when it answers 0 (the IP is locked), 2 (the IP has
+# its bound of live sessions) or 3 (the total bound is reached).
+_ADD_UNLESS_LOCKED = (
+    _BY_IP
+    + """
 local locked = redis.call('HGET', KEYS[3], 'until')
 if locked and locked ~= '' and tonumber(locked) > tonumber(ARGV[5]) then return 0 end
+local live = '(' .. ARGV[5]
+if ARGV[6] ~= '' and redis.call('ZCOUNT', KEYS[5], live, '+inf') >= tonumber(ARGV[6]) then
+  return 2
+end
+if ARGV[7] ~= '' and redis.call('ZCOUNT', KEYS[2], live, '+inf') >= tonumber(ARGV[7]) then
+  return 3
+end
 if redis.call('DEL', KEYS[3]) == 1 then redis.call('ZREM', KEYS[4], ARGV[4]) end
-redis.call('HSET', KEYS[1], unpack(ARGV, 6))
+redis.call('HSET', KEYS[1], unpack(ARGV, 9))
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
 redis.call('EXPIREAT', KEYS[1], ARGV[3])
+index_ip(KEYS[1], ARGV[8], ARGV[1], ARGV[2], ARGV[3], true)
 return 1
 """
+)
+
+# KEYS: the session, the expiry index. ARGV: token, prefix. Answers 1 when it existed.
+_REMOVE = """
+local ip = redis.call('HGET', KEYS[1], 'client_ip')
+if ip then redis.call('ZREM', ARGV[2] .. 's:ip:' .. ip, ARGV[1]) end
+redis.call('ZREM', KEYS[2], ARGV[1])
+return redis.call('DEL', KEYS[1])
+"""
+
+_ADMISSIONS = {0: Admission.LOCKED, 1: Admission.ADDED, 2: Admission.IP_FULL, 3: Admission.FULL}
 
 # KEYS: the IP's entry, blocked set. ARGV: ip. Answers 1 when the IP was locked.
 _FORGET = """
@@ -161,27 +225,37 @@ class RedisSessions:
         self._extend = client.register_script(_EXTEND)
         self._set_target = client.register_script(_SET_TARGET)
         self._purge = client.register_script(_PURGE)
+        self._remove = client.register_script(_REMOVE)
 
     def _key(self, token: str) -> str:
         return f"{self._prefix}s:{token}"
 
+    def _ip_key(self, ip: str) -> str:
+        return f"{self._prefix}s:ip:{ip}"
+
     @guarded
     async def add(self, session: Session) -> None:
         key = self._key(session.token)
+        ip_key = self._ip_key(session.client_ip)
         async with self._client.pipeline(transaction=True) as pipe:
             pipe.hset(key, mapping=_fields(session))  # type: ignore[arg-type]
             pipe.zadd(self._by_expiry, {session.token: session.expires_at})
             pipe.expireat(key, _forgotten_at(session))
+            pipe.zadd(ip_key, {session.token: session.expires_at})
+            pipe.expireat(ip_key, _forgotten_at(session))
             await pipe.execute()
 
     @guarded
-    async def add_unless_locked(self, session: Session, now: float) -> bool:
+    async def add_unless_locked(
+        self, session: Session, now: float, limits: SessionLimits = NO_LIMITS
+    ) -> Admission:
         pairs = [part for item in _fields(session).items() for part in item]
-        added = await self._add_unless_locked(
+        answer = await self._add_unless_locked(
             keys=[
                 self._key(session.token),
                 self._by_expiry,
                 *self._lockouts.keys_for(session.client_ip),
+                self._ip_key(session.client_ip),
             ],
             args=[
                 session.token,
@@ -189,10 +263,13 @@ class RedisSessions:
                 _forgotten_at(session),
                 session.client_ip,
                 repr(now),
+                "" if limits.per_ip is None else limits.per_ip,
+                "" if limits.total is None else limits.total,
+                self._prefix,
                 *pairs,
             ],
         )
-        return bool(added)
+        return _ADMISSIONS[int(answer)]
 
     @guarded
     async def get(self, token: str) -> Session | None:
@@ -203,7 +280,7 @@ class RedisSessions:
     async def extend(self, token: str, expires_at: float) -> None:
         await self._extend(
             keys=[self._key(token), self._by_expiry],
-            args=[token, repr(expires_at), TOMBSTONE_SECONDS],
+            args=[token, repr(expires_at), TOMBSTONE_SECONDS, self._prefix],
         )
 
     @guarded
@@ -212,16 +289,21 @@ class RedisSessions:
     ) -> Session | None:
         values = await self._set_target(
             keys=[self._key(token), self._by_expiry],
-            args=[token, repr(expires_at), TOMBSTONE_SECONDS, *_target_values(target)],
+            args=[
+                token,
+                repr(expires_at),
+                TOMBSTONE_SECONDS,
+                *_target_values(target),
+                self._prefix,
+            ],
         )
         return _session(token, _pairs(values)) if values else None
 
     @guarded
     async def remove(self, token: str) -> bool:
-        async with self._client.pipeline(transaction=True) as pipe:
-            pipe.delete(self._key(token))
-            pipe.zrem(self._by_expiry, token)
-            deleted, _ = await pipe.execute()
+        deleted = await self._remove(
+            keys=[self._key(token), self._by_expiry], args=[token, self._prefix]
+        )
         return bool(deleted)
 
     @guarded

@@ -1,0 +1,202 @@
+"""uvicorn's HTTP protocols with the deadlines and caps a server on a shared network needs.
+
+uvicorn closes a keep-alive connection that stays idle after a response
+(``timeout_keep_alive``) and h11 bounds a request head's size, but nothing bounds how long a
+client may take to send a request head or its body, a fresh connection that sends nothing is
+never closed, httptools accepts a head of any size (a 300 MiB header grew the process by
+hundreds of megabytes), and ``limit_concurrency`` only answers 503 once a request head has
+arrived, so idle connections beyond it still hold a file descriptor each. A handful of slow
+clients could therefore hold the server's descriptors forever, unauthenticated.
+
+This module adds those bounds to both protocols, at the one place that sees every byte
+(``data_received``), without touching the parsing:
+
+* **head**: from the connection's start, or from the first byte of a later request on a
+  kept-alive connection, the head must be complete within ``head_timeout`` seconds, and may not
+  exceed ``max_head_bytes``; otherwise ``408`` or ``431`` and the connection is closed.
+* **body**: from the end of the head, the body must be complete within ``body_timeout``;
+  otherwise ``408`` (unless the application already answered) and the connection is closed.
+* **idle keep-alive**: uvicorn's own ``timeout_keep_alive`` (``server.keepalive_timeout``).
+* **connections**: at most ``max_connections`` open at once per process; the next one is
+  answered ``503`` with a short body at once and closed, so a client sees why rather than a
+  silent hang, and the connections already admitted (a load balancer's ``/health``) go on.
+
+The limits travel on :class:`GuardedConfig`, which worker processes receive pickled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+# A refused connection is answered at once, then read (and what it sends thrown away) for at
+# most this long before it is closed: closing with unread data would reset the connection and
+# the client could lose the answer.
+_REFUSAL_LINGER = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionLimits:
+    head_timeout: float = 10.0
+    body_timeout: float = 10.0
+    max_head_bytes: int = 32768
+    max_connections: int = 1000
+
+
+class GuardedConfig(uvicorn.Config):
+    """uvicorn's config, carrying the limits the guarded protocols read."""
+
+    def __init__(self, app: Any, limits: ConnectionLimits, **kwargs: Any) -> None:
+        super().__init__(app, **kwargs)
+        self.limits = limits
+
+
+def _answer(status: int, reason: str, text: str) -> bytes:
+    body = (text + "\n").encode("ascii")
+    return (
+        f"HTTP/1.1 {status} {reason}\r\n"
+        "content-type: text/plain; charset=utf-8\r\n"
+        f"content-length: {len(body)}\r\n"
+        "connection: close\r\n\r\n"
+    ).encode("ascii") + body
+
+
+_BUSY = _answer(503, "Service Unavailable", "yspbx: too many connections, try again later")
+_HEAD_LATE = _answer(408, "Request Timeout", "yspbx: the request head took too long")
+_BODY_LATE = _answer(408, "Request Timeout", "yspbx: the request body took too long")
+_HEAD_LARGE = _answer(431, "Request Header Fields Too Large", "yspbx: the request head is too big")
+
+
+class _Guard:
+    """The bounds, written once for both protocols (mixed in before uvicorn's class).
+
+    The phase of a connection is read from uvicorn's own request cycle after each chunk is
+    parsed: a cycle that was not there before means a head was completed; a cycle whose
+    ``more_body`` is still set is waiting for its body.
+    """
+
+    # What uvicorn's protocols provide.
+    config: uvicorn.Config
+    connections: set[Any]
+    transport: asyncio.Transport
+    loop: asyncio.AbstractEventLoop
+    cycle: Any
+
+    def _guard_setup(self) -> None:
+        limits = getattr(self.config, "limits", None)
+        self._limits = limits if isinstance(limits, ConnectionLimits) else ConnectionLimits()
+        self._deadline: asyncio.TimerHandle | None = None
+        self._head_bytes = 0
+        self._seen_cycle: Any = None
+        self._refused = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)  # type: ignore[misc]
+        if len(self.connections) > self._limits.max_connections:
+            # Out of the count at once: refused connections must not crowd out admitted ones.
+            self.connections.discard(self)
+            self._refuse()
+            return
+        self._arm(self._limits.head_timeout, self._head_late)
+
+    def data_received(self, data: bytes) -> None:
+        if self._refused:
+            return
+        waiting_head = self._waiting_head()
+        if waiting_head and self._deadline is None:
+            # The first byte of a request on a kept-alive connection starts its head's clock.
+            self._arm(self._limits.head_timeout, self._head_late)
+        super().data_received(data)  # type: ignore[misc]
+        if self.transport.is_closing():
+            self._disarm()
+            return
+        cycle = self.cycle
+        if cycle is not self._seen_cycle:
+            # A head was completed: its size and clock start over for the next one.
+            self._seen_cycle = cycle
+            self._head_bytes = 0
+            self._disarm()
+            if cycle.more_body:
+                self._arm(self._limits.body_timeout, self._body_late)
+        elif waiting_head:
+            self._head_bytes += len(data)
+            if self._head_bytes > self._limits.max_head_bytes:
+                self._close_with(_HEAD_LARGE)
+        elif cycle is not None and not cycle.more_body:
+            self._disarm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)  # type: ignore[misc]
+
+    def _waiting_head(self) -> bool:
+        cycle = self.cycle
+        return cycle is None or not cycle.more_body
+
+    def _arm(self, seconds: float, callback: Any) -> None:
+        self._disarm()
+        self._deadline = self.loop.call_later(seconds, callback)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _head_late(self) -> None:
+        self._deadline = None
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete:
+            # Still answering the previous request (pipelined bytes arrived meanwhile): the
+            # next head's clock starts once that answer is out.
+            self._arm(self._limits.head_timeout, self._head_late)
+            return
+        if self._head_bytes:
+            self._close_with(_HEAD_LATE)
+        elif not self.transport.is_closing():
+            # Nothing at all was sent: close without a word, as for an idle keep-alive.
+            self.transport.close()
+
+    def _body_late(self) -> None:
+        self._deadline = None
+        cycle = self.cycle
+        if cycle is None or not cycle.more_body:
+            return
+        self._close_with(b"" if cycle.response_started else _BODY_LATE)
+
+    def _close_with(self, answer: bytes) -> None:
+        self._disarm()
+        if self.transport.is_closing():
+            return
+        if answer:
+            self.transport.write(answer)
+        self.transport.close()
+
+    def _refuse(self) -> None:
+        self._refused = True
+        self.transport.write(_BUSY)
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+        self.loop.call_later(_REFUSAL_LINGER, self.transport.close)
+
+
+class GuardedHttpToolsProtocol(_Guard, HttpToolsProtocol):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._guard_setup()
+
+
+class GuardedH11Protocol(_Guard, H11Protocol):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._guard_setup()
+
+
+PROTOCOLS: dict[str, type[asyncio.Protocol]] = {
+    "httptools": GuardedHttpToolsProtocol,
+    "h11": GuardedH11Protocol,
+}
