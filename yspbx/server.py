@@ -17,8 +17,12 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import os
 import socket
 import sys
+import threading
+import time
+from types import FrameType
 from typing import Any
 
 import uvicorn
@@ -43,10 +47,29 @@ def listening_line(settings: Settings, port: int) -> str:
     return f"yspbx listening on {scheme}://{shown}:{port}"
 
 
+# After SIGTERM/SIGINT, how long the server may take to stop before the process ends anyway.
+STOP_DEADLINE = 10.0
+
+
+def _exit_now() -> None:
+    print("yspbx: did not stop within the deadline after the signal; exiting", file=sys.stderr)
+    os._exit(1)
+
+
 class _AnnouncingServer(uvicorn.Server):
     def __init__(self, config: uvicorn.Config, settings: Settings) -> None:
         super().__init__(config)
         self._settings = settings
+        self._deadline: threading.Timer | None = None
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        """Stop as uvicorn does, but for sure: a stop that hangs (a store that never answers)
+        ends the process after :data:`STOP_DEADLINE`; what was committed is on disk already."""
+        super().handle_exit(sig, frame)
+        if self._deadline is None:
+            self._deadline = threading.Timer(STOP_DEADLINE, _exit_now)
+            self._deadline.daemon = True
+            self._deadline.start()
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)
@@ -139,6 +162,19 @@ class _AnnouncingSupervisor(Multiprocess):
         print(self._line, flush=True)
         self.announced = True
 
+    def join_all(self) -> None:
+        """Wait for the workers to stop, each as a single server would (:data:`STOP_DEADLINE`),
+        then end those that still hang: a stop always completes."""
+        deadline = time.monotonic() + STOP_DEADLINE
+        for process in self.processes:
+            process.process.join(max(0.0, deadline - time.monotonic()))
+            if process.process.is_alive():
+                print(
+                    f"yspbx: worker {process.pid} did not stop in time; killing it", file=sys.stderr
+                )
+                process.kill()
+                process.process.join()
+
 
 def _serve_workers(settings: Settings) -> int:
     if not settings.server.store.startswith(("sqlite:", "redis://", "rediss://", "unix://")):
@@ -182,19 +218,25 @@ def dual_stack_socket(settings: Settings) -> socket.socket | None:
 
 def store_answers(settings: Settings) -> str | None:
     """None when the configured store answers; otherwise why not, for the person starting it."""
-    from yspbx.store import StoreUnavailable, open_store
+    from yspbx.store import StoreFileError, StoreUnavailable, open_store
 
     server = settings.server
 
     async def ping() -> None:
+        from yspbx.store.sqlite import SqliteStore
+
         store = open_store(server.store, prefix=server.store_prefix, timeout=server.store_timeout)
         try:
             await store.ping()
+            if isinstance(store, SqliteStore):
+                await store.verify()
         finally:
             await store.close()
 
     try:
         asyncio.run(ping())
+    except StoreFileError as exc:
+        return str(exc)
     except (StoreUnavailable, OSError) as exc:
         return f"the store {server.store} does not answer: {exc}"
     return None

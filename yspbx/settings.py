@@ -95,7 +95,8 @@ class ServerSettings(_Section):
     store: str = DEFAULT_STORE
     # Every Redis key starts with it: several PBXs (or test runs) can share one Redis.
     store_prefix: str = Field("yspbx:", min_length=1, max_length=64)
-    # Every Redis call (and a lease renewal) gives up after this long: StoreUnavailable.
+    # Every Redis call (and a lease renewal), and a SQLite statement waiting for a file another
+    # program locked, gives up after this long: StoreUnavailable.
     store_timeout: float = Field(2.0, gt=0, le=60)
     workers: int = Field(1, ge=1, le=64)
     # The engine lease: a process that dies holding it is replaced after at most this long.

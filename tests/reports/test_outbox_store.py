@@ -143,6 +143,23 @@ async def test_an_expired_lease_can_be_taken_over_and_release_frees_it(store: St
     assert (await store.outbox.claim("a", "p3", T0 + 31, T0 + 61)).report is not None
 
 
+async def test_newest_pending_names_each_sessions_last_undelivered_action(store: Store) -> None:
+    boot = NewReport("a", "BootUp", b"{}", "http://x/", T0)
+    await store.outbox.add([report("a", 1), boot])
+    await store.outbox.add([report("b", 2), report("c", 3)])
+    assert await store.outbox.drop("c") == 1
+    newest = await store.outbox.newest_pending(["a", "b", "c", "unknown"])
+    assert newest == {"a": "BootUp", "b": "ExtensionStatus"}
+    assert await store.outbox.newest_pending([]) == {}
+    # Delivered reports are no longer pending: the newest pending is what is left.
+    await store.outbox.add([report("d", 4)])
+    await store.outbox.add([NewReport("d", "BootUp", b"{}", "http://x/", T0)])
+    claimed = await store.outbox.claim("d", "p1", T0, T0 + 30)
+    assert claimed.report is not None
+    assert await store.outbox.finish(claimed.report.id, "p1", ok()) is True
+    assert await store.outbox.newest_pending(["d"]) == {"d": "BootUp"}
+
+
 async def test_dropping_a_session_keeps_its_reports_as_dropped(store: Store) -> None:
     first, second, other = await store.outbox.add([report("a", 1), report("a", 2), report("b", 3)])
     await store.outbox.claim("a", "p1", T0, T0 + 30)

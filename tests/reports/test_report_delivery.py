@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from tests.support.helpers import Api, Sim, failed
+from tests.support.polling import wait_until
 from tests.support.receivers import HANG, Receiver, ReportLog, log_in, wait_for_log
 from yspbx.testing import ServerProcess
 
@@ -247,7 +248,11 @@ def test_logout_drops_pending_reports(server: ServerProcess, sim: Sim, receiver:
     sim.post("/extensions/1002/unregister")  # no session left: nothing new is queued
     assert len(sim.get("/reports")) == 2
     assert len(receiver.received) == 1
-    assert any("dropped 2 undelivered reports" in line for line in server.output)
+    # The server's output is read by a thread: the line may trail the answers above.
+    wait_until(
+        lambda: any("dropped 2 undelivered reports" in line for line in server.output),
+        what="the log line counting the dropped reports",
+    )
 
 
 def test_delivered_reports_keep_the_token_alive(

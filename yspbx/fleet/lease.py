@@ -27,6 +27,7 @@ from yspbx.store.base import LeaseGrant, LeaseStore, StoreUnavailable
 log = logging.getLogger(__name__)
 
 ENGINE_LEASE = "engine"
+GAIN_TIMEOUT_FLOOR = 2.0
 
 GainHook = Callable[[str | None], Awaitable[None]]
 LossHook = Callable[[str], Awaitable[None]]
@@ -57,6 +58,12 @@ class EngineLease:
     @property
     def interval(self) -> float:
         return self.ttl / 3
+
+    @property
+    def gain_timeout(self) -> float:
+        """How long starting the engine may take before the take-over is given up: the lease,
+        but never under 2 s (a loaded machine's engine start must not fail a short lease)."""
+        return max(self.ttl, GAIN_TIMEOUT_FLOOR)
 
     async def start(self) -> None:
         """Try once now (a lone process starts as the holder), then keep trying in the
@@ -98,7 +105,7 @@ class EngineLease:
                     return
                 await self._lose("another process holds the engine lease now")
                 return
-            await self._try_to_take(started)
+            await self._try_to_take()
             self._complained = False
         except (StoreUnavailable, TimeoutError) as exc:
             if not self._complained:
@@ -109,7 +116,7 @@ class EngineLease:
         if self.held and time.monotonic() > self._confirmed_until - self.interval / 2:
             await self._lose("the engine lease could not be renewed in time")
 
-    async def _try_to_take(self, started: float) -> None:
+    async def _try_to_take(self) -> None:
         grant = await self._leases.acquire(ENGINE_LEASE, self.node, self._link.address, self.ttl)
         if not grant.acquired and grant.address and await self._holder_is_gone(grant):
             log.warning("engine lease: %s is gone; taking over at once", grant.owner)
@@ -119,16 +126,43 @@ class EngineLease:
         if not grant.acquired:
             return
         try:
-            await self._on_gain(grant.previous)
+            # Bounded: starting the engine does no work that grows with the sessions (BootUp
+            # goes out after the take-over, :meth:`ReportService.start`), and a store that
+            # stalls cannot keep a take-over going for long.
+            await asyncio.wait_for(self._on_gain(grant.previous), self.gain_timeout)
+            # The lease was granted before the engine started: confirm it is still ours, and
+            # count its life from now.
+            confirmed_at = time.monotonic()
+            renewed = await asyncio.wait_for(
+                self._leases.renew(ENGINE_LEASE, self.node, self.ttl), self.interval
+            )
+        except (StoreUnavailable, TimeoutError) as exc:
+            await self._give_up(f"the store did not answer ({exc or 'time-out'})")
+            return
         except Exception:
             log.exception("engine lease: could not start the engine; giving the lease up")
-            with contextlib.suppress(StoreUnavailable, TimeoutError):
-                await asyncio.wait_for(self._leases.release(ENGINE_LEASE, self.node), self.ttl)
+            await self._give_up("the engine did not start")
+            return
+        if not renewed:
+            await self._on_loss_quietly("another process took the engine lease over meanwhile")
             return
         # Held (and so answering engine requests) only once the engine runs.
         self.held = True
-        self._confirmed_until = started + self.ttl
+        self._confirmed_until = confirmed_at + self.ttl
         log.info("engine lease: this process (%s) runs the engine", self.node)
+
+    async def _give_up(self, reason: str) -> None:
+        """A take-over that did not complete: stop what started, and free the lease."""
+        await self._on_loss_quietly(reason)
+        with contextlib.suppress(StoreUnavailable, TimeoutError):
+            await asyncio.wait_for(self._leases.release(ENGINE_LEASE, self.node), self.ttl)
+
+    async def _on_loss_quietly(self, reason: str) -> None:
+        log.warning("engine lease: the take-over did not complete: %s", reason)
+        try:
+            await self._on_loss(reason)
+        except Exception:
+            log.exception("engine lease: stopping the engine failed")
 
     async def _holder_is_gone(self, grant: LeaseGrant) -> bool:
         return await self._link.probe(grant.address) is False

@@ -34,7 +34,7 @@ from yspbx.reports.refusals import RefusalPolicy
 from yspbx.reports.sender import ReportSender
 from yspbx.scheduler import Scheduler, Timer
 from yspbx.sessions.manager import SessionManager
-from yspbx.store.base import AttemptOutcome, SessionStore
+from yspbx.store.base import AttemptOutcome, SessionStore, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +127,10 @@ class Deliverer:
                 self._again.discard(token)
                 try:
                     step = await self._step(token)
+                except StoreUnavailable:
+                    # The store says so in the log itself, once: not once per session here.
+                    self._arm(token, self._clock.now() + self._retry.initial)
+                    step = _Step.WAITING
                 except Exception:
                     log.exception("report delivery for session %s failed", mask(token))
                     self._arm(token, self._clock.now() + self._retry.maximum)

@@ -9,6 +9,7 @@ the engine's event order is the reports' order, and a crash after it loses nothi
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 from yspbx.clock import Clock
@@ -23,6 +24,9 @@ from yspbx.reports.delivery import Deliverer
 from yspbx.reports.formats import action_of, render
 from yspbx.reports.outbox import Outbox
 from yspbx.store.base import SessionStore
+
+# Sessions queued per transaction when every session gets a report at start (``BootUp``).
+BATCH = 500
 
 # Whether an extension's status is monitored (an unknown number counts as monitored).
 MonitoredCheck = Callable[[str], bool]
@@ -44,11 +48,25 @@ class ReportFanout:
         self._deliverer = deliverer
         self._serial_number = serial_number
         self._monitored = monitored
+        # Clear while a BootUp is to be queued: reports published meanwhile come after it.
+        self._ready = asyncio.Event()
+        self._ready.set()
+
+    def hold(self) -> None:
+        """An announcement is coming (:meth:`announce`): reports published until it is queued
+        wait for it."""
+        self._ready.clear()
+
+    def release(self) -> None:
+        """Let published reports through (the announcement is queued, or will never be)."""
+        self._ready.set()
 
     async def publish(self, event: DomainEvent) -> None:
         """Queue ``event``'s report for every live session and wake their deliveries."""
         if not self.reportable(event):
             return
+        if not self._ready.is_set():
+            await self._ready.wait()  # after the BootUp being queued, in every queue
         now = self._clock.now()
         sessions = await self._session_store.live(now)
         if not sessions:
@@ -62,6 +80,34 @@ class ReportFanout:
         )
         for session in sessions:
             self._deliverer.nudge(session.token)
+
+    async def announce(self, event: DomainEvent) -> int:
+        """Queue ``event``'s report (``BootUp``) for every live session, in batches of
+        :data:`BATCH` (one short transaction each, the event loop free in between); how many
+        were queued.
+
+        A session whose newest undelivered report is this very action already gets no second
+        one: a take-over of the engine that follows another before the receiver was reached
+        (the store stalled, the lease went back and forth) has nothing new to say, so lease
+        losses in a row cannot pile reports up."""
+        action = action_of(event)
+        sn = self._serial_number()
+        queued = 0
+        now = self._clock.now()
+        sessions = await self._session_store.live(now)
+        for start in range(0, len(sessions), BATCH):
+            batch = sessions[start : start + BATCH]
+            newest = await self._outbox.store.newest_pending([s.token for s in batch])
+            fresh = [s for s in batch if newest.get(s.token) != action]
+            if fresh:
+                await self._outbox.enqueue(
+                    fresh, action, lambda well_formed: render(event, sn, well_formed), now
+                )
+                for session in fresh:
+                    self._deliverer.wake(session.token)
+                queued += len(fresh)
+            await asyncio.sleep(0)
+        return queued
 
     def reportable(self, event: DomainEvent) -> bool:
         match event:

@@ -10,6 +10,7 @@ building a seat opens no connection pool.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 from yspbx.clock import Clock
 from yspbx.pbx.events import DomainEvent, SystemStarted
 from yspbx.reports.delivery import Deliverer
-from yspbx.reports.fanout import MonitoredCheck, ReportFanout
+from yspbx.reports.fanout import BATCH, MonitoredCheck, ReportFanout
 from yspbx.reports.outbox import Outbox, RetryPolicy
 from yspbx.reports.refusals import RefusalPolicy
 from yspbx.reports.sender import ReportSender
@@ -25,7 +26,7 @@ from yspbx.scheduler import Scheduler, Timer
 from yspbx.sessions.manager import SessionManager
 from yspbx.sessions.models import Session
 from yspbx.settings import ReportSettings
-from yspbx.store.base import Store
+from yspbx.store.base import Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -71,17 +72,36 @@ class ReportService:
             store.sessions, clock, self.outbox, self.deliverer, serial_number, monitored
         )
         self._sweep_timer: Timer | None = None
+        self._starting: asyncio.Task[None] | None = None
 
     async def publish(self, event: DomainEvent) -> None:
         await self.fanout.publish(event)
 
     async def start(self, announce: bool = True) -> None:
-        """Resume what is pending and sweep from now on; ``announce``: report ``BootUp`` to
-        every live session (not after a reset, which is no reboot)."""
-        await self._resume()
+        """Sweep from now on; resume what is pending and, with ``announce``, report ``BootUp``
+        to every live session (not after a reset, which is no reboot).
+
+        Resuming and announcing grow with the sessions (90,000 sessions are 90,000 reports to
+        queue): they run after the start, in batches that leave the event loop free between
+        them, so a take-over of the engine lease completes (and the lease is renewed) however
+        many sessions there are. A report the engine publishes meanwhile waits for the
+        announcement, so ``BootUp`` still comes first."""
         self._arm_sweep()
         if announce:
-            await self.publish(SystemStarted())
+            self.fanout.hold()
+        self._starting = asyncio.create_task(self._after_start(announce), name="yspbx-boot")
+
+    async def _after_start(self, announce: bool) -> None:
+        try:
+            await self._resume()
+            if announce:
+                queued = await self.fanout.announce(SystemStarted())
+                log.info("BootUp queued for %d session(s)", queued)
+        except StoreUnavailable as exc:
+            # The sweep resumes the deliveries later; the announcement is the lost part.
+            log.warning("BootUp not reported: the store did not answer (%s)", exc)
+        finally:
+            self.fanout.release()
 
     async def take_over_from(self, owner: str) -> None:
         """Reports the process ``owner`` was delivering when it stopped go out again from
@@ -93,6 +113,11 @@ class ReportService:
     async def stop(self) -> None:
         if self._sweep_timer is not None:
             self._sweep_timer.cancel()
+        starting, self._starting = self._starting, None
+        if starting is not None:
+            starting.cancel()
+            await asyncio.gather(starting, return_exceptions=True)
+        self.fanout.release()
         await self.deliverer.stop()
 
     async def session_ended(self, session: Session, reason: str) -> None:
@@ -103,8 +128,10 @@ class ReportService:
         return await self.outbox.listing()
 
     async def _resume(self) -> None:
-        for token in await self._store.outbox.pending_tokens():
+        for count, token in enumerate(await self._store.outbox.pending_tokens(), 1):
             self.deliverer.wake(token)
+            if count % BATCH == 0:
+                await asyncio.sleep(0)
 
     def _arm_sweep(self) -> None:
         self._sweep_timer = self._scheduler.call_later(SWEEP_INTERVAL, self._sweep, "report-sweep")

@@ -20,6 +20,7 @@ from yspbx.store.base import (
     StateStore,
     Store,
     StoredReport,
+    StoreFileError,
     StoreUnavailable,
 )
 
@@ -76,7 +77,7 @@ def open_store(url: str, *, prefix: str = "yspbx:", timeout: float = 2.0) -> Sto
         from yspbx.store.sqlite import SqliteStore
 
         try:
-            return SqliteStore(url)
+            return SqliteStore(url, timeout=timeout)
         except ValueError as exc:
             raise StoreUrlError(str(exc)) from None
     check_store_url(url)
@@ -102,6 +103,7 @@ __all__ = [
     "SessionStore",
     "StateStore",
     "Store",
+    "StoreFileError",
     "StoreUnavailable",
     "StoreUrlError",
     "StoredReport",

@@ -24,6 +24,11 @@ class StoreUnavailable(Exception):
     """
 
 
+class StoreFileError(StoreUnavailable):
+    """The store's file cannot be used (damaged, not a database, unreadable): the message names
+    the file and says what to do; ``yspbx serve`` prints it as its one line and stops."""
+
+
 @dataclass(frozen=True, slots=True)
 class LockoutState:
     failures: int
@@ -227,6 +232,10 @@ class OutboxStore(Protocol):
 
     async def pending_tokens(self) -> list[str]:
         """Sessions that have pending reports, in the order of their oldest pending report."""
+
+    async def newest_pending(self, tokens: Sequence[str]) -> dict[str, str]:
+        """The action of each given session's newest pending report (sessions with none are
+        left out)."""
 
     async def reports(self, after_id: int = 0) -> list[StoredReport]:
         """Every report kept (pending, delivered or dropped), oldest first."""

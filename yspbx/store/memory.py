@@ -335,6 +335,14 @@ class MemoryOutbox:
     async def pending_tokens(self) -> list[str]:
         return sorted(self._pending, key=lambda token: self._pending[token][0])
 
+    async def newest_pending(self, tokens: Sequence[str]) -> dict[str, str]:
+        newest = {}
+        for token in tokens:
+            queue = self._pending.get(token)
+            if queue:
+                newest[token] = self._rows[queue[-1]].report.action
+        return newest
+
     async def reports(self, after_id: int = 0) -> list[StoredReport]:
         return [row.report for report_id, row in self._rows.items() if report_id > after_id]
 

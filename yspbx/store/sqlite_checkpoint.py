@@ -14,18 +14,29 @@ import logging
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 
-_BUSY_TIMEOUT_MS = 10_000
 # How long a restart is tried for, and how often, before the next round tries again.
 _RESTART_PATIENCE = 1.0
 _RESTART_POLL = 0.0005
 
 
 class Checkpointer:
-    def __init__(self, path: str, interval: float = 1.0, restart_frames: int = 1000) -> None:
+    def __init__(
+        self,
+        path: str,
+        busy_timeout: float = 2.0,
+        interval: float = 1.0,
+        restart_frames: int = 1000,
+        watch: Callable[[sqlite3.Connection], None] | None = None,
+    ) -> None:
+        """``watch`` is called every round with this thread's connection (the store's
+        :class:`~yspbx.store.sqlite_guard.FileGuard` looks at the file there)."""
         self._path = path
+        self._busy_ms = int(busy_timeout * 1000)
+        self._watch = watch
         self._interval = interval
         self._restart_frames = restart_frames
         self._stop = threading.Event()
@@ -40,10 +51,12 @@ class Checkpointer:
             self._thread.join(5)
 
     def _run(self) -> None:
-        conn = sqlite3.connect(self._path, isolation_level=None, timeout=10.0)
+        conn = sqlite3.connect(self._path, isolation_level=None, timeout=self._busy_ms / 1000)
         try:
-            conn.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+            conn.execute(f"PRAGMA busy_timeout={self._busy_ms}")
             while not self._stop.wait(self._interval):
+                if self._watch is not None:
+                    self._watch(conn)
                 try:
                     self.checkpoint(conn)
                 except sqlite3.Error as exc:
@@ -82,4 +95,4 @@ class Checkpointer:
                     return
                 time.sleep(_RESTART_POLL)
         finally:
-            conn.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+            conn.execute(f"PRAGMA busy_timeout={self._busy_ms}")

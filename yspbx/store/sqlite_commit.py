@@ -10,10 +10,13 @@ commit. A lone request pays one loop turn more; a burst pays one commit instead 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
+
+from yspbx.store.sqlite_guard import is_fault
 
 T = TypeVar("T")
 
@@ -25,9 +28,21 @@ def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     try:
         yield conn
     except BaseException:
-        conn.execute("ROLLBACK")
+        rollback(conn)
         raise
-    conn.execute("COMMIT")
+    try:
+        conn.execute("COMMIT")
+    except BaseException:
+        rollback(conn)
+        raise
+
+
+def rollback(conn: sqlite3.Connection) -> None:
+    """Undo the open transaction, if SQLite has not already (it does after some I/O errors),
+    so the connection can start the next one: the error being handled is the one to tell."""
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
 
 
 # A queued operation (run inside the group's transaction) and the future its caller waits on.
@@ -74,7 +89,14 @@ class GroupCommit:
             with immediate(self._conn) as conn:
                 for operation, _ in batch:
                     results.append(operation(conn))
-        except Exception:
+        except Exception as exc:
+            if is_fault(exc):
+                # The file fails (locked, full, damaged): so would every retry, each after the
+                # same wait. The whole group is refused at once.
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+                return
             # One failing operation must not fail its neighbours: run each on its own.
             self._one_by_one(batch)
             return

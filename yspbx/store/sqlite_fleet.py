@@ -12,7 +12,8 @@ import time
 from collections.abc import Sequence
 
 from yspbx.store.base import JournalEntry, LeaseGrant
-from yspbx.store.sqlite_commit import GroupCommit
+from yspbx.store.sqlite_commit import GroupCommit, rollback
+from yspbx.store.sqlite_guard import FileGuard, guarded
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS leases (
@@ -40,11 +41,13 @@ CREATE TABLE IF NOT EXISTS journal (
 _TRIM_EVERY = 64
 
 
+@guarded
 class SqliteLeases:
     """``scope`` starts the name of every lease (a hosted PBX's leases are its own)."""
 
-    def __init__(self, conn: sqlite3.Connection, scope: str = "") -> None:
+    def __init__(self, conn: sqlite3.Connection, guard: FileGuard, scope: str = "") -> None:
         self._conn = conn
+        self._guard = guard
         self._scope = scope
 
     async def acquire(
@@ -72,7 +75,7 @@ class SqliteLeases:
             )
             self._conn.execute("COMMIT")
         except BaseException:
-            self._conn.execute("ROLLBACK")
+            rollback(self._conn)
             raise
         previous = None if row is None or row[3] == owner else str(row[3])
         return LeaseGrant(True, owner, address, previous)
@@ -103,9 +106,13 @@ class SqliteLeases:
         return None if row is None else LeaseGrant(True, str(row[0]), str(row[1]))
 
 
+@guarded
 class SqliteJournal:
-    def __init__(self, conn: sqlite3.Connection, writes: GroupCommit, pbx: str = "") -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, writes: GroupCommit, guard: FileGuard, pbx: str = ""
+    ) -> None:
         self._conn = conn
+        self._guard = guard
         self._writes = writes
         self._pbx = pbx
         # Lets a hosted PBX's reads use its partial index (``sqlite.INDEXES``).

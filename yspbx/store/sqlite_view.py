@@ -26,6 +26,7 @@ import sqlite3
 
 from yspbx.sessions.models import ReportTarget, Session
 from yspbx.store.base import NO_LIMITS, Admission, SessionLimits, SessionStore, StateStore
+from yspbx.store.sqlite_guard import FileGuard
 
 # Sessions kept in the view at most; beyond this it is emptied and refilled by the next reads.
 VIEW_LIMIT = 10_000
@@ -62,8 +63,12 @@ def _session(row: _Row) -> Session:
 class DataVersionView:
     """What this process read, valid while ``PRAGMA data_version`` keeps its number."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, guard: FileGuard | None = None) -> None:
+        """``guard``: while it says the store fails, nothing is answered from memory (every read
+        goes to the store, which refuses it): a file deleted or overwritten must not go on
+        answering from what was read before."""
         self._conn = conn
+        self._guard = guard
         self.sessions: dict[str, _Row] = {}
         self.values: dict[str, bytes | None] = {}
         # Grows each time the view is emptied: a read that began before must not refill it.
@@ -82,6 +87,9 @@ class DataVersionView:
         later turn, and the callback queued here, which runs before anything that arrives later
         (both loops run callbacks in order), makes that turn look again. Under load one pragma
         answers every request of a turn."""
+        if self._guard is not None and self._guard.problem is not None:
+            self.forget()
+            return
         if self._looked:
             return
         try:

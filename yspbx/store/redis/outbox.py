@@ -168,6 +168,21 @@ return out
 """
 
 # ARGV: prefix, keep.
+# ARGV: prefix, then tokens. Answers, per token, its newest pending report's action ('' none).
+_NEWEST = """
+local p = ARGV[1]
+local out = {}
+for i = 2, #ARGV do
+  local tail = redis.call('ZRANGE', p .. 'o:q:' .. ARGV[i], -1, -1)
+  if #tail == 0 then
+    out[#out + 1] = ''
+  else
+    out[#out + 1] = redis.call('HGET', p .. 'o:r:' .. tail[1], 'action') or ''
+  end
+end
+return out
+"""
+
 _TRIM = """
 local p = ARGV[1]
 local excess = redis.call('ZCARD', p .. 'o:done') - tonumber(ARGV[2])
@@ -210,6 +225,7 @@ class RedisOutbox:
         self._drop = client.register_script(_DROP)
         self._shed = client.register_script(_SHED)
         self._trim = client.register_script(_TRIM)
+        self._newest = client.register_script(_NEWEST)
 
     @guarded
     async def add(self, reports: Sequence[NewReport]) -> list[int]:
@@ -268,6 +284,13 @@ class RedisOutbox:
     @guarded
     async def pending_tokens(self) -> list[str]:
         return [text(t) for t in await self._client.zrange(f"{self._prefix}o:tokens", 0, -1)]
+
+    @guarded
+    async def newest_pending(self, tokens: Sequence[str]) -> dict[str, str]:
+        if not tokens:
+            return {}
+        answer = await self._newest(keys=[], args=[self._prefix, *tokens])
+        return {token: text(action) for token, action in zip(tokens, answer, strict=True) if action}
 
     @guarded
     async def reports(self, after_id: int = 0) -> list[StoredReport]:
