@@ -30,6 +30,7 @@ from yspbx.api import all_endpoints
 from yspbx.api.envelope import ApiApp
 from yspbx.api.handover import API, api_answer, read_api_message
 from yspbx.api.openapi import build_openapi
+from yspbx.api.registry import DIALECTS
 from yspbx.fleet.commands import SIM, run_asgi, sim_scope, unavailable
 from yspbx.fleet.links import EngineUnavailable
 from yspbx.fleet.messages import Message
@@ -47,6 +48,8 @@ from yspbx.store import Store, StoreUnavailable
 log = logging.getLogger(__name__)
 
 PBXS_PATH = "/sim/v1/pbxs"
+# The 2.0.0 dialect's OpenAPI document (1.1.0's stays at /openapi.json).
+OPENAPI_V2 = "/api/v2.0.0/openapi.json"
 
 
 def package_version() -> str:
@@ -84,9 +87,13 @@ class YspbxApp:
             on_removed=self.api.forget,
         )
         openapi = build_openapi(endpoints, package_version())
+        openapi_v2 = build_openapi(endpoints, package_version(), DIALECTS[1])
 
         async def openapi_json(request: Request) -> JSONResponse:
             return JSONResponse(openapi)
+
+        async def openapi_v2_json(request: Request) -> JSONResponse:
+            return JSONResponse(openapi_v2)
 
         async def health(request: Request) -> JSONResponse:
             """Whether this process can serve: its store answers. Says which process answered
@@ -103,6 +110,7 @@ class YspbxApp:
 
         routes: list[BaseRoute] = [
             Route("/openapi.json", openapi_json, methods=["GET"]),
+            Route(OPENAPI_V2, openapi_v2_json, methods=["GET"]),
             Route("/health", health, methods=["GET"]),
         ]
         if self.seats.simulated:
@@ -208,7 +216,7 @@ class YspbxApp:
             self.holder.leave(token)
 
     async def _serve(self, path: str, scope: Any, receive: Any, send: Any) -> None:
-        if path.startswith("/api/"):
+        if path.startswith("/api/") and path != OPENAPI_V2:
             await self.api(scope, receive, send)
             return
         await self.web(scope, receive, send)

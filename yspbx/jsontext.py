@@ -17,9 +17,10 @@ _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def loads(body: bytes) -> Any:
-    """``json.loads(body)``, lone surrogates replaced; raises what ``json.loads`` raises."""
-    data = json.loads(body)
+def loads(body: bytes, numbers_as_text: bool = False) -> Any:
+    """``json.loads(body)``, lone surrogates replaced; raises what ``json.loads`` raises.
+    ``numbers_as_text``: fractional numbers stay their source text (API 2.0.0's callids)."""
+    data = json.loads(body, parse_float=str) if numbers_as_text else json.loads(body)
     if _SURROGATE_ESCAPE.search(body) is None:
         return data
     return without_surrogates(data)

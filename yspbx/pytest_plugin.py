@@ -16,6 +16,10 @@ Installed with yspbx (entry point ``pytest11``); nothing starts until a test ask
   to go to that collector.
 * ``yspbx_reports``: a :class:`~yspbx.testing.ReportCollector`, a real report receiver on a
   free port that keeps what it receives: ``yspbx_reports.wait_for("RING")``.
+* ``yspbx_client_v2``: like ``yspbx_client``, logged in on API 2.0.0 (2.0.0 events; the
+  typed 2.0.0 calls on ``.v2``). Every yspbx PBX serves 1.1.0 and 2.0.0 at once.
+* ``yspbx_tcp_events``: a :class:`~yspbx.client.TcpEvents` stream of a PBX whose config opens a
+  TCP event port (``[reports] tcp_port``), connected and logged in for the test.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from yspbx.client import Client, Simulator
+    from yspbx.client import Client, Simulator, TcpEvents
     from yspbx.testing import ReportCollector, SimulatedPbx
 
 MARKER = "yspbx_config"
@@ -150,3 +154,24 @@ def yspbx_client(request: pytest.FixtureRequest, yspbx_pbx: SimulatedPbx) -> Ite
         client = yspbx_pbx.client()
     with client:
         yield client
+
+
+@pytest.fixture
+def yspbx_client_v2(request: pytest.FixtureRequest, yspbx_pbx: SimulatedPbx) -> Iterator[Client]:
+    """A client of this test's PBX on API 2.0.0; out after the test."""
+    if "yspbx_reports" in request.fixturenames:
+        collector: ReportCollector = request.getfixturevalue("yspbx_reports")
+        client = yspbx_pbx.client(report_port=collector.port, api_version="2.0.0")
+    else:
+        client = yspbx_pbx.client(api_version="2.0.0")
+    with client:
+        yield client
+
+
+@pytest.fixture
+def yspbx_tcp_events(yspbx_pbx: SimulatedPbx) -> Iterator[TcpEvents]:
+    """The PBX's TCP event stream (its config must set ``[reports] tcp_port``)."""
+    if yspbx_pbx.tcp_port is None:
+        raise pytest.UsageError("yspbx_tcp_events needs a config with [reports] tcp_port")
+    with yspbx_pbx.tcp_events() as events:
+        yield events

@@ -35,6 +35,7 @@ from yspbx.pbx.engine import DeviceInfo, Engine, EventListener
 from yspbx.pbx.simulated import SimulatedEngine
 from yspbx.reports.outbox import Outbox
 from yspbx.reports.sender import ReportSender
+from yspbx.reports.streams import EventStreams
 from yspbx.seat import Seat, SeatContext, SeatFactory, factory_for, forget_stored
 from yspbx.sessions.lockout import LockoutPolicy
 from yspbx.sessions.manager import Credentials, SessionManager
@@ -69,6 +70,8 @@ class Services:
     leader: Services | None = None
     _followers: dict[str, Services] = field(default_factory=dict)
     _seat: Seat | None = None
+    # The TCP event listener and its streams (reports.tcp_port), when one runs.
+    streams: EventStreams | None = None
     # One seat change at a time: a reset never races a lease take-over or loss.
     _seat_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -108,6 +111,7 @@ class Services:
             token_ttl=api.token_ttl,
             refresh_interval=api.token_refresh_interval,
             allowed_report_hosts=settings.reports.allowed_hosts,
+            report_transport=settings.reports.transport,
             limits=SessionLimits(total=api.max_sessions, per_ip=api.max_sessions_per_ip),
         )
         node = node_name() if hosted_by is None else hosted_by.node
@@ -179,6 +183,11 @@ class Services:
     async def start(self, executor: Executor | None = None) -> None:
         """Start; in a fleet, ``executor`` answers the requests other processes hand over."""
         await self._adopt_stored_clock()
+        reports = self.settings.reports
+        if reports.tcp_port:
+            streams = EventStreams(self.sessions, self.store.outbox, self.clock)
+            await streams.start(reports.tcp_host or self.settings.server.host, reports.tcp_port)
+            self.streams = streams
         if self.leader is not None:
             # A hosted PBX: its seat runs where the default PBX's does, from now on.
             self.leader._followers[self.name] = self
@@ -192,6 +201,8 @@ class Services:
             await self.fleet.start(executor)
 
     async def stop(self) -> None:
+        if self.streams is not None:
+            await self.streams.stop()
         if self.leader is not None:
             self.leader._followers.pop(self.name, None)
             await self._leave_seat("the PBX is removed")
@@ -291,6 +302,7 @@ class Services:
     ) -> None:
         """Build a seat and start it; it becomes the current one once it runs."""
         seat = self.seats.build(self._seat_context(), booted_at)
+        seat.reports.attach_streams(self.streams)
         try:
             await seat.start(taking_over_from=taking_over_from, announce=announce)
         except BaseException:

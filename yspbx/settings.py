@@ -128,6 +128,11 @@ class ReportSettings(_Section):
     # Undelivered reports kept per session; beyond it the oldest are dropped (and counted).
     max_pending: int = Field(1000, ge=1)
     keepalive: bool = False
+    # The PBX's report method (2.0.0 login answers it): HTTP posts, or the TCP event stream.
+    transport: Literal["http", "tcp"] = "http"
+    # Where application servers connect for TCP events; 0: no TCP event listener.
+    tcp_port: int = Field(0, ge=0, le=65535)
+    tcp_host: str = ""
 
 
 class SimSettings(_Section):

@@ -26,7 +26,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from yspbx.client import AsyncClient, Client, Event, Simulator
+    from yspbx.client import AsyncClient, Client, Event, Simulator, TcpEvents
 
 _LISTENING = re.compile(r"yspbx listening on (https?://\S+)")
 
@@ -162,6 +162,8 @@ class SimulatedPbx:
         self.password = settings.api.password.get_secret_value()
         token = settings.sim.token
         self.sim_token = token.get_secret_value() if token is not None else None
+        # API 2.0.0's TCP event port, when the config opens one ([reports] tcp_port).
+        self.tcp_port = settings.reports.tcp_port or None
         self.process = ServerProcess(config=config, store="memory://", extra_args=extra_args)
 
     @property
@@ -184,6 +186,20 @@ class SimulatedPbx:
         from yspbx.client import AsyncClient
 
         return AsyncClient(self.url, username=self.username, password=self.password, **options)
+
+    def tcp_events(self, version: str | None = "2.0.0") -> TcpEvents:
+        """A TCP event stream of this PBX (API 2.0.0), logged in once connected (``with``)."""
+        from yspbx.client import TcpEvents
+
+        if self.tcp_port is None:
+            raise RuntimeError("this PBX's config opens no TCP event port ([reports] tcp_port)")
+        return TcpEvents(
+            f"127.0.0.1:{self.tcp_port}",
+            username=self.username,
+            password=self.password,
+            version=version,
+            timeout=30,
+        )
 
     def simulator(self) -> Simulator:
         from yspbx.client import Simulator

@@ -119,7 +119,7 @@ def test_unknown_endpoint_is_10003_after_the_token(api: Api) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/v2.0.0/deviceinfo/query", "/api/deviceinfo/query", "/api/v1.10/deviceinfo/query"]
+    "path", ["/api/v3.0.0/deviceinfo/query", "/api/deviceinfo/query", "/api/v1.10/deviceinfo/query"]
 )
 def test_other_versions_are_unknown_requests(api: Api, path: str) -> None:
     token = api.token()

@@ -19,7 +19,7 @@ from yspbx.api import all_endpoints
 from yspbx.api.registry import Endpoint
 from yspbx.errors import Errno
 
-ENDPOINTS = {endpoint.path: endpoint for endpoint in all_endpoints()}
+ENDPOINTS = {e.path: e for e in all_endpoints() if e.dialect == "1.1.0"}
 ENDPOINT_PAGES = (
     "sessions.md",
     "system-extensions.md",

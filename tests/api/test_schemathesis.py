@@ -1,4 +1,5 @@
-"""Property-based bad input: schemathesis drives every endpoint of /openapi.json.
+"""Property-based bad input: schemathesis drives every endpoint of /openapi.json (1.1.0) and of
+/api/v2.0.0/openapi.json (2.0.0).
 
 Whatever the generated body, query and token, the server must never answer 5xx, and every
 answer must match the documented success or failure shape. (schemathesis' own pytest plugin
@@ -25,10 +26,11 @@ pytestmark = pytest.mark.slow
 CASES_PER_ENDPOINT = 40
 
 
-def test_no_endpoint_answers_5xx(server: ServerProcess, sim: Sim) -> None:
+@pytest.mark.parametrize("document", ["/openapi.json", "/api/v2.0.0/openapi.json"])
+def test_no_endpoint_answers_5xx(server: ServerProcess, sim: Sim, document: str) -> None:
     # Generated logins fail and lock 127.0.0.1 out; real tokens come from another address.
     api = Api(server.url, "127.0.0.9")
-    schema = schemathesis.openapi.from_url(server.url + "/openapi.json")
+    schema = schemathesis.openapi.from_url(server.url + document)
     operations = []
     for result in schema.get_all_operations():
         assert isinstance(result, Ok), result

@@ -156,3 +156,31 @@ def test_the_fixtures_without_the_server_extra_say_what_to_install(
         ]
     )
     assert "Traceback" not in result.stdout.str()
+
+
+@pytest.mark.slow
+def test_a_2_0_0_pbx_with_tcp_events(pytester: pytest.Pytester) -> None:
+    """An application tests against API 2.0.0: the 2.0.0 client and the TCP event stream."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    pytester.makefile(".toml", **{"pbx2": f'[reports]\ntransport = "tcp"\ntcp_port = {port}\n'})
+    pytester.makepyfile(
+        test_app="""
+        import pytest
+        from yspbx.client import CallStatus
+
+        @pytest.mark.yspbx_config("pbx2.toml")
+        def test_v2(yspbx_client_v2, yspbx_tcp_events, yspbx_sim):
+            callid = yspbx_client_v2.v2.dial("1001", "1002", autoanswer=True)
+            assert yspbx_client_v2.transport == "TCP"
+            for event in yspbx_tcp_events:
+                if isinstance(event, CallStatus) and event.callid == callid:
+                    assert [p.status for p in event.parties] == ["ALERT", "RING"]
+                    break
+        """
+    )
+    result = pytester.runpytest_subprocess("--strict-markers", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)

@@ -556,6 +556,7 @@ async def test_listen_whisper_and_barge(pbx: Pbx) -> None:
         ("ExtensionStatus", "1001", "Busy"),
     ]
     legs = pbx.live()[0]["legs"]
+    assert legs[-1].pop("channel").startswith("PJSIP/1001-")
     assert legs[-1] == {
         "number": "1001",
         "kind": "ext",

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from yspbx.api import all_endpoints
 from yspbx.api.registry import Endpoint
 
-ENDPOINTS = {endpoint.path: endpoint for endpoint in all_endpoints()}
+ENDPOINTS = {e.path: e for e in all_endpoints() if e.dialect == "1.1.0"}
 
 
 def wire_names(model: type[BaseModel]) -> set[str]:

@@ -47,4 +47,7 @@ ROUTERS: tuple[ApiRouter, ...] = (
 
 
 def all_endpoints() -> list[Endpoint]:
-    return [endpoint for router in ROUTERS for endpoint in router.endpoints]
+    """Every endpoint of every dialect (1.1.0, then 2.0.0)."""
+    from yspbx.api.v2 import v2_endpoints
+
+    return [endpoint for router in ROUTERS for endpoint in router.endpoints] + v2_endpoints()

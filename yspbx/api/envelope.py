@@ -40,7 +40,9 @@ from yspbx.addresses import canonical_ip, ip_of
 from yspbx.api.cache import AnswerCache
 from yspbx.api.handover import ApiCall, api_message, read_api_answer
 from yspbx.api.registry import (
+    DIALECTS,
     ApiRequest,
+    Dialect,
     Encoded,
     Endpoint,
     FileReply,
@@ -59,9 +61,9 @@ log = logging.getLogger(__name__)
 Scope = Mapping[str, Any]
 Message = dict[str, Any]
 
-API_PREFIX = "/api/v1.1.0/"
-# The vendor's login page spells the version "v1.10"; clients copying it must still log in.
-LOGIN_ALIASES = frozenset({"/api/v1.10/login"})
+API_PREFIX = DIALECTS[0].prefix
+LOGIN_ALIASES = DIALECTS[0].aliases
+_TOKEN_ANYWHERE = re.compile(r"(?:^|[?&])token=([^&?#]*)")
 
 CORS_HEADERS = [
     (b"Access-control-allow-origin", b"*"),
@@ -110,16 +112,37 @@ def _query(query_string: bytes) -> dict[str, str]:
     return result
 
 
-def _token_of(query_string: bytes) -> str | None:
+def _token_of(query_string: bytes, anywhere: bool = False) -> str | None:
     if query_string.startswith(b"token=") and b"&" not in query_string and b"%" not in query_string:
         return query_string[6:].decode("latin-1")
-    return _query(query_string).get("token")
+    found = _query(query_string).get("token")
+    if found is None and anywhere:
+        # ``?<hex>=<hex>?token=...``: a second ``?`` a strict parser misses; units read it.
+        match = _TOKEN_ANYWHERE.search(query_string.decode("latin-1"))
+        found = match.group(1) if match else None
+    return found
+
+
+def _dialect_of(path: str, dialects: tuple[Dialect, ...]) -> tuple[Dialect, str | None]:
+    """The dialect a path is in and the endpoint name it asks for (None: no endpoint path)."""
+    for dialect in dialects:
+        if path.startswith(dialect.prefix):
+            return dialect, path[len(dialect.prefix) :]
+        if path in dialect.aliases:
+            return dialect, "login"
+    return dialects[0], None
 
 
 class ApiApp:
-    def __init__(self, holder: ServicesHolder, endpoints: Iterable[Endpoint]) -> None:
+    def __init__(
+        self,
+        holder: ServicesHolder,
+        endpoints: Iterable[Endpoint],
+        dialects: tuple[Dialect, ...] = DIALECTS,
+    ) -> None:
         self._holder = holder
-        self.endpoints: dict[str, Endpoint] = {e.path: e for e in endpoints}
+        self.dialects = dialects
+        self.endpoints: dict[str, Endpoint] = {e.key: e for e in endpoints}
         # Per hosted PBX (by name; '' the default): each has its own allowed IPs and answers.
         self._allowed_cache: dict[tuple[str, str], bool] = {}
         self._answers: dict[str, AnswerCache] = {}
@@ -144,6 +167,7 @@ class ApiApp:
             await self._preflight(scope, send)
             return
         client_ip = client_ip_of(scope, services.settings.api.trust_proxy)
+        dialect, name = _dialect_of(path, self.dialects)
         body = b""
         status = 200
         headers: list[tuple[bytes, bytes]]
@@ -157,7 +181,9 @@ class ApiApp:
                 headers = [_JSON_TYPE, *CORS_HEADERS]
             else:
                 try:
-                    body, reply = await self._handle(services, scope, receive, path, client_ip)
+                    body, reply = await self._handle(
+                        services, scope, receive, dialect, name, client_ip
+                    )
                 except BodyTooLarge:
                     status, reply = 413, Encoded(failed(Errno.INTERNAL))
                 if isinstance(reply, FileReply):
@@ -183,6 +209,8 @@ class ApiApp:
                 False,
             )
         headers.append((b"Content-Length", str(len(payload)).encode("ascii")))
+        if dialect.headers:
+            headers.extend(dialect.headers)
         if journal:
             journaled = payload if not headers[0][1].startswith(b"audio") else b"<file>"
             entry = JournalEntry(
@@ -217,12 +245,15 @@ class ApiApp:
         return known
 
     async def _handle(
-        self, services: Services, scope: Scope, receive: Any, path: str, client_ip: str
+        self,
+        services: Services,
+        scope: Scope,
+        receive: Any,
+        dialect: Dialect,
+        name: str | None,
+        client_ip: str,
     ) -> tuple[bytes, Encoded | FileReply]:
-        name = path[len(API_PREFIX) :] if path.startswith(API_PREFIX) else None
-        if name is None and path in LOGIN_ALIASES:
-            name = "login"
-        endpoint = self.endpoints.get(name) if name is not None else None
+        endpoint = self.endpoints.get(dialect.key(name)) if name is not None else None
         methods = endpoint.methods if endpoint is not None else frozenset({"POST"})
         if scope["method"] not in methods:
             return b"", Encoded(failed(Errno.POST_ONLY))
@@ -230,11 +261,13 @@ class ApiApp:
         query_string: bytes = scope["query_string"]
         if endpoint is None or endpoint.needs_token:
             try:
-                session = await services.sessions.authenticate(_token_of(query_string))
+                session = await services.sessions.authenticate(
+                    _token_of(query_string, dialect.token_anywhere)
+                )
             except PbxError as exc:
                 return b"", Encoded(failed(exc.errno))
         body = await read_body(scope, receive, services.settings.api.max_body_bytes)
-        data = _parse_json(body)
+        data = _parse_json(body, dialect.numbers_as_text)
         if data is None:
             return body, Encoded(failed(Errno.JSON_ONLY))
         if endpoint is None:
@@ -242,9 +275,10 @@ class ApiApp:
         for required in endpoint.required:
             if is_blank(data.get(required)):
                 return body, Encoded(failed(Errno.MISSING_PARAMETER))
-        query = _query(query_string) if query_string and endpoint.methods != {"POST"} else {}
+        reads_query = endpoint.methods != {"POST"} or dialect.token_anywhere
+        query = _query(query_string) if query_string and reads_query else {}
         if endpoint.uses_engine and services.fleet is not None and not services.fleet.seated:
-            call = ApiCall(endpoint.path, client_ip, session, body, query)
+            call = ApiCall(endpoint.key, client_ip, session, body, query)
             return body, read_api_answer(await services.hand_over(api_message(call)))
         request = ApiRequest(
             services.engine,
@@ -262,7 +296,7 @@ class ApiApp:
         endpoint = self.endpoints.get(call.endpoint)
         if endpoint is None:
             return Encoded(failed(Errno.UNSUPPORTED_REQUEST))
-        data = _parse_json(call.body)
+        data = _parse_json(call.body, endpoint.dialect != DIALECTS[0].version)
         if data is None:
             return Encoded(failed(Errno.JSON_ONLY))
         services = self._holder.services
@@ -301,11 +335,12 @@ class ApiApp:
         await send({"type": "http.response.body", "body": b""})
 
 
-def _parse_json(body: bytes) -> dict[str, Any] | None:
+def _parse_json(body: bytes, numbers_as_text: bool = False) -> dict[str, Any] | None:
     if not body or body.isspace():
         return {}
     try:
-        data = jsontext.loads(body)
+        # 2.0.0 clients send callids as bare numbers: 1571620483.10 must not become ...483.1.
+        data = jsontext.loads(body, numbers_as_text)
     except (ValueError, RecursionError):
         return None
     return data if isinstance(data, dict) else None

@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from yspbx.api.envelope import API_PREFIX
-from yspbx.api.registry import Endpoint, Field
+from yspbx.api.registry import DIALECTS, Dialect, Endpoint, Field
 from yspbx.errors import Errno
 
 FAILURE_SCHEMA: dict[str, Any] = {
@@ -83,9 +82,14 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
     return operation
 
 
-def build_openapi(endpoints: Iterable[Endpoint], server_version: str) -> dict[str, Any]:
+def build_openapi(
+    endpoints: Iterable[Endpoint], server_version: str, dialect: Dialect = DIALECTS[0]
+) -> dict[str, Any]:
+    """The OpenAPI document of one dialect: ``/openapi.json`` for 1.1.0,
+    ``/api/v2.0.0/openapi.json`` for 2.0.0."""
     paths: dict[str, Any] = {}
-    for endpoint in sorted(endpoints, key=lambda e: e.path):
+    chosen = [e for e in endpoints if e.dialect == dialect.version]
+    for endpoint in sorted(chosen, key=lambda e: e.path):
         operation = _operation(endpoint)
         item = {method.lower(): operation for method in sorted(endpoint.methods)}
         if len(item) > 1:
@@ -93,12 +97,12 @@ def build_openapi(endpoints: Iterable[Endpoint], server_version: str) -> dict[st
                 method: {**operation, "operationId": f"{operation['operationId']}_{method}"}
                 for method, operation in item.items()
             }
-        paths[API_PREFIX + endpoint.path] = item
+        paths[dialect.prefix + endpoint.path] = item
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Yeastar S-Series PBX API (yspbx)",
-            "version": "1.1.0",
+            "version": dialect.version,
             "description": f"Served by yspbx {server_version}.",
         },
         "paths": paths,

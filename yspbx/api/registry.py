@@ -26,6 +26,47 @@ if TYPE_CHECKING:
 
 FieldKind = Literal["string", "list", "array", "object"]
 
+V1 = "1.1.0"
+V2 = "2.0.0"
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    """One API version the PBX serves beside the others, over the same engine and sessions.
+
+    What differs between versions at the envelope: the path prefix, how a token is found in
+    the query string (2.0.0 clients send malformed ones a unit still reads), whether JSON
+    numbers keep their source text (``1571620483.10`` stays a callid), and a few answer
+    headers. The endpoints themselves are declared per dialect in the one registry.
+    """
+
+    version: str
+    prefix: str
+    aliases: frozenset[str] = frozenset()
+    numbers_as_text: bool = False
+    token_anywhere: bool = False
+    headers: tuple[tuple[bytes, bytes], ...] = ()
+
+    def key(self, name: str) -> str:
+        """The registry key of endpoint ``name`` in this dialect."""
+        return name if self.version == V1 else f"{self.version}:{name}"
+
+
+# The vendor's login page spells the version "v1.10"; clients copying it must still log in.
+DIALECTS: tuple[Dialect, ...] = (
+    Dialect(V1, "/api/v1.1.0/", aliases=frozenset({"/api/v1.10/login"})),
+    Dialect(
+        V2,
+        "/api/v2.0.0/",
+        numbers_as_text=True,
+        token_anywhere=True,
+        headers=(
+            (b"Server", b"Boa/0.94.14rc21"),
+            (b"Accept-Ranges", b"bytes"),
+        ),
+    ),
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Field:
@@ -156,6 +197,12 @@ class Endpoint:
     # False for the endpoints that only touch sessions (login, heartbeat, logout): any process
     # of a fleet answers them itself. The others run where the engine runs.
     uses_engine: bool = True
+    dialect: str = V1
+
+    @property
+    def key(self) -> str:
+        """Unique over dialects: the path in 1.1.0, ``2.0.0:<path>`` in 2.0.0."""
+        return self.path if self.dialect == V1 else f"{self.dialect}:{self.path}"
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -165,8 +212,9 @@ class Endpoint:
 class ApiRouter:
     """The endpoints of one API area."""
 
-    def __init__(self, tag: str) -> None:
+    def __init__(self, tag: str, dialect: str = V1) -> None:
         self.tag = tag
+        self.dialect = dialect
         self.endpoints: list[Endpoint] = []
 
     def endpoint(
@@ -196,6 +244,7 @@ class ApiRouter:
                     example=example,
                     tag=self.tag,
                     uses_engine=uses_engine,
+                    dialect=self.dialect,
                 )
             )
             return handler

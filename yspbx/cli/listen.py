@@ -150,7 +150,37 @@ def _action(body: bytes) -> str | None:
     return action if isinstance(action, str) else None
 
 
+def _listen_tcp(ctx: typer.Context, address: str, raw: bool, version: str | None) -> None:
+    """Connect to the PBX's TCP event port and print each event (API 2.0.0)."""
+    from yspbx.cli._common import state_of
+    from yspbx.client import TcpEvents, YspbxError
+
+    state = state_of(ctx)
+    secret = state.password if state.password is not None else state.password_md5
+    if not state.username or secret is None:
+        fail("--tcp logs in: give --username and --password (or YSPBX_PBX_*)", 2)
+    try:
+        with TcpEvents(
+            address, username=state.username, password=secret, version=version
+        ) as events:
+            console.print(f"yspbx reading events from tcp://{events.host}:{events.port}")
+            console.file.flush()
+            for event in events:
+                if raw:
+                    console.print(event.body.decode("utf-8", errors="replace"), markup=False)
+                else:
+                    console.print(
+                        f"{datetime.now():%H:%M:%S} {event.action} {describe(event)}",
+                        markup=False,
+                    )
+                console.file.flush()
+    except YspbxError as exc:
+        fail(str(exc))
+    console.print("the PBX closed the event stream")
+
+
 def listen_command(
+    ctx: typer.Context,
     host: Annotated[str, typer.Option(help="address to listen on")] = "0.0.0.0",
     port: Annotated[int, typer.Option(help="port the PBX posts reports to (0: any free)")] = 8260,
     path: Annotated[
@@ -161,8 +191,22 @@ def listen_command(
         list[str] | None,
         typer.Option(metavar="ACTION", help="answer 400 to reports with this action (repeatable)"),
     ] = None,
+    tcp: Annotated[
+        str | None,
+        typer.Option(
+            metavar="HOST:PORT",
+            help="instead: connect to the PBX's TCP event port (API 2.0.0) and print its events",
+        ),
+    ] = None,
+    version: Annotated[
+        str | None, typer.Option(help="with --tcp: the event format asked for")
+    ] = "2.0.0",
 ) -> None:
-    """Run an event-report receiver and print each report as it arrives."""
+    """Run an event-report receiver and print each report as it arrives (or, with --tcp, read
+    the PBX's TCP event stream)."""
+    if tcp is not None:
+        _listen_tcp(ctx, tcp, raw, version)
+        return
     import uvicorn
 
     try:

@@ -15,6 +15,7 @@ from yspbx.client._events import (
     Bye,
     CallEvent,
     CallFailed,
+    CallStatus,
     ConfigChange,
     Dtmf,
     Event,
@@ -83,6 +84,7 @@ from yspbx.client._simulator_models import (
     SimState,
     SimVoicemail,
 )
+from yspbx.client._tcp import AsyncTcpEvents, TcpEvents
 
 __all__ = [
     "AgentStatus",
@@ -93,6 +95,7 @@ __all__ = [
     "ApiError",
     "AsyncClient",
     "AsyncSimulator",
+    "AsyncTcpEvents",
     "BadCredentialsError",
     "BlockedIp",
     "BootUp",
@@ -101,6 +104,7 @@ __all__ = [
     "CallEvent",
     "CallFailed",
     "CallParty",
+    "CallStatus",
     "CdrTicket",
     "Client",
     "ConfigChange",
@@ -164,6 +168,7 @@ __all__ = [
     "SipTrunk",
     "SipTrunkSettings",
     "SmsResult",
+    "TcpEvents",
     "TokenError",
     "Transfer",
     "TransportError",

@@ -15,6 +15,7 @@ import anyio
 import httpx
 
 from yspbx.client._areas._async import (
+    AsyncApi2,
     AsyncCalls,
     AsyncCdr,
     AsyncExtensions,
@@ -70,6 +71,7 @@ class AsyncClient(BaseClient):
         retry_backoff: float = 0.25,
         lockout_seconds: float = 600.0,
         lockout_threshold: int = 5,
+        api_version: str = "1.1.0",
     ) -> None:
         super().__init__(
             base_url,
@@ -84,6 +86,7 @@ class AsyncClient(BaseClient):
             retry_backoff=retry_backoff,
             lockout_seconds=lockout_seconds,
             lockout_threshold=lockout_threshold,
+            api_version=api_version,
         )
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
@@ -108,6 +111,7 @@ class AsyncClient(BaseClient):
         self.hotel = AsyncHotel(self)
         self.recordings = AsyncRecordings(self)
         self.cdr = AsyncCdr(self)
+        self.v2 = AsyncApi2(self)
 
     # -- running flows --------------------------------------------------------------------
 

@@ -46,6 +46,7 @@ log = logging.getLogger("yspbx.client")
 T = TypeVar("T")
 
 API_PATH = "/api/v1.1.0/"
+API_VERSIONS = ("1.1.0", "2.0.0")
 USER_AGENT = "yspbx-client"
 _JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
 
@@ -111,7 +112,19 @@ class BaseClient:
         retry_backoff: float = 0.25,
         lockout_seconds: float = 600.0,
         lockout_threshold: int = 5,
+        api_version: str = "1.1.0",
     ) -> None:
+        """``api_version``: ``"2.0.0"`` logs in (and keeps the session) on the 2.0.0 path and
+        asks for 2.0.0 events unless ``report_version`` says otherwise; the typed 2.0.0
+        methods are on ``client.v2`` either way (the PBX shares sessions between its paths)."""
+        if api_version not in API_VERSIONS:
+            raise ValueError(f"api_version must be one of {API_VERSIONS}")
+        if api_version == "2.0.0" and report_version == "1.0.2":
+            report_version = "2.0.0"
+        self.api_version = api_version
+        self.api_path = f"/api/v{api_version}/"
+        # The report method the PBX announced at the last 2.0.0 login ("HTTP" or "TCP").
+        self.transport: str | None = None
         if not 1 <= report_port <= 65535:
             raise ValueError("report_port must be between 1 and 65535")
         if keepalive_interval <= 0:
@@ -156,20 +169,34 @@ class BaseClient:
 
     # -- requests and answers -------------------------------------------------------------
 
-    def _post(self, path: str, fields: RequestModel | None, token: str | None) -> httpx.Request:
+    def _post(
+        self,
+        path: str,
+        fields: RequestModel | None,
+        token: str | None,
+        prefix: str | None = None,
+    ) -> httpx.Request:
         # No fields to send: an empty body, as the PBX's examples send requests without fields.
         wire = fields.to_wire() if fields is not None else None
         content = json.dumps(wire).encode("utf-8") if wire else b""
         return self._http.build_request(
             "POST",
-            API_PATH + path,
+            (prefix or self._default_prefix(path)) + path,
             params={"token": token} if token is not None else None,
             content=content,
             headers=_JSON_HEADERS,
         )
 
-    def _get(self, path: str, params: dict[str, str], token: str) -> httpx.Request:
-        return self._http.build_request("GET", API_PATH + path, params={**params, "token": token})
+    def _default_prefix(self, path: str) -> str:
+        """The session's own requests go to the client's version; the rest to 1.1.0."""
+        return self.api_path if path in ("login", "heartbeat", "logout") else API_PATH
+
+    def _get(
+        self, path: str, params: dict[str, str], token: str, prefix: str | None = None
+    ) -> httpx.Request:
+        return self._http.build_request(
+            "GET", (prefix or API_PATH) + path, params={**params, "token": token}
+        )
 
     @staticmethod
     def _envelope(response: httpx.Response, path: str) -> dict[str, Any]:
@@ -211,12 +238,13 @@ class BaseClient:
         if token is None:
             token = yield Login(None)
         retry = Retry.TRANSIENT if endpoint.query else Retry.NEVER
-        response = yield Send(self._post(endpoint.path, fields, token), retry)
+        prefix = endpoint.prefix
+        response = yield Send(self._post(endpoint.path, fields, token, prefix), retry)
         data = self._envelope(response, endpoint.path)
         if data["status"] == "Failed" and data["errno"] in RELOGIN_ERRNOS and endpoint.relogin:
             self._auth.token_refused(token)
             token = yield Login(token)
-            response = yield Send(self._post(endpoint.path, fields, token), retry)
+            response = yield Send(self._post(endpoint.path, fields, token, prefix), retry)
             data = self._envelope(response, endpoint.path)
         if data["status"] == "Failed":
             raise api_error(data["errno"], endpoint.path)
@@ -236,6 +264,8 @@ class BaseClient:
             log.warning("login to %s refused: %s", self.base_url, error)
             raise error
         token = data.get("token")
+        transport = data.get("transport")
+        self.transport = transport if isinstance(transport, str) else None
         if not isinstance(token, str) or not token:
             raise ResponseError("login: the answer has no token", 200, json.dumps(data).encode())
         self._auth.logged_in(token)

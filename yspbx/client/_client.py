@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import httpx
 
 from yspbx.client._areas._sync import (
+    Api2,
     Calls,
     Cdr,
     Extensions,
@@ -76,6 +77,7 @@ class Client(BaseClient):
         retry_backoff: float = 0.25,
         lockout_seconds: float = 600.0,
         lockout_threshold: int = 5,
+        api_version: str = "1.1.0",
     ) -> None:
         super().__init__(
             base_url,
@@ -90,6 +92,7 @@ class Client(BaseClient):
             retry_backoff=retry_backoff,
             lockout_seconds=lockout_seconds,
             lockout_threshold=lockout_threshold,
+            api_version=api_version,
         )
         self._http = httpx.Client(
             base_url=self.base_url,
@@ -114,6 +117,7 @@ class Client(BaseClient):
         self.hotel = Hotel(self)
         self.recordings = Recordings(self)
         self.cdr = Cdr(self)
+        self.v2 = Api2(self)
 
     # -- running flows --------------------------------------------------------------------
 

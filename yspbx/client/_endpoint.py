@@ -32,6 +32,8 @@ class Endpoint(Generic[T]):
     parse: Parser[T]
     query: bool = False
     relogin: bool = True
+    # The API version's path, when not the client's own (2.0.0 endpoints: "/api/v2.0.0/").
+    prefix: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

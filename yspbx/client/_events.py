@@ -42,10 +42,16 @@ WireTime = Annotated[datetime | None, BeforeValidator(_blank_to_none)]
 
 
 class ExtensionParty(ResponseModel):
-    """``{"ext": {"extid": "2001"}}``."""
+    """``{"ext": {"extid": "2001"}}``; in 2.0.0 ``{"ext": {"number", "channelid",
+    "memberstatus", "callpath"}}``."""
 
     kind: Literal["ext"] = "ext"
-    extension: str = Field("", alias="extid")
+    extension: str = Field("", alias="extid", validation_alias=AliasChoices("extid", "number"))
+    channel: str = Field("", alias="channelid")
+    """2.0.0: the member's channel, for the ``client.v2`` call methods."""
+    status: str = Field("", alias="memberstatus")
+    """2.0.0: ``ALERT``, ``RING``, ``ANSWERED``, ``ANSWER``, ``HOLD`` or ``BYE``."""
+    callpath: str = ""
 
 
 class InboundParty(ResponseModel):
@@ -56,6 +62,8 @@ class InboundParty(ResponseModel):
     to_number: str = Field("", alias="to")
     trunk: str = Field("", validation_alias=AliasChoices("trunk", "trunkname"))
     id: str = Field("", alias="inboundid")
+    channel: str = Field("", alias="channelid")
+    status: str = Field("", alias="memberstatus")
 
 
 class OutboundParty(ResponseModel):
@@ -66,6 +74,8 @@ class OutboundParty(ResponseModel):
     to_number: str = Field("", alias="to")
     trunk: str = Field("", validation_alias=AliasChoices("trunk", "trunkname"))
     id: str = Field("", alias="outboundid")
+    channel: str = Field("", alias="channelid")
+    status: str = Field("", alias="memberstatus")
 
 
 Party = ExtensionParty | InboundParty | OutboundParty
@@ -235,7 +245,7 @@ class NewCdr(Event):
     talk_duration: OptionalInt = Field(None, alias="talkduraction")
     source_trunk: str = Field("", alias="srctrunkname")
     destination_trunk: str = Field(
-        "", validation_alias=AliasChoices("desttrunkname", "dstrunkname")
+        "", validation_alias=AliasChoices("desttrunkname", "dstrunkname", "dsttrcunkname")
     )
     status: str = ""
     """``ANSWERED``, ``NO ANSWER``, ``BUSY``, ``FAILED`` or ``VOICEMAIL``."""
@@ -246,6 +256,13 @@ class NewCdr(Event):
     """The recording's file name, for ``client.recordings.fetch``."""
     did_number: str = Field("", alias="didnumber")
     agent_ring_time: OptionalInt = Field(None, alias="agentringtime")
+
+
+class CallStatus(CallEvent):
+    """2.0.0: a member of a call changed state; ``parties`` holds every member, caller
+    first, each with its ``channel`` and ``status`` (``memberstatus``)."""
+
+    ACTIONS = ("CallStatus",)
 
 
 class Satisfaction(Event):
@@ -275,6 +292,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ConfigChange,
         ExtensionStatus,
         Ring,
+        CallStatus,
         Alert,
         Answer,
         Answered,
@@ -322,7 +340,7 @@ class _Repeated(list[Any]):
 def _parties(pairs: list[tuple[str, Any]]) -> list[Party]:
     found: list[Party] = []
     for key, value in pairs:
-        if key == "call" and isinstance(value, list):
+        if key in ("call", "members") and isinstance(value, list):
             for item in value:
                 if isinstance(item, dict):
                     found.extend(_parties(list(item.items())))
@@ -343,8 +361,11 @@ def parse_report(body: bytes | str) -> Event:
         data = json.loads(raw_bytes, object_pairs_hook=_collect)
     except (ValueError, RecursionError) as exc:
         raise ReportFormatError(f"not JSON: {exc}") from None
+    if isinstance(data, _Object) and "action" not in data and isinstance(data.get("event"), str):
+        # 2.0.0 names the report under "event".
+        data["action"] = data["event"]
     if not isinstance(data, _Object) or not isinstance(data.get("action"), str):
-        raise ReportFormatError("a report is a JSON object with an 'action'")
+        raise ReportFormatError("a report is a JSON object with an 'action' (or 'event')")
     fields = {
         key: list(value) if isinstance(value, _Repeated) else value for key, value in data.items()
     }
@@ -352,7 +373,7 @@ def parse_report(body: bytes | str) -> Event:
     values: dict[str, Any] = {
         key: value
         for key, value in fields.items()
-        if key not in PARTY_KEYS and key != "call" and not isinstance(value, list)
+        if key not in PARTY_KEYS and key not in ("call", "members") and not isinstance(value, list)
     }
     values["raw"] = fields
     event: Event

@@ -39,6 +39,8 @@ class SimLeg(ResponseModel):
     status: str | None = None
     """A trunk leg's status as ``inbound/query`` / ``outbound/query`` say it."""
     monitor_mode: str | None = None
+    channel: str = ""
+    """The leg's channel (``PJSIP/1000-000000c0``), as API 2.0.0 addresses it."""
 
 
 class SimDestination(ResponseModel):

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from yspbx.pbx.events import CallMember
+
 MonitorMode = Literal["Listen", "Whisper", "Barge-in"]
 TrunkCallStatus = Literal["Talking", "Progress", "Wait"]
 
@@ -39,6 +41,17 @@ class OutboundCall:
     to_number: str
     trunk: str
     status: TrunkCallStatus
+
+
+@dataclass(frozen=True, slots=True)
+class CallView:
+    """One live call as 2.0.0 lists it (``call/query``): its members, caller first."""
+
+    callid: str
+    members: tuple[CallMember, ...]
+
+
+AttendedOperation = Literal["abort", "complete", "threeway", "swap"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +136,32 @@ class CallOps(Protocol):
     async def transfer_inbound(self, inboundid: str, number: str, fromext: str) -> str: ...
 
     async def transfer_outbound(self, outboundid: str, number: str, fromext: str) -> str: ...
+
+    # -- members by channel (2.0.0, docs/api-2.md) -------------------------------------
+
+    async def call_views(self, callids: list[str] | None = None) -> list[CallView]:
+        """Live calls with their members, all or those named (unknown ids left out)."""
+
+    async def member(self, channel: str) -> tuple[str, CallMember]:
+        """The call and member ``channel`` names (``10007`` when none is live)."""
+
+    async def hangup_channel(self, channel: str) -> str: ...
+
+    async def hold_channel(self, channel: str, held: bool) -> str: ...
+
+    async def mute_channels(self, channels: list[str], muted: bool) -> str: ...
+
+    async def transfer_channel(self, channel: str, number: str, fromext: str) -> str:
+        """Send the member on ``channel`` to ``number``; the others leave the call."""
+
+    async def add_member(self, channel: str, number: str, fromext: str) -> str:
+        """Ring ``number`` into the talking call of ``channel``."""
+
+    async def attended_transfer(self, channel: str, number: str, fromext: str) -> str:
+        """Hold ``channel``'s party and ring ``number`` for the member on ``channel``."""
+
+    async def attended_transfer_operate(self, channel: str, operate: AttendedOperation) -> str:
+        """Finish the attended transfer ``channel`` started."""
 
     # -- recordings and records (docs/pbx-api/files.md) ---------------------------------
 

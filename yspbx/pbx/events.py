@@ -7,7 +7,7 @@ first), so the engine decides who is first and the formatter never reorders.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from yspbx.pbx.models import Cdr
@@ -18,6 +18,9 @@ class ExtParty:
     """An extension taking part in a call (``{"ext":{"extid":...}}``)."""
 
     extid: str
+    # The leg's channel (``PJSIP/1000-000000c0``): 2.0.0 reports name members by it. Left out
+    # of comparisons: it identifies the leg, it is not part of what happened.
+    channel: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +31,7 @@ class InboundParty:
     to_number: str
     trunk: str
     inboundid: str
+    channel: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +42,30 @@ class OutboundParty:
     to_number: str
     trunk: str
     outboundid: str
+    channel: str = field(default="", compare=False)
 
 
 Party = ExtParty | InboundParty | OutboundParty
+
+MemberKind = Literal["ext", "inbound", "outbound"]
+MemberStatus = Literal["ALERT", "RING", "ANSWERED", "ANSWER", "HOLD", "BYE"]
+
+
+@dataclass(frozen=True, slots=True)
+class CallMember:
+    """One member of a call as 2.0.0 shows it (``call/query``, ``CallStatus``): its channel and
+    its state in the call's terms. ``number`` is the extension or the external number."""
+
+    kind: MemberKind
+    number: str
+    channel: str
+    status: MemberStatus
+    callpath: str = ""
+    from_number: str = ""
+    to_number: str = ""
+    trunk: str = ""
+    # The trunk leg's 1.1.0 id (inboundid / outboundid), so either dialect can address it.
+    leg_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +91,9 @@ class ExtensionStatusChanged:
 
     extension: str
     status: ExtensionState
+    # An analog (FXS) port: 2.0.0 reports its on-hook state as "Idle", a SIP phone's as
+    # "Registered".
+    fxs: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +134,16 @@ class CallReleased:
 
     callid: str
     parties: tuple[Party, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CallStatusChanged:
+    """A member of a call changed state (2.0.0 ``CallStatus``): every member the call has now,
+    caller first, plus those that left since the last one (once, as ``BYE``). 1.1.0 sessions
+    learn the same changes from the five call-progress events instead."""
+
+    callid: str
+    members: tuple[CallMember, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +240,7 @@ DomainEvent = (
     | CallAnswer
     | CallAnswered
     | CallReleased
+    | CallStatusChanged
     | CallTransferred
     | CallFailed
     | InboundCallOffered

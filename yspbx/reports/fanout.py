@@ -16,13 +16,17 @@ from yspbx.clock import Clock
 from yspbx.pbx.events import (
     CallAlerting,
     CallRinging,
+    CallStatusChanged,
     DomainEvent,
     ExtensionStatusChanged,
     ExtParty,
 )
 from yspbx.reports.delivery import Deliverer
 from yspbx.reports.formats import action_of, render
+from yspbx.reports.formats_v2 import NAMES, V2_FORMAT, render_v2
 from yspbx.reports.outbox import Outbox
+from yspbx.reports.streams import EventStreams
+from yspbx.sessions.models import Session
 from yspbx.store.base import SessionStore
 
 # Sessions queued per transaction when every session gets a report at start (``BootUp``).
@@ -48,6 +52,10 @@ class ReportFanout:
         self._deliverer = deliverer
         self._serial_number = serial_number
         self._monitored = monitored
+        # False when the PBX's report method is TCP: nothing is posted to sessions then.
+        self.http = True
+        # The process's TCP event streams, when a listener runs (reports/streams.py).
+        self.streams: EventStreams | None = None
         # Clear while a BootUp is to be queued: reports published meanwhile come after it.
         self._ready = asyncio.Event()
         self._ready.set()
@@ -68,18 +76,18 @@ class ReportFanout:
         if not self._ready.is_set():
             await self._ready.wait()  # after the BootUp being queued, in every queue
         now = self._clock.now()
-        sessions = await self._session_store.live(now)
-        if not sessions:
+        streams = self.streams
+        sessions = one_per_target(await self._session_store.live(now)) if self.http else []
+        if not sessions and (streams is None or not streams.count()):
             return
         sn = self._serial_number()
-        await self._outbox.enqueue(
-            sessions,
-            action_of(event),
-            lambda well_formed: render(event, sn, well_formed),
-            now,
-        )
-        for session in sessions:
-            self._deliverer.nudge(session.token)
+        name = name_of(event)
+        if sessions:
+            await self._outbox.enqueue(sessions, name, lambda fmt: render_for(event, sn, fmt), now)
+            for session in sessions:
+                self._deliverer.nudge(session.token)
+        if streams is not None:
+            await streams.publish(name, lambda fmt: render_for(event, sn, fmt), now)
 
     async def announce(self, event: DomainEvent) -> int:
         """Queue ``event``'s report (``BootUp``) for every live session, in batches of
@@ -90,18 +98,18 @@ class ReportFanout:
         one: a take-over of the engine that follows another before the receiver was reached
         (the store stalled, the lease went back and forth) has nothing new to say, so lease
         losses in a row cannot pile reports up."""
-        action = action_of(event)
+        action = name_of(event)
         sn = self._serial_number()
         queued = 0
         now = self._clock.now()
-        sessions = await self._session_store.live(now)
+        sessions = await self._session_store.live(now) if self.http else []
         for start in range(0, len(sessions), BATCH):
             batch = sessions[start : start + BATCH]
             newest = await self._outbox.store.newest_pending([s.token for s in batch])
             fresh = [s for s in batch if newest.get(s.token) != action]
             if fresh:
                 await self._outbox.enqueue(
-                    fresh, action, lambda well_formed: render(event, sn, well_formed), now
+                    fresh, action, lambda fmt: render_for(event, sn, fmt), now
                 )
                 for session in fresh:
                     self._deliverer.wake(session.token)
@@ -111,6 +119,9 @@ class ReportFanout:
 
     def reportable(self, event: DomainEvent) -> bool:
         match event:
+            case CallStatusChanged(members=members):
+                # Reported while the call has a trunk member or a monitored extension.
+                return any(m.kind != "ext" or self._monitored(m.number) for m in members)
             case ExtensionStatusChanged(extension=extension):
                 return self._monitored(extension)
             case (
@@ -119,3 +130,38 @@ class ReportFanout:
             ):
                 return self._monitored(extid)
         return True
+
+
+def one_per_target(sessions: list[Session]) -> list[Session]:
+    """Sessions in the 2.0.0 format share a target's subscription: the newest login owns it.
+
+    2.0.0 clients log in again without logging out (after a failed heartbeat, on every page
+    load); each login would otherwise add one more copy of every event to the same receiver.
+    The older tokens still work for requests until they idle out. Sessions in the 1.1.0
+    formats keep one subscription each, as before."""
+    newest: dict[str, Session] = {}
+    kept: list[Session] = []
+    for session in sessions:
+        if session.report_format != V2_FORMAT:
+            kept.append(session)
+            continue
+        address = session.target.address
+        current = newest.get(address)
+        if current is None or session.created_at >= current.created_at:
+            newest[address] = session
+    return kept + list(newest.values())
+
+
+def name_of(event: DomainEvent) -> str:
+    """The name the report log shows: the 1.1.0 ``action``, or 2.0.0's for its own events."""
+    return NAMES[CallStatusChanged] if isinstance(event, CallStatusChanged) else action_of(event)
+
+
+def render_for(event: DomainEvent, sn: str, fmt: str) -> bytes | None:
+    """``event``'s body in report format ``fmt`` (legacy "", "1.0.2", "2.0.0"); None when that
+    format has no report for it."""
+    if fmt == V2_FORMAT:
+        return render_v2(event, sn)
+    if isinstance(event, CallStatusChanged):
+        return None
+    return render(event, sn, bool(fmt))

@@ -66,21 +66,25 @@ class Outbox:
         self,
         sessions: Sequence[Session],
         action: str,
-        body_for: Callable[[bool], bytes],
+        body_for: Callable[[str], bytes | None],
         now: float,
     ) -> list[int]:
-        """Queue one report per session, each in the format its login asked for."""
-        bodies: dict[bool, bytes] = {}
+        """Queue one report per session, each in the format its login asked for (none for a
+        session whose format has no report for the event)."""
+        bodies: dict[str, bytes | None] = {}
         reports = []
         for session in sessions:
-            well_formed = session.well_formed_reports
-            if well_formed not in bodies:
-                bodies[well_formed] = body_for(well_formed)
+            fmt = session.report_format
+            if fmt not in bodies:
+                bodies[fmt] = body_for(fmt)
+            body = bodies[fmt]
+            if body is None:
+                continue
             reports.append(
                 NewReport(
                     token=session.token,
                     action=action,
-                    body=bodies[well_formed],
+                    body=body,
                     target=session.target.address,
                     created_at=now,
                 )

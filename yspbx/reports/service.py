@@ -22,6 +22,7 @@ from yspbx.reports.fanout import BATCH, MonitoredCheck, ReportFanout
 from yspbx.reports.outbox import Outbox, RetryPolicy
 from yspbx.reports.refusals import RefusalPolicy
 from yspbx.reports.sender import ReportSender
+from yspbx.reports.streams import STREAM_PREFIX, EventStreams
 from yspbx.scheduler import Scheduler, Timer
 from yspbx.sessions.manager import SessionManager
 from yspbx.sessions.models import Session
@@ -71,8 +72,15 @@ class ReportService:
         self.fanout = ReportFanout(
             store.sessions, clock, self.outbox, self.deliverer, serial_number, monitored
         )
+        self.fanout.http = settings.transport == "http"
         self._sweep_timer: Timer | None = None
         self._starting: asyncio.Task[None] | None = None
+        self._streams: EventStreams | None = None
+
+    def attach_streams(self, streams: EventStreams | None) -> None:
+        """Feed the process's TCP event streams too (before :meth:`start`)."""
+        self._streams = streams
+        self.fanout.streams = streams
 
     async def publish(self, event: DomainEvent) -> None:
         await self.fanout.publish(event)
@@ -129,6 +137,12 @@ class ReportService:
 
     async def _resume(self) -> None:
         for count, token in enumerate(await self._store.outbox.pending_tokens(), 1):
+            if token.startswith(STREAM_PREFIX):
+                # A TCP stream's queue: its connection writes it; one of a connection that is
+                # gone (another process, before a restart) can never be written.
+                if self._streams is None or not self._streams.owns(token):
+                    await self.outbox.drop(token, "TCP client gone")
+                continue
             self.deliverer.wake(token)
             if count % BATCH == 0:
                 await asyncio.sleep(0)

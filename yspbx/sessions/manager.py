@@ -101,6 +101,7 @@ class SessionManager:
         token_ttl: float,
         refresh_interval: float,
         allowed_report_hosts: Sequence[str],
+        report_transport: str = "http",
         limits: SessionLimits = NO_LIMITS,
     ) -> None:
         self._store = store
@@ -110,6 +111,8 @@ class SessionManager:
         self.token_ttl = token_ttl
         self._refresh_interval = refresh_interval
         self._allowed_hosts = tuple(allowed_report_hosts)
+        # The PBX's report method ("http" or "tcp"): 2.0.0 login answers it.
+        self.report_transport = report_transport
         self._limits = limits
         self._end_hooks: list[SessionEndHook] = []
 
@@ -191,6 +194,16 @@ class SessionManager:
             )
         return session
 
+    async def stream_login(self, client_ip: str, username: str, secret: str) -> None:
+        """A TCP event stream's login: ``secret`` is the plain API password or its MD5. A
+        failure counts toward the IP's lockout, as a failed HTTP login (20003, 20002)."""
+        await self._lockout.check(client_ip)
+        digest = secret if _HEX32.fullmatch(secret) else self.hash_password(secret)
+        if not self._credentials_match(username, digest) and not self._credentials_match(
+            username, self.hash_password(secret)
+        ):
+            raise await self._lockout.failed(client_ip)
+
     def _credentials_match(self, username: str, password: str) -> bool:
         # Both comparisons always run, in constant time, whatever the first one says.
         user_ok = hmac.compare_digest(
@@ -228,6 +241,19 @@ class SessionManager:
         if updated is None:
             raise PbxError(Errno.TOKEN_UNKNOWN)
         return updated
+
+    async def change_version(self, session: Session, version: str) -> Session:
+        """A heartbeat's ``version``: the session's reports use that format from now on.
+
+        The store keeps no separate version field to update, so the session is stored again
+        under the same token (its target and expiry unchanged)."""
+        wanted = report_format(version)
+        if wanted == session.version:
+            return session
+        session.version = wanted
+        await self._store.remove(session.token)
+        await self._store.add(session)
+        return session
 
     async def logout(self, session: Session) -> None:
         await self._store.remove(session.token)

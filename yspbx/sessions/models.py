@@ -6,6 +6,16 @@ from dataclasses import dataclass
 
 # Report format versions: "" is the PBX's legacy format (parties as repeated keys).
 LEGACY_FORMAT = ""
+WELL_FORMED_FORMAT = "1.0.2"
+V2_FORMAT = "2.0.0"
+
+
+def format_of(version: str) -> str:
+    """The report format a stored ``version`` means: legacy, 1.0.2 (the ``call`` array) or
+    2.0.0 (events keyed ``event``, ``CallStatus``); any version from 2 on is 2.0.0."""
+    if version == LEGACY_FORMAT:
+        return LEGACY_FORMAT
+    return V2_FORMAT if version.split(".", 1)[0] not in ("0", "1") else WELL_FORMED_FORMAT
 
 
 @dataclass(slots=True)
@@ -44,3 +54,7 @@ class Session:
     def well_formed_reports(self) -> bool:
         """Whether reports use the 1.0.2 format (a ``call`` array) rather than the legacy one."""
         return self.version != LEGACY_FORMAT
+
+    @property
+    def report_format(self) -> str:
+        return format_of(self.version)

@@ -9,8 +9,10 @@ from yspbx.client._areas._async.trunks import (
     AsyncOutboundRoutes,
     AsyncTrunks,
 )
+from yspbx.client._areas._async.v2 import AsyncApi2
 
 __all__ = [
+    "AsyncApi2",
     "AsyncCalls",
     "AsyncCdr",
     "AsyncExtensions",

@@ -10,8 +10,10 @@ from yspbx.client._areas._sync.trunks import (
     OutboundRoutes,
     Trunks,
 )
+from yspbx.client._areas._sync.v2 import Api2
 
 __all__ = [
+    "Api2",
     "Calls",
     "Cdr",
     "Extensions",

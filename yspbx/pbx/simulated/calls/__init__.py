@@ -31,10 +31,20 @@ from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
 from yspbx.clock import Clock
-from yspbx.pbx.call_ops import AlarmFields, InboundCall, MonitorMode, OutboundCall, WakeupAlarm
+from yspbx.pbx.call_ops import (
+    AlarmFields,
+    AttendedOperation,
+    CallView,
+    InboundCall,
+    MonitorMode,
+    OutboundCall,
+    WakeupAlarm,
+)
+from yspbx.pbx.events import CallMember
 from yspbx.pbx.models import Cdr
 from yspbx.pbx.settings import PbxSettings
 from yspbx.pbx.simulated.calls.cdr import CdrBook
+from yspbx.pbx.simulated.calls.channels import Channels
 from yspbx.pbx.simulated.calls.control import CallControl
 from yspbx.pbx.simulated.calls.destinations import Destinations
 from yspbx.pbx.simulated.calls.dialing import Dialer
@@ -43,6 +53,7 @@ from yspbx.pbx.simulated.calls.effects import EffectQueue
 from yspbx.pbx.simulated.calls.hotel import Hotel
 from yspbx.pbx.simulated.calls.ids import IdSource
 from yspbx.pbx.simulated.calls.inbound_control import InboundControl
+from yspbx.pbx.simulated.calls.members import member
 from yspbx.pbx.simulated.calls.model import LegKind
 from yspbx.pbx.simulated.calls.phones import Phones
 from yspbx.pbx.simulated.calls.prompt_calls import PromptCalls
@@ -98,6 +109,7 @@ class SimulatedCalls:
         self._control = CallControl(self._switch, self._destinations, self._dialer)
         self._transfers = Transfers(self._switch, self._destinations, router, self._control)
         self._inbound = InboundControl(self._destinations)
+        self._channels = Channels(self._switch, self._destinations, router, self._transfers)
         self._phones = Phones(self._switch, self._destinations, router, self._inbound)
         self._prompts = PromptCalls(self._switch, self._dialer, router)
         self._sms = SmsGateway(self._switch)
@@ -241,6 +253,36 @@ class SimulatedCalls:
 
     async def check_out(self, extids: list[str]) -> None:
         await self._hotel.check_out(extids)
+
+    # -- CallOps: members by channel (2.0.0) -----------------------------------------------
+
+    async def call_views(self, callids: list[str] | None = None) -> list[CallView]:
+        return self._channels.views(callids)
+
+    async def member(self, channel: str) -> tuple[str, CallMember]:
+        call, leg = self._channels.find(channel)
+        return call.callid, member(leg)
+
+    async def hangup_channel(self, channel: str) -> str:
+        return await self._run(lambda: self._channels.hangup(channel))
+
+    async def hold_channel(self, channel: str, held: bool) -> str:
+        return await self._run(lambda: self._channels.hold(channel, held))
+
+    async def mute_channels(self, channels: list[str], muted: bool) -> str:
+        return await self._run(lambda: self._channels.mute(channels, muted))
+
+    async def transfer_channel(self, channel: str, number: str, fromext: str) -> str:
+        return await self._run(lambda: self._channels.transfer(channel, number, fromext))
+
+    async def add_member(self, channel: str, number: str, fromext: str) -> str:
+        return await self._run(lambda: self._channels.add_member(channel, number, fromext))
+
+    async def attended_transfer(self, channel: str, number: str, fromext: str) -> str:
+        return await self._run(lambda: self._channels.attended_transfer(channel, number, fromext))
+
+    async def attended_transfer_operate(self, channel: str, operate: AttendedOperation) -> str:
+        return await self._run(lambda: self._channels.operate(channel, operate))
 
     # -- CallOps: records and recordings ---------------------------------------------------
 

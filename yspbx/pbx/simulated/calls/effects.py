@@ -27,8 +27,16 @@ class EffectQueue:
         self._bus = bus
         self._items: deque[DomainEvent | Action] = deque()
         self._lock = asyncio.Lock()
+        # Run before each event is queued: the 2.0.0 call-status tracker reports the changes it
+        # collected first, so its CallStatus lands in order with everything else.
+        self.before_emit: Callable[[DomainEvent | None], None] = _nothing
 
     def emit(self, event: DomainEvent) -> None:
+        self.before_emit(event)
+        self._items.append(event)
+
+    def emit_now(self, event: DomainEvent) -> None:
+        """Queue ``event`` without running :attr:`before_emit` first."""
         self._items.append(event)
 
     def then(self, action: Action) -> None:
@@ -37,6 +45,7 @@ class EffectQueue:
 
     async def flush(self) -> None:
         """Return once everything queued so far has been emitted or written."""
+        self.before_emit(None)
         async with self._lock:
             while self._items:
                 item = self._items.popleft()
@@ -47,3 +56,7 @@ class EffectQueue:
                         log.exception("call engine write failed")
                 else:
                     await self._bus.emit(item)
+
+
+def _nothing(event: DomainEvent | None) -> None:
+    return None

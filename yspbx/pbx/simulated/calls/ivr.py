@@ -42,6 +42,7 @@ class Ivrs:
             self.switch.fail(call, NOT_FOUND)
             return
         call.destination = Destination("ivr", number)
+        call.callpath = number
         call.caller.up = True
         self.switch.mark_answered(call)
         session = IvrSession(self, number)

@@ -93,6 +93,10 @@ class Leg:
     # The number the trunk was asked to dial, after the outbound route's strip and prepend.
     trunk_number: str = ""
     muted: bool = False
+    # The channel name units give the leg (``PJSIP/1000-000000c0``), fixed when it joins a
+    # call; and the IVR, queue or ring group that rang it (2.0.0 ``callpath``).
+    channel: str = ""
+    callpath: str = ""
     monitor_mode: MonitorKind | None = None
     # Answered on the PBX at some point (a trunk leg the PBX or a party picked up).
     up: bool = False
@@ -127,10 +131,14 @@ class Leg:
     def party(self) -> Party:
         """The leg as report party objects name it."""
         if self.kind is LegKind.EXTENSION:
-            return ExtParty(self.number)
+            return ExtParty(self.number, self.channel)
         if self.kind is LegKind.INBOUND:
-            return InboundParty(self.from_number, self.to_number, self.trunk, self.leg_id)
-        return OutboundParty(self.from_number, self.to_number, self.trunk, self.leg_id)
+            return InboundParty(
+                self.from_number, self.to_number, self.trunk, self.leg_id, self.channel
+            )
+        return OutboundParty(
+            self.from_number, self.to_number, self.trunk, self.leg_id, self.channel
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +206,9 @@ class Call:
     # ALERT for the calling side when the API started the ringing.
     reports_alert: bool = False
     destination: Destination | None = None
+    # The IVR, queue or ring group the call passed through last (2.0.0 ``callpath`` of the
+    # extensions it then rings), until a transfer sends it elsewhere.
+    callpath: str = ""
     # What to reach once the caller, rung first by an API dial, picks up.
     next_target: Target | None = None
     digits: str = ""

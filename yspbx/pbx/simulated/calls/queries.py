@@ -115,6 +115,7 @@ def _describe_leg(call: Call, leg: Leg) -> dict[str, Any]:
         "role": leg.role.value,
         "state": leg.state.value,
         "muted": leg.muted,
+        "channel": leg.channel,
     }
     if leg.kind is not LegKind.EXTENSION:
         shown.update(

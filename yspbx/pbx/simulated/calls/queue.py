@@ -54,6 +54,7 @@ class Queues:
             self.switch.fail(call, NOT_FOUND)
             return
         call.destination = Destination("queue", number)
+        call.callpath = number
         call.caller.up = True
         wait = QueueWait(self, number)
         call.feature = wait

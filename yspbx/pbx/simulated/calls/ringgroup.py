@@ -44,6 +44,7 @@ class RingGroups:
             self.switch.fail(call, NOT_FOUND)
             return
         call.destination = Destination("ringgroup", number)
+        call.callpath = number
         hunt = RingGroupHunt(self, number)
         call.feature = hunt
         hunt.start(call, group)

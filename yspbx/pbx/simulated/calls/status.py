@@ -52,4 +52,5 @@ class StatusReporter:
             self._reported[number] = status
         extension = self._config.extensions.get(number)
         if extension is not None and extension.status_monitor:
-            self._effects.emit(ExtensionStatusChanged(number, status))
+            fxs = extension.type == "FXS"
+            self._effects.emit(ExtensionStatusChanged(number, status, fxs))

@@ -36,6 +36,7 @@ from yspbx.pbx.simulated.calls.call_targets import (
 from yspbx.pbx.simulated.calls.cdr import CdrBook, build_cdr
 from yspbx.pbx.simulated.calls.effects import EffectQueue
 from yspbx.pbx.simulated.calls.ids import IdSource
+from yspbx.pbx.simulated.calls.members import CallStatusTracker
 from yspbx.pbx.simulated.calls.model import (
     Call,
     Leg,
@@ -80,6 +81,7 @@ class Switch:
         self._recordings = recordings
         self._zone = zone
         self.status = StatusReporter(config, effects)
+        self.call_status = CallStatusTracker(effects)
         self.calls: dict[str, Call] = {}
         self._extension_legs: dict[str, tuple[Call, Leg]] = {}
         # Grows whenever an extension's call status may have changed (answers can be cached).
@@ -163,6 +165,11 @@ class Switch:
     def add_leg(self, call: Call, leg: Leg, ring_seconds: float | None = None) -> Leg:
         """Put a new leg (created ringing or dialing) into the call."""
         call.legs.append(leg)
+        if not leg.channel:
+            leg.channel = self.call_status.new_channel(leg)
+        if leg.kind is LegKind.EXTENSION and leg.role is Role.CALLEE:
+            leg.callpath = call.callpath
+        self.call_status.changed(call, leg, False)
         if leg.kind is LegKind.EXTENSION:
             self.revision += 1
             self._extension_legs[leg.number] = (call, leg)
@@ -177,7 +184,9 @@ class Switch:
         """The one place a leg changes state (and the extension's status with it)."""
         if leg.state is state:
             return
+        was_up = leg.connected
         leg.move(state)
+        self.call_status.changed(call, leg, was_up)
         if state is LegState.ENDED:
             leg.muted = False
             if self._extension_legs.get(leg.number, (None, None))[1] is leg:
@@ -238,7 +247,12 @@ class Switch:
     def _stop_ringing(self, call: Call, leg: Leg, why: Unreachable) -> None:
         """A called party stops ringing unanswered; when it was the last, the call fails
         (reported before the leg goes) unless its destination keeps the caller."""
-        if any(other is not leg for other in call.ringing()):
+        talking = (LegState.TALKING, LegState.HELD)
+        if any(other is not leg for other in call.ringing()) or any(
+            other.state in talking for other in call.parties()
+        ):
+            # Others still ring, or the call goes on without it (a party invited into a
+            # talking call, 2.0.0's call/add_member, did not answer).
             self.move(call, leg, LegState.ENDED)
             return
         self.on_ringing_stopped(call, leg, why)
@@ -352,6 +366,7 @@ class Switch:
         call.ended = True
         call.cancel_timers()
         self._end_legs(call)
+        self.call_status.forget(call)
         self.calls.pop(call.callid, None)
         self._cdrs_written.pop(call.callid, None)
         for listener in self.call_closed:

@@ -45,8 +45,8 @@ class Transfers:
         staying = [leg for leg in call.parties() if leg is not leaving and leg.connected]
         if len(staying) != 1:
             raise PbxError(Errno.CALL_NOT_CONNECTED, f"call {callid} has no other party")
-        target = self._target(call, number, fromext)
-        self._redirect(call, staying[0], target, number)
+        target = self.target(call, number, fromext)
+        self.redirect(call, staying[0], target, number)
         return call.callid
 
     def blind_from_phone(self, call: Call, transferor: Leg, number: str) -> None:
@@ -60,18 +60,18 @@ class Transfers:
         self._switch.effects.emit(
             CallTransferred(call.callid, (transferor.party(), staying[0].party()))
         )
-        self._redirect(call, staying[0], target, number, by_api=False)
+        self.redirect(call, staying[0], target, number, by_api=False)
 
     def transfer_trunk(self, leg_id: str, kind: LegKind, number: str, fromext: str) -> str:
         """Send an inbound or outbound call's trunk party elsewhere, dropping everyone else."""
         call, staying = self._control.trunk_call(leg_id, kind)
         if staying.state is LegState.RINGING:
             raise PbxError(Errno.CALL_NOT_CONNECTED, f"{leg_id} has not answered")
-        target = self._target(call, number, fromext)
-        self._redirect(call, staying, target, number)
+        target = self.target(call, number, fromext)
+        self.redirect(call, staying, target, number)
         return call.callid
 
-    def _target(self, call: Call, number: str, fromext: str) -> Target:
+    def target(self, call: Call, number: str, fromext: str) -> Target:
         target = self._router.for_api(number, fromext)
         if isinstance(target, ExtensionTarget):
             found = self._switch.extension_leg(target.number)
@@ -79,7 +79,7 @@ class Transfers:
                 raise PbxError(Errno.EXTENSION_NOT_IDLE, target.number)
         return target
 
-    def _redirect(
+    def redirect(
         self, call: Call, staying: Leg, target: Target, number: str, by_api: bool = True
     ) -> None:
         switch = self._switch
@@ -103,6 +103,7 @@ class Transfers:
         if staying.state in (LegState.TALKING, LegState.HELD):
             switch.move(call, staying, LegState.DIALING)
         call.destination = None
+        call.callpath = ""
         call.next_target = None
         call.feature = None
         call.offer = None
