@@ -16,6 +16,10 @@ BENCHMARKS = {
     ),
     "scale": ("bench.scale", "memory with 100k sessions; token and lockout checks vs size"),
     "reports": ("bench.reports", "event-report delivery: throughput and latency vs bare httpx"),
+    "pbxs": (
+        "bench.pbxs",
+        "many PBXs on one server: 1,000 hosted, creation time, idle memory, reset, routing cost",
+    ),
     "concurrency": (
         "bench.concurrency",
         "latency at 500 connections: memory vs SQLite vs the bare ASGI app, one run",

@@ -10,6 +10,7 @@ fleet, the app also answers what other processes hand over to the engine's proce
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import os
@@ -34,17 +35,20 @@ from yspbx.console.routes import build_console_routes
 from yspbx.fleet.commands import SIM, run_asgi, sim_scope, unavailable
 from yspbx.fleet.links import EngineUnavailable
 from yspbx.fleet.messages import Message
+from yspbx.hosting import HostedPbx, PbxRegistry, PortListeners
 from yspbx.seat import SeatFactory, factory_for
 from yspbx.services import Services, ServicesHolder
 from yspbx.settings import Settings
 from yspbx.sim.errors import SimError, error_response, sim_error_handler
 from yspbx.sim.forward import EngineForward
 from yspbx.sim.guard import SimGuard
+from yspbx.sim.pbx_routes import build_pbx_routes
 from yspbx.sim.routes import build_routes
 from yspbx.store import Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
+PBXS_PATH = "/sim/v1/pbxs"
 # The 2.0.0 dialect's OpenAPI document (1.1.0's stays at /openapi.json).
 OPENAPI_V2 = "/api/v2.0.0/openapi.json"
 
@@ -77,6 +81,12 @@ class YspbxApp:
         self.seats = seats or factory_for(settings)
         endpoints = all_endpoints()
         self.api = ApiApp(self.holder, endpoints)
+        self.registry = PbxRegistry(
+            self.holder,
+            self._hosted_services,
+            PortListeners(self, settings),
+            on_removed=self.api.forget,
+        )
         openapi = build_openapi(endpoints, package_version())
         openapi_v2 = build_openapi(endpoints, package_version(), DIALECTS[1])
 
@@ -108,7 +118,7 @@ class YspbxApp:
             routes.append(
                 Mount(
                     "/sim/v1",
-                    routes=build_routes(self.holder),
+                    routes=[*build_routes(self.holder), *build_pbx_routes(self.registry)],
                     middleware=[
                         Middleware(SimGuard, holder=self.holder),
                         Middleware(EngineForward, holder=self.holder),
@@ -133,7 +143,9 @@ class YspbxApp:
         self.holder.services = services
         try:
             await services.start(self.execute)
+            await self.registry.start(self.settings.pbxs)
         except BaseException:
+            await self.registry.stop()
             self.holder.services = None
             await services.stop()
             raise
@@ -143,12 +155,23 @@ class YspbxApp:
         try:
             yield
         finally:
+            await self.registry.stop()
             self.holder.services = None
             await services.stop()
 
+    def _hosted_services(self, settings: Settings, name: str) -> Services:
+        return Services.build(settings, seats=self.seats, hosted_by=self.holder.default, name=name)
+
     async def execute(self, message: Message) -> Message:
         """Answer a request another process of the fleet handed to this one (the engine's)."""
+        token = None
         try:
+            name = message.header.get("pbx")
+            if isinstance(name, str) and name:
+                hosted = await self.registry.find(name)
+                if hosted is None:
+                    return unavailable(f"no PBX named {name!r} here")
+                token = self.holder.enter(hosted.services)
             if message.kind == API:
                 return api_answer(await self.api.execute(read_api_message(message)))
             if message.kind == SIM:
@@ -159,16 +182,58 @@ class YspbxApp:
         except Exception:
             log.exception("a request handed over by another process failed")
             return unavailable("the engine's process failed to answer")
+        finally:
+            if token is not None:
+                self.holder.leave(token)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if (
-            scope["type"] == "http"
-            and scope["path"].startswith("/api/")
-            and scope["path"] != OPENAPI_V2
-        ):
-            await self.api(scope, receive, send)
-        else:
+        if scope["type"] != "http":
             await self.web(scope, receive, send)
+            return
+        path: str = scope["path"]
+        chosen: Services | None = None
+        if path.startswith("/pbx/"):
+            name, _, rest = path[5:].partition("/")
+            hosted = self.registry.get(name) or await self._find(name)
+            if hosted is None:
+                detail = f"no PBX named {name!r}"
+                await error_response(404, "not_found", detail)(scope, receive, send)
+                return
+            path = "/" + rest
+            scope = {**scope, "path": path, "raw_path": path.encode()}
+            # The hosted PBXs are the server's, not a PBX's: guarded by the server's settings.
+            if not path.startswith(PBXS_PATH):
+                chosen = hosted.services
+        elif self.registry.by_port:
+            server = scope.get("server")
+            if server is not None and not path.startswith(PBXS_PATH):
+                chosen = self.registry.by_port.get(server[1])
+        if chosen is None:
+            await self._serve(path, scope, receive, send)
+            return
+        token = self.holder.enter(chosen)
+        try:
+            await self._serve(path, scope, receive, send)
+        finally:
+            self.holder.leave(token)
+
+    async def _serve(self, path: str, scope: Any, receive: Any, send: Any) -> None:
+        if path.startswith("/api/") and path != OPENAPI_V2:
+            await self.api(scope, receive, send)
+            return
+        await self.web(scope, receive, send)
+        if path.startswith(PBXS_PATH) and scope["method"] != "GET":
+            services = self.holder.default
+            if services.fleet is not None and not services.fleet.seated:
+                # The change ran in the engine's process: serve it here at once too.
+                with contextlib.suppress(StoreUnavailable):
+                    await self.registry.sync()
+
+    async def _find(self, name: str) -> HostedPbx | None:
+        try:
+            return await self.registry.find(name)
+        except StoreUnavailable:
+            return None
 
 
 def create_app(settings: Settings, store: Store | None = None) -> YspbxApp:

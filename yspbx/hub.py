@@ -333,6 +333,13 @@ class PublishedStore:
     def journal(self) -> JournalStore:
         return self.inner.journal
 
+    def namespace(self, name: str) -> Store:
+        """A hosted PBX's part of the store, unpublished (its own services publish it)."""
+        return self.inner.namespace(name)
+
+    async def forget_namespace(self, name: str) -> None:
+        await self.inner.forget_namespace(name)
+
     async def ping(self) -> None:
         await self.inner.ping()
 

@@ -2,11 +2,13 @@
 
 Installed with yspbx (entry point ``pytest11``); nothing starts until a test asks for a fixture.
 
-* ``yspbx_pbx``: the :class:`~yspbx.testing.SimulatedPbx` of this test, reset before it. One
-  server (on a free loopback port, in-memory state) serves the whole session; tests marked
-  ``@pytest.mark.yspbx_config("path.toml")`` get one loaded from that file instead (shared
-  by every test naming the same file). ``--yspbx-config`` / the ``yspbx_config`` ini option
-  change the session's default.
+* ``yspbx_pbx``: the :class:`~yspbx.testing.SimulatedPbx` of this test. One server (on a free
+  loopback port, in-memory state) serves the whole session, and each test gets a fresh PBX
+  hosted on it (its own port, sessions, lockouts, calls, reports and clock; milliseconds, not
+  a process), removed after the test. Tests marked ``@pytest.mark.yspbx_config("path.toml")``
+  get a server loaded from that file instead (shared by every test naming the same file, and
+  reset before each). ``--yspbx-config`` / the ``yspbx_config`` ini option change the
+  session's default (the fresh PBXs take that config too).
 * ``yspbx_url``: its base URL.
 * ``yspbx_sim``: a :class:`~yspbx.client.Simulator` (the control plane) for it.
 * ``yspbx_client``: a :class:`~yspbx.client.Client` with the PBX's credentials, closed after
@@ -100,18 +102,24 @@ def yspbx_server(pytestconfig: pytest.Config, _yspbx_servers: _Servers) -> Simul
 
 
 @pytest.fixture
-def yspbx_pbx(request: pytest.FixtureRequest, _yspbx_servers: _Servers) -> SimulatedPbx:
-    """This test's simulated PBX, reset to its configuration (no calls, sessions, lockouts)."""
+def yspbx_pbx(request: pytest.FixtureRequest, _yspbx_servers: _Servers) -> Iterator[SimulatedPbx]:
+    """This test's simulated PBX, as its configuration describes it (no calls, sessions,
+    lockouts): a fresh PBX on the session's server, or the marked config's server, reset."""
     marker = request.node.get_closest_marker(MARKER)
     if marker is not None:
         if len(marker.args) != 1:
             raise pytest.UsageError(f"@pytest.mark.{MARKER} takes one argument: a TOML file")
         pbx = _yspbx_servers.get(str(marker.args[0]))
-    else:
-        pbx = request.getfixturevalue("yspbx_server")
-    with pbx.simulator() as sim:
-        sim.reset()
-    return pbx
+        with pbx.simulator() as sim:
+            sim.reset()
+        yield pbx
+        return
+    server: SimulatedPbx = request.getfixturevalue("yspbx_server")
+    fresh = server.fresh_pbx()
+    try:
+        yield fresh
+    finally:
+        fresh.stop()
 
 
 @pytest.fixture

@@ -19,12 +19,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 
 import httpx
 
 from yspbx.clock import Clock
 from yspbx.fleet.links import EngineUnavailable
+from yspbx.fleet.messages import Message
 from yspbx.fleet.node import Executor, FleetNode, link_for, node_name
 from yspbx.hub import (
     EventHub,
@@ -53,6 +55,8 @@ from yspbx.store.base import SessionLimits
 log = logging.getLogger(__name__)
 
 CLOCK_OFFSET_KEY = "clock.offset"
+# The default PBX's documents listing the PBXs hosted beside it (kept across its reset).
+HOSTED_PREFIX = "hosted."
 
 
 @dataclass
@@ -68,6 +72,12 @@ class Services:
     report_sender: ReportSender
     events: EventHub = field(default_factory=EventHub)
     fleet: FleetNode | None = None
+    # A hosted PBX's name ('' for the default PBX), and the default PBX's services, whose place
+    # in the fleet (engine lease, link) it shares: the process that runs the default PBX's
+    # engine runs every hosted PBX's.
+    name: str = ""
+    leader: Services | None = None
+    _followers: dict[str, Services] = field(default_factory=dict)
     _seat_store: Store | None = None
     _seat: Seat | None = None
     # The TCP event listener and its streams (reports.tcp_port), when one runs.
@@ -82,11 +92,20 @@ class Services:
         store: Store | None = None,
         report_transport: httpx.AsyncBaseTransport | None = None,
         seats: SeatFactory | None = None,
+        *,
+        hosted_by: Services | None = None,
+        name: str = "",
     ) -> Services:
         """Build the process's parts (the seat comes at start); ``report_transport`` replaces
-        the network under report delivery, ``seats`` the factory the settings ask for."""
+        the network under report delivery, ``seats`` the factory the settings ask for.
+
+        ``hosted_by``: the default PBX's services, for a PBX ``name`` hosted beside it: its
+        store is the default's namespace ``name``; the report sender, the process's name and
+        the fleet are the default's."""
         server = settings.server
         clock = Clock()
+        if hosted_by is not None:
+            store = hosted_by.store.namespace(name)
         store = store or open_store(
             server.store, prefix=server.store_prefix, timeout=server.store_timeout
         )
@@ -111,7 +130,7 @@ class Services:
             report_transport=settings.reports.transport,
             limits=SessionLimits(total=api.max_sessions, per_ip=api.max_sessions_per_ip),
         )
-        node = node_name()
+        node = node_name() if hosted_by is None else hosted_by.node
         journal: Journal
         if store.shareable:
             journal = SharedJournal(store.journal, settings.sim.journal_size)
@@ -119,9 +138,12 @@ class Services:
             journal = LocalJournal(settings.sim.journal_size)
         journal = PublishingJournal(journal, hub)
         reports = settings.reports
-        sender = ReportSender(
-            reports.timeout, reports.concurrency, report_transport, keepalive=reports.keepalive
-        )
+        if hosted_by is not None:
+            sender = hosted_by.report_sender
+        else:
+            sender = ReportSender(
+                reports.timeout, reports.concurrency, report_transport, keepalive=reports.keepalive
+            )
         services = cls(
             settings=settings,
             clock=clock,
@@ -132,11 +154,15 @@ class Services:
             node=node,
             seats=seats or factory_for(settings),
             report_sender=sender,
+            name=name,
+            leader=hosted_by,
             events=hub,
             _seat_store=published,
         )
         sessions.on_end(services._session_ended)
-        if store.shareable:
+        if hosted_by is not None:
+            services.fleet = hosted_by.fleet
+        elif store.shareable:
             services.fleet = FleetNode(
                 store.leases,
                 link_for(store, node, server.store_timeout),
@@ -181,7 +207,14 @@ class Services:
             streams = EventStreams(self.sessions, self.store.outbox, self.clock)
             await streams.start(reports.tcp_host or self.settings.server.host, reports.tcp_port)
             self.streams = streams
-        if self.fleet is None:
+        if self.leader is not None:
+            # A hosted PBX: its seat runs where the default PBX's does, from now on.
+            self.leader._followers[self.name] = self
+            if self.seated:
+                async with self._seat_lock:
+                    if self._seat is None:
+                        await self._open_seat()
+        elif self.fleet is None:
             await self._open_seat()
         else:
             await self.fleet.start(executor)
@@ -189,6 +222,11 @@ class Services:
     async def stop(self) -> None:
         if self.streams is not None:
             await self.streams.stop()
+        if self.leader is not None:
+            self.leader._followers.pop(self.name, None)
+            await self._leave_seat("the PBX is removed")
+            await self.journal.close()
+            return
         if self.fleet is None:
             await self._leave_seat("the server is stopping")
         else:
@@ -196,6 +234,13 @@ class Services:
         await self.report_sender.aclose()
         await self.journal.close()
         await self.store.close()
+
+    async def hand_over(self, message: Message) -> Message:
+        """Send a request to the process that runs the engine, saying which PBX it is for."""
+        assert self.fleet is not None
+        if self.name:
+            message.header["pbx"] = self.name
+        return await self.fleet.request(message)
 
     async def sync_clock(self) -> None:
         """Adopt the engine's clock before answering (a process without the engine)."""
@@ -239,7 +284,9 @@ class Services:
             old = self.seat
             await old.stop()
             try:
-                await forget_stored(self.store, {CLOCK_OFFSET_KEY, *self.seats.kept_on_reset})
+                hosted = [key for key, _ in await self.store.state.scan(HOSTED_PREFIX)]
+                kept = {CLOCK_OFFSET_KEY, *hosted, *self.seats.kept_on_reset}
+                await forget_stored(self.store, kept)
                 await self.journal.clear()
             finally:
                 # Even when the store failed half-way, the engine runs again (as after a
@@ -310,10 +357,19 @@ class Services:
         if previous == self.node:
             previous = None
         async with self._seat_lock:
-            await self._open_seat(taking_over_from=previous)
+            # A hosted PBX started meanwhile may have opened its seat already.
+            if self._seat is None:
+                await self._open_seat(taking_over_from=previous)
+        for follower in list(self._followers.values()):
+            try:
+                await follower._take_seat(previous)
+            except Exception:
+                log.exception("PBX %s could not start its engine", follower.name)
 
     async def _leave_seat(self, reason: str) -> None:
         """Stop the engine and everything that runs with it (live calls are lost)."""
+        for follower in list(self._followers.values()):
+            await follower._leave_seat(reason)
         async with self._seat_lock:
             seat, self._seat = self._seat, None
             if seat is not None:
@@ -358,13 +414,24 @@ NO_ENGINE: Engine = _NoEngine()
 
 
 class ServicesHolder:
-    """Filled in by the app's lifespan; the ASGI parts read ``services`` per request."""
+    """Filled in by the app's lifespan; the ASGI parts read ``services`` per request.
+
+    ``services`` is the services of the PBX the request is for: the default PBX's, unless the
+    app chose a hosted PBX for this request (:meth:`enter`, by port or path prefix). The choice
+    is a context variable, so it follows the request into every task it starts and no further.
+    """
 
     def __init__(self) -> None:
         self._services: Services | None = None
+        self._chosen: ContextVar[Services | None] = ContextVar(
+            f"yspbx_pbx_{id(self)}", default=None
+        )
 
     @property
     def services(self) -> Services:
+        chosen = self._chosen.get()
+        if chosen is not None:
+            return chosen
         if self._services is None:
             raise RuntimeError("the server has not started")
         return self._services
@@ -372,3 +439,17 @@ class ServicesHolder:
     @services.setter
     def services(self, value: Services | None) -> None:
         self._services = value
+
+    @property
+    def default(self) -> Services:
+        """The default PBX's services (the process-wide parts are theirs)."""
+        if self._services is None:
+            raise RuntimeError("the server has not started")
+        return self._services
+
+    def enter(self, services: Services) -> Token[Services | None]:
+        """Serve what follows (in this context) for ``services``' PBX."""
+        return self._chosen.set(services)
+
+    def leave(self, token: Token[Services | None]) -> None:
+        self._chosen.reset(token)

@@ -40,7 +40,16 @@ DEFAULT_STORE = "sqlite:///./.yspbx/state.db"
 # objects, or none of them.
 BASES = ("default", "empty")
 
-__all__ = ["BASES", "ENV_PREFIX", "ConfigError", "Settings", "load_settings"]
+__all__ = [
+    "BASES",
+    "ENV_PREFIX",
+    "PBX_NAME_PATTERN",
+    "ConfigError",
+    "HostedPbxSettings",
+    "Settings",
+    "load_pbx_settings",
+    "load_settings",
+]
 
 
 class _Section(BaseModel):
@@ -134,6 +143,22 @@ class SimSettings(_Section):
     journal_size: int = Field(10000, ge=10)
 
 
+# A hosted PBX's name: what it is reached by (``/pbx/<name>/...``) and what its data is keyed by.
+PBX_NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
+
+
+class HostedPbxSettings(_Section):
+    """One PBX of ``[[pbxs]]``: hosted beside the default PBX from the start."""
+
+    name: str = Field(pattern=PBX_NAME_PATTERN)
+    # Its configuration: a TOML file (relative to the file that declares it), or the TOML text
+    # itself; neither: the packaged default PBX.
+    config: Path | None = None
+    inline: str | None = None
+    # Its own port (0 or none: a free one is chosen).
+    port: int | None = Field(None, ge=0, le=65535)
+
+
 class Settings(PbxSettings, BaseSettings):
     """The server's sections, and the PBX's (:class:`~yspbx.pbx.settings.PbxSettings`) at the
     file's top level: the engine is handed this object as its slice."""
@@ -149,6 +174,7 @@ class Settings(PbxSettings, BaseSettings):
     server: ServerSettings = ServerSettings()
     reports: ReportSettings = ReportSettings()
     sim: SimSettings = SimSettings()
+    pbxs: list[HostedPbxSettings] = []
 
     @classmethod
     def settings_customise_sources(
@@ -204,6 +230,15 @@ def _user_file(path: Path | str) -> tuple[dict[str, Any], str]:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"config error in {origin}: cannot read it: {exc.strerror}") from None
+    data, base = _user_text(text, origin)
+    for hosted in data.get("pbxs") or []:
+        # A hosted PBX's file is found beside the file that names it.
+        if isinstance(hosted, dict) and isinstance(hosted.get("config"), str):
+            hosted["config"] = str(Path(path).parent / hosted["config"])
+    return data, base
+
+
+def _user_text(text: str, origin: str) -> tuple[dict[str, Any], str]:
     data = _read_toml(text, origin)
     base = data.pop("base", "default")
     if base not in BASES:
@@ -216,7 +251,11 @@ def _user_file(path: Path | str) -> tuple[dict[str, Any], str]:
 
 
 def load_settings(
-    path: Path | str | None = None, overrides: Mapping[str, Any] | None = None
+    path: Path | str | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    text: str | None = None,
+    origin: str = "",
 ) -> Settings:
     """Build the settings from the default config, ``path``, the environment and ``overrides``.
 
@@ -227,9 +266,14 @@ def load_settings(
     data = _read_toml(default_config_text(), "the packaged default config")
     origin = "the packaged default config"
     given: set[str] = set()
-    if path is not None:
-        origin = str(path)
-        user, base = _user_file(path)
+    if path is not None or text is not None:
+        if path is not None:
+            origin = str(path)
+            user, base = _user_file(path)
+        else:
+            assert text is not None
+            user, base = _user_text(text, origin or "the given config")
+            origin = origin or "the given config"
         if base == "empty":
             data = {key: value for key, value in data.items() if key not in PBX_TABLES}
         given = set(user)
@@ -248,3 +292,14 @@ def load_settings(
     check_unique(settings, origin, from_default)
     check_references(settings, origin, given & set(PBX_TABLES), from_default)
     return settings
+
+
+def load_pbx_settings(
+    main: Settings, path: Path | str | None = None, text: str | None = None, origin: str = ""
+) -> Settings:
+    """A hosted PBX's settings: its own file or text over the packaged default (the PBX, its
+    ``api``, ``reports`` and ``sim`` sections), with the server's section the main settings'
+    (one process, one store, one host)."""
+    return load_settings(
+        path, {"server": main.server, "pbxs": []}, text=text, origin=origin or "the PBX's config"
+    )

@@ -9,6 +9,7 @@ from datetime import timedelta, timezone
 import pytest
 
 from tests.support.helpers import Api, Sim, failed
+from tests.support.hosted import hosted
 from yspbx.pbx.timefmt import format_zone, parse_zone
 from yspbx.pbx.vocabulary import trunk_status_word
 from yspbx.testing import ServerProcess
@@ -33,9 +34,9 @@ def test_a_unit_on_utc_writes_no_offset(api: Api, token: str) -> None:
     assert ours.group(1) == captured.group(1) == "UTC"
 
 
-def test_other_zones_keep_their_offset() -> None:
-    with ServerProcess(env={"YSPBX_DEVICE_TIMEZONE": "UTC+8"}) as server:
-        api = Api(server.url)
+def test_other_zones_keep_their_offset(server: ServerProcess) -> None:
+    with hosted(server, '[device]\ntimezone = "UTC+8"\n') as pbx:
+        api = Api(pbx.url)
         try:
             assert device_time(api, api.token()).endswith(" UTC+8")
         finally:

@@ -41,3 +41,16 @@ async def test_scale_check_costs_run_on_every_local_store(tmp_path: Path) -> Non
         costs = await check_costs(url, (10, 100), probes=20)
         assert len(costs["token"]) == len(costs["lockout"]) == 2
         assert all(value > 0 for value in costs["token"] + costs["lockout"])
+
+
+def test_pbxs_benchmark_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "pbxs", "--smoke"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    for line in ("hosted PBXs: 20", "new PBX ready", "reset of one PBX", "routing overhead"):
+        assert line in done.stdout

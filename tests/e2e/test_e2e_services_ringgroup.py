@@ -9,14 +9,13 @@ hang up) and group 6301, ``sequential``: 1003 then 1002, 15 s each, failover to 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import write_config
 from tests.support.e2e import Line, of
 from tests.support.helpers import Sim
+from tests.support.hosted import HostedServer, hosted
 from yspbx.testing import ServerProcess
 
 CALLER = "0612345678"
@@ -40,15 +39,13 @@ failover_dest = "1000"
 
 
 @pytest.fixture(scope="module")
-def groups_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    directory: Path = tmp_path_factory.mktemp("ringgroups")
-    config = write_config(directory, GROUPS)
-    with ServerProcess(config=config, store=f"sqlite:///{directory / 'state.db'}") as server:
-        yield server
+def groups_server(server: ServerProcess) -> Iterator[HostedServer]:
+    with hosted(server, GROUPS) as pbx:
+        yield pbx
 
 
 @pytest.fixture
-def line(groups_server: ServerProcess) -> Iterator[Line]:
+def line(groups_server: HostedServer) -> Iterator[Line]:
     """As the ``line`` fixture of ``conftest.py``, on this module's server."""
     sim = Sim(groups_server.url)
     sim.reset()

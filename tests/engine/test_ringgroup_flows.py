@@ -4,13 +4,12 @@ ring all, 30 s, failover hang up)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import write_config
 from tests.support.engine import Pbx
 from tests.support.helpers import Sim
+from tests.support.hosted import HostedServer, hosted
 from yspbx.testing import ServerProcess
 
 CALLER = "0612345678"
@@ -81,14 +80,12 @@ failover_dest = "1000"
 
 
 @pytest.fixture(scope="module")
-def sequential_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    directory: Path = tmp_path_factory.mktemp("ringgroup")
-    config = write_config(directory, SEQUENTIAL_GROUP)
-    with ServerProcess(config=config, store=f"sqlite:///{directory / 'state.db'}") as server:
-        yield server
+def sequential_server(server: ServerProcess) -> Iterator[HostedServer]:
+    with hosted(server, SEQUENTIAL_GROUP) as pbx:
+        yield pbx
 
 
-def test_sequential_ring_group_over_http(sequential_server: ServerProcess) -> None:
+def test_sequential_ring_group_over_http(sequential_server: HostedServer) -> None:
     sim = Sim(sequential_server.url)
     try:
         callid = sim.post("/calls", {"from": CALLER, "to": "6300", "trunk": "SIP-Carrier"})[

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import write_config
+from tests.support.hosted import HostedServer, hosted
 from tests.support.sdk_live import Wire, assert_read_whole, twin
 from yspbx.client import ApiError
 from yspbx.testing import ServerProcess
@@ -25,17 +25,17 @@ dialoutboundroutes = true
 selectedrouters = "External,Mobile-GSM"
 """
 
-pytestmark = [pytest.mark.slow, pytest.mark.parametrize("kind", ["sync", "async"])]
+pytestmark = pytest.mark.parametrize("kind", ["sync", "async"])
 
 
 @pytest.fixture(scope="module")
-def full(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+def full(server: ServerProcess) -> Iterator[HostedServer]:
     """The default config with the changes above (nothing the tests do changes its state)."""
-    with ServerProcess(config=write_config(tmp_path_factory.mktemp("full"), CONFIG)) as server:
-        yield server
+    with hosted(server, CONFIG) as pbx:
+        yield pbx
 
 
-def test_ivr_selected_routes(full: ServerProcess, kind: str) -> None:
+def test_ivr_selected_routes(full: HostedServer, kind: str) -> None:
     wire = Wire()
     with twin(kind, full.url, wire) as sdk:
         found = sdk.ivrs.query()
@@ -48,7 +48,7 @@ def test_ivr_selected_routes(full: ServerProcess, kind: str) -> None:
     )
 
 
-def test_limits_reached_are_plain_api_errors(full: ServerProcess, kind: str) -> None:
+def test_limits_reached_are_plain_api_errors(full: HostedServer, kind: str) -> None:
     """A limit is no fault of the request's values: not an ``InvalidValueError``."""
     with twin(kind, full.url, Wire()) as sdk:
         with pytest.raises(ApiError) as trunks:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import write_config
+from tests.support.hosted import HostedServer, hosted
 from tests.support.sdk_live import Wire, raised, twin
 from yspbx.client import NotFoundError, NotPermittedError, Simulator
 from yspbx.testing import ServerProcess
@@ -53,17 +53,17 @@ trunks = ["PSTN1"]
 extensions = ["1001"]
 """
 
-pytestmark = [pytest.mark.slow, pytest.mark.parametrize("kind", ["sync", "async"])]
+pytestmark = pytest.mark.parametrize("kind", ["sync", "async"])
 
 
 @pytest.fixture(scope="module")
-def analog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+def analog(server: ServerProcess) -> Iterator[HostedServer]:
     """The default config with an analog trunk and a route on it (the tests leave no state)."""
-    with ServerProcess(config=write_config(tmp_path_factory.mktemp("analog"), CONFIG)) as server:
-        yield server
+    with hosted(server, CONFIG) as pbx:
+        yield pbx
 
 
-def test_a_prompt_cannot_go_out_on_an_analog_trunk(analog: ServerProcess, kind: str) -> None:
+def test_a_prompt_cannot_go_out_on_an_analog_trunk(analog: HostedServer, kind: str) -> None:
     """An analog line reports the call established before anyone answers: not worth retrying
     (``NotPermittedError``, not ``BusyError``) until the route changes."""
     with twin(kind, analog.url, Wire()) as sdk, Simulator(analog.url) as simulator:

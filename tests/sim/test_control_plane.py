@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import tracemalloc
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import write_config
 from tests.support.helpers import API, PASSWORD_MD5, Api, Sim, failed
+from tests.support.hosted import HostedServer, hosted
 from yspbx.journal import BODY_LIMIT, LocalJournal
 from yspbx.store.base import JournalEntry
 from yspbx.testing import ServerProcess
@@ -148,17 +147,13 @@ def test_openapi_lists_the_served_endpoints(server_url: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def guarded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    path = write_config(
-        tmp_path_factory.mktemp("guarded"),
-        '[sim]\ntoken = "letmein"\n[api]\ntrust_proxy = true\nallowed_ips = ["127.0.0.0/30"]\n',
-    )
-    with ServerProcess(config=path) as process:
-        yield process
+def guarded(server: ServerProcess) -> Iterator[HostedServer]:
+    config = '[sim]\ntoken = "letmein"\n[api]\ntrust_proxy = true\nallowed_ips = ["127.0.0.0/30"]\n'
+    with hosted(server, config) as pbx:
+        yield pbx
 
 
-@pytest.mark.slow
-def test_sim_token_is_required_when_set(guarded: ServerProcess) -> None:
+def test_sim_token_is_required_when_set(guarded: HostedServer) -> None:
     with httpx.Client(base_url=guarded.url) as http:
         refused = http.get("/sim/v1/state")
         assert refused.status_code == 401
@@ -169,8 +164,7 @@ def test_sim_token_is_required_when_set(guarded: ServerProcess) -> None:
         assert ok.status_code == 200
 
 
-@pytest.mark.slow
-def test_trust_proxy_takes_the_forwarded_ip(guarded: ServerProcess) -> None:
+def test_trust_proxy_takes_the_forwarded_ip(guarded: HostedServer) -> None:
     with httpx.Client(base_url=guarded.url) as http:
         bad = {"username": "api", "password": "0" * 32, "port": "8260"}
         forwarded = {"X-Forwarded-For": "127.0.0.2, 10.9.9.9"}
@@ -183,8 +177,7 @@ def test_trust_proxy_takes_the_forwarded_ip(guarded: ServerProcess) -> None:
         assert [b["ip"] for b in blocked.json()] == ["127.0.0.2"]
 
 
-@pytest.mark.slow
-def test_allowed_ips_refuse_other_clients(guarded: ServerProcess) -> None:
+def test_allowed_ips_refuse_other_clients(guarded: HostedServer) -> None:
     outsider = Api(guarded.url, "127.0.0.5")
     response = outsider.post("login", {"username": "api", "password": PASSWORD_MD5, "port": "1"})
     assert response.status_code == 403
@@ -194,16 +187,12 @@ def test_allowed_ips_refuse_other_clients(guarded: ServerProcess) -> None:
 
 
 @pytest.fixture(scope="module")
-def plain_proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    path = write_config(
-        tmp_path_factory.mktemp("proxy"), "[api]\ntrust_proxy = true\n[sim]\nenabled = true\n"
-    )
-    with ServerProcess(config=path) as process:
-        yield process
+def plain_proxy(server: ServerProcess) -> Iterator[HostedServer]:
+    with hosted(server, "[api]\ntrust_proxy = true\n[sim]\nenabled = true\n") as pbx:
+        yield pbx
 
 
-@pytest.mark.slow
-def test_control_plane_refuses_non_loopback_clients(plain_proxy: ServerProcess) -> None:
+def test_control_plane_refuses_non_loopback_clients(plain_proxy: HostedServer) -> None:
     with httpx.Client(base_url=plain_proxy.url) as http:
         outside = http.get("/sim/v1/state", headers={"X-Forwarded-For": "203.0.113.7"})
         assert outside.status_code == 403
@@ -211,7 +200,6 @@ def test_control_plane_refuses_non_loopback_clients(plain_proxy: ServerProcess) 
         assert http.get("/sim/v1/state").status_code == 200
 
 
-@pytest.mark.slow
 def test_forwarded_for_is_ignored_without_trust_proxy(server: ServerProcess, sim: Sim) -> None:
     with httpx.Client(base_url=server.url) as http:
         bad = {"username": "api", "password": "0" * 32, "port": "8260"}
@@ -220,12 +208,10 @@ def test_forwarded_for_is_ignored_without_trust_proxy(server: ServerProcess, sim
     assert [b["ip"] for b in sim.get("/blocked-ips")] == ["127.0.0.1"]
 
 
-@pytest.mark.slow
-def test_control_plane_can_be_disabled(tmp_path: Path) -> None:
-    path = write_config(tmp_path, "[sim]\nenabled = false\n")
-    with ServerProcess(config=path) as server, httpx.Client(base_url=server.url) as http:
+def test_control_plane_can_be_disabled(server: ServerProcess) -> None:
+    with hosted(server, "[sim]\nenabled = false\n") as pbx, httpx.Client(base_url=pbx.url) as http:
         assert http.get("/sim/v1/state").status_code == 404
-        assert Api(server.url).login()["status"] == "Success"
+        assert Api(pbx.url).login()["status"] == "Success"
 
 
 async def test_the_journal_keeps_a_long_body_cut_to_what_it_shows() -> None:

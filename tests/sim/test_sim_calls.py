@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import write_config
 from tests.support.calls_http import download_cdrs
 from tests.support.helpers import API, Api, Sim
+from tests.support.hosted import HostedServer, hosted
 from yspbx.testing import ServerProcess
 
 
@@ -219,12 +219,10 @@ def _extensions(count: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def crowded(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def crowded(server: ServerProcess) -> Any:
     """A PBX with 100 extensions, 2000-2099."""
-    directory = tmp_path_factory.mktemp("crowded")
-    config = write_config(directory, _MANY + _extensions(2 * CALLS))
-    with ServerProcess(config=config, store=f"sqlite:///{directory / 'state.db'}") as server:
-        yield server
+    with hosted(server, _MANY + _extensions(2 * CALLS)) as pbx:
+        yield pbx
 
 
 async def _all(client: httpx.AsyncClient, requests: list[tuple[str, dict[str, Any]]]) -> list[Any]:
@@ -236,7 +234,7 @@ async def _all(client: httpx.AsyncClient, requests: list[tuple[str, dict[str, An
     return list(await asyncio.gather(*(one(path, body) for path, body in requests)))
 
 
-def test_fifty_concurrent_calls_stay_consistent(crowded: ServerProcess) -> None:
+def test_fifty_concurrent_calls_stay_consistent(crowded: HostedServer) -> None:
     async def scenario() -> list[str]:
         async with httpx.AsyncClient(base_url=crowded.url, timeout=30) as client:
             placed = await _all(

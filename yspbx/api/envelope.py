@@ -143,9 +143,21 @@ class ApiApp:
         self._holder = holder
         self.dialects = dialects
         self.endpoints: dict[str, Endpoint] = {e.key: e for e in endpoints}
-        self._allowed_cache: dict[str, bool] = {}
-        self.answers = AnswerCache()
+        # Per hosted PBX (by name; '' the default): each has its own allowed IPs and answers.
+        self._allowed_cache: dict[tuple[str, str], bool] = {}
+        self._answers: dict[str, AnswerCache] = {}
         self._last_complaint = 0.0
+
+    def answers_for(self, services: Services) -> AnswerCache:
+        cache = self._answers.get(services.name)
+        if cache is None:
+            cache = self._answers[services.name] = AnswerCache()
+        return cache
+
+    def forget(self, name: str) -> None:
+        """Drop what was kept for a PBX that is removed."""
+        self._answers.pop(name, None)
+        self._allowed_cache.clear()
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         services = self._holder.services
@@ -219,7 +231,8 @@ class ApiApp:
         networks = services.settings.api.allowed_ips
         if not networks:
             return True
-        known = self._allowed_cache.get(client_ip)
+        key = (services.name, client_ip)
+        known = self._allowed_cache.get(key)
         if known is None:
             try:
                 address = ipaddress.ip_address(client_ip)
@@ -228,7 +241,7 @@ class ApiApp:
                 known = False
             if len(self._allowed_cache) > 4096:
                 self._allowed_cache.clear()
-            self._allowed_cache[client_ip] = known
+            self._allowed_cache[key] = known
         return known
 
     async def _handle(
@@ -266,7 +279,7 @@ class ApiApp:
         query = _query(query_string) if query_string and reads_query else {}
         if endpoint.uses_engine and services.fleet is not None and not services.fleet.seated:
             call = ApiCall(endpoint.key, client_ip, session, body, query)
-            return body, read_api_answer(await services.fleet.request(api_message(call)))
+            return body, read_api_answer(await services.hand_over(api_message(call)))
         request = ApiRequest(
             services.engine,
             services.sessions,
@@ -274,7 +287,7 @@ class ApiApp:
             session,
             Params(data),
             query,
-            self.answers,
+            self.answers_for(services),
         )
         return body, await self._run(endpoint, request)
 
@@ -294,7 +307,7 @@ class ApiApp:
             call.session,
             Params(data),
             call.query,
-            self.answers,
+            self.answers_for(services),
         )
         return await self._run(endpoint, request)
 

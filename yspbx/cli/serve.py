@@ -7,11 +7,14 @@ URL, a missing ``server`` extra) is said in one line on stderr, with exit status
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from yspbx._extras import MissingExtra, require
+
+if TYPE_CHECKING:
+    from yspbx.settings import Settings
 
 
 def serve_command(
@@ -30,6 +33,13 @@ def serve_command(
     ] = None,
     tls_key: Annotated[Path | None, typer.Option("--tls-key", help="private key (PEM)")] = None,
     log_level: Annotated[str | None, typer.Option(help="debug, info, warning, error")] = None,
+    pbx: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--pbx",
+            help="host one more PBX: NAME=config.toml (repeatable; NAME alone: the default PBX)",
+        ),
+    ] = None,
 ) -> None:
     """Run the PBX API server (prints 'yspbx listening on URL' once it accepts connections)."""
     try:
@@ -59,6 +69,11 @@ def serve_command(
     except ConfigError as exc:
         typer.echo(f"yspbx: {exc}", err=True)
         raise typer.Exit(2) from None
+    try:
+        settings = _with_hosted(settings, pbx or [])
+    except ConfigError as exc:
+        typer.echo(f"yspbx: {exc}", err=True)
+        raise typer.Exit(2) from None
     cert_file, key_file = settings.server.tls_cert, settings.server.tls_key
     if (cert_file is None) != (key_file is None):
         typer.echo(
@@ -78,3 +93,32 @@ def serve_command(
         typer.echo(f"yspbx: {exc}", err=True)
         raise typer.Exit(2) from None
     raise typer.Exit(serve(settings))
+
+
+def _with_hosted(settings: Settings, given: list[str]) -> Settings:
+    """The settings with the ``--pbx`` PBXs added to ``[[pbxs]]``, every hosted PBX's config
+    checked now (a bad one stops the server before it starts) and no name twice."""
+    from yspbx.settings import ConfigError, HostedPbxSettings, load_pbx_settings
+
+    hosted = list(settings.pbxs)
+    for option in given:
+        name, _, path = option.partition("=")
+        try:
+            hosted.append(HostedPbxSettings(name=name, config=Path(path) if path else None))
+        except ValueError:
+            raise ConfigError(
+                f"--pbx {option}: give NAME=config.toml, NAME in lowercase letters, digits, "
+                "'-' and '_'"
+            ) from None
+    names = [h.name for h in hosted]
+    for name in names:
+        if names.count(name) > 1:
+            raise ConfigError(f"PBX {name!r} is declared twice")
+    for item in hosted:
+        if item.config is not None and item.inline is None:
+            load_pbx_settings(settings, item.config)
+        elif item.inline is not None:
+            load_pbx_settings(
+                settings, text=item.inline, origin=f"the inline config of {item.name}"
+            )
+    return settings.model_copy(update={"pbxs": hosted})

@@ -9,6 +9,7 @@ on, when not given), accepted wherever a user puts it: ``yspbx --pbx URL sim cal
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -271,3 +272,59 @@ def unregister_phone(ctx: typer.Context, extension: str, pbx: PbxOption = None) 
     with explained(_target(ctx, pbx)), open_simulator(ctx) as sim:
         sim.unregister(extension)
     console.print(f"[green]{extension} unregistered[/]")
+
+
+pbxs_app = typer.Typer(name="pbxs", help="The PBXs hosted beside the server's default one.")
+app.add_typer(pbxs_app)
+
+
+@pbxs_app.callback(invoke_without_command=True)
+def pbxs(ctx: typer.Context, as_json: JsonOption = False, pbx: PbxOption = None) -> None:
+    """List the hosted PBXs (their own URL and their path prefix); create, delete them."""
+    if ctx.invoked_subcommand is not None:
+        if pbx is not None:
+            state_of(ctx).pbx = pbx
+        return
+    with explained(_target(ctx, pbx)), open_simulator(ctx) as sim:
+        hosted = sim.pbxs()
+    if as_json:
+        print_json(hosted)
+        return
+    table = listing("name", "url", "prefix")
+    for item in hosted:
+        table.add_row(item.name, item.url or "", item.prefix)
+    console.print(table if hosted else "no hosted PBXs")
+
+
+@pbxs_app.command("create")
+def pbxs_create(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Argument(help="its name (default: one is chosen)")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="its TOML config (default: the default PBX)")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="its own port (default: a free one)")] = None,
+    as_json: JsonOption = False,
+    pbx: PbxOption = None,
+) -> None:
+    """Create a PBX on the server; prints its name, URL and prefix."""
+    text = None
+    if config is not None:
+        try:
+            text = config.read_text(encoding="utf-8")
+        except OSError as exc:
+            fail(f"cannot read {config}: {exc.strerror}", 2)
+    with explained(_target(ctx, pbx)), open_simulator(ctx) as sim:
+        hosted = sim.create_pbx(name, config=text, port=port)
+    if as_json:
+        print_json(hosted)
+        return
+    console.print(f"{hosted.name} {hosted.url or ''} {hosted.prefix}")
+
+
+@pbxs_app.command("delete")
+def pbxs_delete(ctx: typer.Context, name: str, pbx: PbxOption = None) -> None:
+    """Remove a hosted PBX and everything it stored."""
+    with explained(_target(ctx, pbx)), open_simulator(ctx) as sim:
+        sim.delete_pbx(name)
+    console.print(f"[green]deleted[/] {name}")

@@ -68,10 +68,11 @@ from yspbx.client._models.routes import (
 from yspbx.client._models.system import DeviceInfo
 from yspbx.client._models.trunks import SipTrunk, SipTrunkSettings, Trunk
 from yspbx.client._receiver import ReportReceiver
-from yspbx.client._simulator import Simulator, SimulatorError
+from yspbx.client._simulator import AsyncSimulator, Simulator, SimulatorError
 from yspbx.client._simulator_models import (
     BlockedIp,
     ExtensionState,
+    HostedPbx,
     JournalEntry,
     SentReport,
     SimCall,
@@ -93,6 +94,7 @@ __all__ = [
     "Answered",
     "ApiError",
     "AsyncClient",
+    "AsyncSimulator",
     "AsyncTcpEvents",
     "BadCredentialsError",
     "BlockedIp",
@@ -117,6 +119,7 @@ __all__ = [
     "ExtensionState",
     "ExtensionStatus",
     "ExtensionSummary",
+    "HostedPbx",
     "InboundCall",
     "InboundParty",
     "InboundRoute",

@@ -17,6 +17,7 @@ from pydantic import TypeAdapter
 from yspbx.client._exceptions import ConnectError, TransportError, TransportTimeout, YspbxError
 from yspbx.client._simulator_models import (
     BlockedIp,
+    HostedPbx,
     JournalEntry,
     SentReport,
     SimCall,
@@ -42,6 +43,48 @@ _CALLS = TypeAdapter(list[SimCall])
 _BLOCKED = TypeAdapter(list[BlockedIp])
 _SMS = TypeAdapter(list[SimSms])
 _VOICEMAIL = TypeAdapter(list[SimVoicemail])
+_PBXS = TypeAdapter(list[HostedPbx])
+
+
+def _pbx_body(name: str | None, config: str | None, port: int | None) -> dict[str, Any]:
+    body: dict[str, Any] = {}
+    if name is not None:
+        body["name"] = name
+    if config is not None:
+        body["config"] = config
+    if port is not None:
+        body["port"] = port
+    return body
+
+
+def _error(response: httpx.Response) -> SimulatorError | None:
+    """The control plane's refusal in ``response`` (None: it did not refuse)."""
+    if response.status_code < 400:
+        return None
+    try:
+        data = response.json()
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        return SimulatorError(
+            response.status_code, str(data.get("error", "error")), str(data.get("detail", ""))
+        )
+    return SimulatorError(response.status_code, "http_error", response.text[:200])
+
+
+def _json(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _transport_error(exc: httpx.TransportError, where: str) -> YspbxError:
+    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
+        return ConnectError(f"cannot reach the simulator at {where}: {exc}")
+    if isinstance(exc, httpx.TimeoutException):
+        return TransportTimeout(f"the simulator did not answer in time: {exc}")
+    return TransportError(f"exchange with the simulator failed: {exc!r}")
 
 
 class Simulator:
@@ -154,6 +197,25 @@ class Simulator:
         """The messages in ``extension``'s voicemail box, oldest first."""
         return _VOICEMAIL.validate_python(self._call("GET", f"/extensions/{extension}/voicemail"))
 
+    # -- PBXs hosted on the same server ----------------------------------------------------
+
+    def create_pbx(
+        self, name: str | None = None, *, config: str | None = None, port: int | None = None
+    ) -> HostedPbx:
+        """A new PBX on this server, in milliseconds: ``config`` is its TOML text (none: the
+        packaged default PBX), ``name`` is chosen when not given, ``port`` too. Point a
+        ``Client`` or a ``Simulator`` at its ``url``. ``SimulatorError`` 409 when the name
+        is taken."""
+        return HostedPbx.model_validate(self._call("POST", "/pbxs", _pbx_body(name, config, port)))
+
+    def pbxs(self) -> list[HostedPbx]:
+        """The PBXs hosted beside the default one."""
+        return _PBXS.validate_python(self._call("GET", "/pbxs"))
+
+    def delete_pbx(self, name: str) -> None:
+        """Remove a hosted PBX and everything it stored; its port stops answering."""
+        self._call("DELETE", f"/pbxs/{name}")
+
     # -- plumbing -------------------------------------------------------------------------
 
     def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
@@ -162,25 +224,11 @@ class Simulator:
                 method, path, json=body if body is not None or method == "POST" else None
             )
         except httpx.TransportError as exc:
-            where = f"{self.base_url}/sim/v1{path}"
-            if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
-                raise ConnectError(f"cannot reach the simulator at {where}: {exc}") from exc
-            if isinstance(exc, httpx.TimeoutException):
-                raise TransportTimeout(f"the simulator did not answer in time: {exc}") from exc
-            raise TransportError(f"exchange with the simulator failed: {exc!r}") from exc
-        try:
-            data = response.json()
-        except ValueError:
-            data = None
-        if response.status_code >= 400:
-            if isinstance(data, dict):
-                raise SimulatorError(
-                    response.status_code,
-                    str(data.get("error", "error")),
-                    str(data.get("detail", "")),
-                )
-            raise SimulatorError(response.status_code, "http_error", response.text[:200])
-        return data
+            raise _transport_error(exc, f"{self.base_url}/sim/v1{path}") from exc
+        refusal = _error(response)
+        if refusal is not None:
+            raise refusal
+        return _json(response)
 
     def close(self) -> None:
         self._http.close()
@@ -199,3 +247,79 @@ class Simulator:
 
 def _party(party: str | None) -> dict[str, str]:
     return {} if party is None else {"party": party}
+
+
+class AsyncSimulator:
+    """The control plane from async code: the hosted PBXs (create, list, delete) and the
+    PBX's clock and reset, the calls a test's fixtures make around its own code. The full set
+    of controls is :class:`Simulator`'s."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None = None,
+        timeout: float = 10.0,
+        verify: bool | ssl.SSLContext = True,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url + "/sim/v1",
+            headers=headers,
+            timeout=timeout,
+            verify=verify,
+            transport=transport,
+        )
+
+    async def create_pbx(
+        self, name: str | None = None, *, config: str | None = None, port: int | None = None
+    ) -> HostedPbx:
+        """As :meth:`Simulator.create_pbx`."""
+        data = await self._call("POST", "/pbxs", _pbx_body(name, config, port))
+        return HostedPbx.model_validate(data)
+
+    async def pbxs(self) -> list[HostedPbx]:
+        return _PBXS.validate_python(await self._call("GET", "/pbxs"))
+
+    async def delete_pbx(self, name: str) -> None:
+        await self._call("DELETE", f"/pbxs/{name}")
+
+    async def state(self) -> SimState:
+        return SimState.model_validate(await self._call("GET", "/state"))
+
+    async def reset(self) -> None:
+        await self._call("POST", "/reset")
+
+    async def now(self) -> float:
+        return float((await self._call("GET", "/clock"))["now"])
+
+    async def advance(self, seconds: float) -> float:
+        return float((await self._call("POST", "/clock/advance", {"seconds": seconds}))["now"])
+
+    async def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        try:
+            response = await self._http.request(
+                method, path, json=body if body is not None or method == "POST" else None
+            )
+        except httpx.TransportError as exc:
+            raise _transport_error(exc, f"{self.base_url}/sim/v1{path}") from exc
+        refusal = _error(response)
+        if refusal is not None:
+            raise refusal
+        return _json(response)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncSimulator:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

@@ -103,6 +103,16 @@ class SimCall(ResponseModel):
         raise KeyError(number)
 
 
+class HostedPbx(ResponseModel):
+    """A PBX hosted beside the server's default one (``/sim/v1/pbxs``)."""
+
+    name: str
+    # Its own base URL (its own port): give it to ``Client``/``Simulator`` as any server's.
+    url: str | None = None
+    # The path it is also reached under on the server's main port (``/pbx/<name>``).
+    prefix: str
+
+
 class SimState(ResponseModel):
     now: float
     extensions: list[ExtensionState] = Field(default_factory=list)

@@ -41,7 +41,7 @@ class EngineForward:
             await response(scope, receive, send)
             return
         try:
-            answer = await services.fleet.request(sim_message(scope, body))
+            answer = await services.hand_over(sim_message(scope, body))
             status, headers, content = read_http_answer(answer)
         except (StoreUnavailable, EngineUnavailable) as exc:
             await error_response(503, "unavailable", str(exc))(scope, receive, send)

@@ -335,6 +335,16 @@ class Store(Protocol):
     @property
     def journal(self) -> JournalStore: ...
 
+    def namespace(self, name: str) -> Store:
+        """The store as far as the hosted PBX ``name`` goes: the same backend (and connection),
+        with every key or row of that PBX apart from the others'. The default PBX is the store
+        itself (its keys and rows are those of a server with one PBX); closing a namespace's
+        store closes nothing."""
+
+    async def forget_namespace(self, name: str) -> None:
+        """Forget everything the PBX ``name`` stored (its sessions, lockouts, reports,
+        documents, journal and leases)."""
+
     async def ping(self) -> None:
         """Raise :class:`StoreUnavailable` unless the store answers."""
 

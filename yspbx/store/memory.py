@@ -426,12 +426,23 @@ class MemoryStore:
 
     def __init__(self, url: str = "memory://") -> None:
         self.url = url
+        # The other PBXs' stores (:meth:`namespace`): each its own set of tables.
+        self._spaces: dict[str, MemoryStore] = {}
         self.lockouts = MemoryLockouts()
         self.sessions = MemorySessions(self.lockouts)
         self.state = MemoryState()
         self.outbox = MemoryOutbox()
         self.leases = MemoryLeases()
         self.journal = MemoryJournal()
+
+    def namespace(self, name: str) -> MemoryStore:
+        space = self._spaces.get(name)
+        if space is None:
+            space = self._spaces[name] = MemoryStore(self.url)
+        return space
+
+    async def forget_namespace(self, name: str) -> None:
+        self._spaces.pop(name, None)
 
     async def ping(self) -> None:
         return None

@@ -41,6 +41,7 @@ from yspbx.store.sqlite_view import DataVersionView, ViewedSessions, ViewedState
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
     token TEXT PRIMARY KEY,
+    pbx TEXT NOT NULL DEFAULT '',
     client_ip TEXT NOT NULL,
     created_at REAL NOT NULL,
     expires_at REAL NOT NULL,
@@ -55,16 +56,21 @@ CREATE TABLE IF NOT EXISTS sessions (
 CREATE INDEX IF NOT EXISTS sessions_by_expiry ON sessions (expires_at);
 CREATE INDEX IF NOT EXISTS sessions_by_ip ON sessions (client_ip, expires_at);
 CREATE TABLE IF NOT EXISTS lockouts (
-    ip TEXT PRIMARY KEY,
+    pbx TEXT NOT NULL DEFAULT '',
+    ip TEXT NOT NULL,
     failures INTEGER NOT NULL,
-    blocked_until REAL
+    blocked_until REAL,
+    PRIMARY KEY (pbx, ip)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS state (
-    key TEXT PRIMARY KEY,
-    value BLOB NOT NULL
+    pbx TEXT NOT NULL DEFAULT '',
+    key TEXT NOT NULL,
+    value BLOB NOT NULL,
+    PRIMARY KEY (pbx, key)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS reports (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
+    pbx TEXT NOT NULL DEFAULT '',
     token TEXT NOT NULL,
     action TEXT NOT NULL,
     body BLOB NOT NULL,
@@ -102,6 +108,22 @@ WHEN OLD.state = 0 BEGIN
     DELETE FROM pending_counts WHERE token = OLD.token AND n <= 0;
 END;
 """
+
+# Indexes on the ``pbx`` columns, created once a file from before hosted PBXs has them. They
+# hold the hosted PBXs' rows only: the default PBX's writes (a journal row per request) pay for
+# no index of its own, and its reads use the indexes it always had. A hosted PBX's query says
+# ``pbx != ''`` (:func:`hosted_only`) so that SQLite may use them.
+INDEXES = """
+CREATE INDEX IF NOT EXISTS sessions_of_hosted ON sessions (pbx, expires_at) WHERE pbx != '';
+CREATE INDEX IF NOT EXISTS reports_of_hosted ON reports (pbx, id) WHERE pbx != '';
+CREATE INDEX IF NOT EXISTS journal_of_hosted ON journal (pbx, id) WHERE pbx != '';
+"""
+
+
+def hosted_only(pbx: str) -> str:
+    """The condition that lets a hosted PBX's query use the partial indexes above."""
+    return " AND pbx != ''" if pbx else ""
+
 
 _SESSION_COLUMNS = (
     "token, client_ip, created_at, expires_at, target_ip, target_port, target_url, "
@@ -164,6 +186,8 @@ def _open(path: str, busy_timeout: float) -> sqlite3.Connection:
         conn.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
     conn.executescript(SCHEMA + FLEET_SCHEMA)
     _add_missing_columns(conn)
+    _key_tables_by_pbx(conn)
+    conn.executescript(INDEXES)
     _count_pending(conn)
     return conn
 
@@ -180,14 +204,58 @@ def _count_pending(conn: sqlite3.Connection) -> None:
 
 # Columns added to a table after its first release: a file written by an older version gains
 # them (with their default) when it is opened.
-_ADDED_COLUMNS = (("reports", "refusals", "INTEGER NOT NULL DEFAULT 0"),)
+# The ``pbx`` column says which hosted PBX a row belongs to ('' for the default PBX, so a file
+# written before hosted PBXs existed holds the default PBX's data unchanged).
+_ADDED_COLUMNS = (
+    ("reports", "refusals", "INTEGER NOT NULL DEFAULT 0"),
+    ("sessions", "pbx", "TEXT NOT NULL DEFAULT ''"),
+    ("reports", "pbx", "TEXT NOT NULL DEFAULT ''"),
+    ("journal", "pbx", "TEXT NOT NULL DEFAULT ''"),
+)
+
+# Tables whose key gains the PBX: (table, the new declaration, the columns copied over).
+_REKEYED = (
+    (
+        "lockouts",
+        "pbx TEXT NOT NULL DEFAULT '', ip TEXT NOT NULL, failures INTEGER NOT NULL, "
+        "blocked_until REAL, PRIMARY KEY (pbx, ip)",
+        "ip, failures, blocked_until",
+    ),
+    (
+        "state",
+        "pbx TEXT NOT NULL DEFAULT '', key TEXT NOT NULL, value BLOB NOT NULL, "
+        "PRIMARY KEY (pbx, key)",
+        "key, value",
+    ),
+)
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {str(row[1]) for row in conn.execute(f"PRAGMA table_info({table})")}
 
 
 def _add_missing_columns(conn: sqlite3.Connection) -> None:
     for table, column, declaration in _ADDED_COLUMNS:
-        present = {str(row[1]) for row in conn.execute(f"PRAGMA table_info({table})")}
-        if column not in present:
-            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+        if column not in _columns(conn, table):
+            with immediate(conn):
+                # Checked again under the write lock: another process may have just added it.
+                if column not in _columns(conn, table):
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+
+
+def _key_tables_by_pbx(conn: sqlite3.Connection) -> None:
+    """A file from before hosted PBXs keys lockouts by IP and documents by key alone: rebuild
+    those tables keyed by (PBX, ...), every old row the default PBX's."""
+    for table, declaration, copied in _REKEYED:
+        if "pbx" in _columns(conn, table):
+            continue
+        with immediate(conn):
+            if "pbx" in _columns(conn, table):
+                continue
+            conn.execute(f"ALTER TABLE {table} RENAME TO {table}_before_pbxs")
+            conn.execute(f"CREATE TABLE {table} ({declaration}) WITHOUT ROWID")
+            conn.execute(f"INSERT INTO {table} ({copied}) SELECT {copied} FROM {table}_before_pbxs")
+            conn.execute(f"DROP TABLE {table}_before_pbxs")
 
 
 def _session(row: tuple[object, ...]) -> Session:
@@ -220,11 +288,12 @@ def _target_values(target: ReportTarget) -> tuple[object, ...]:
     )
 
 
-_INSERT_SESSION = f"INSERT INTO sessions ({_SESSION_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+_INSERT_SESSION = f"INSERT INTO sessions (pbx, {_SESSION_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
 
 
-def _session_values(session: Session) -> tuple[object, ...]:
+def _session_values(pbx: str, session: Session) -> tuple[object, ...]:
     return (
+        pbx,
         session.token,
         session.client_ip,
         session.created_at,
@@ -246,39 +315,51 @@ def _at_least(conn: sqlite3.Connection, query: str, args: tuple[object, ...], co
 
 @guarded
 class SqliteSessions:
-    def __init__(self, conn: sqlite3.Connection, writes: GroupCommit, guard: FileGuard) -> None:
+    """A token is unique across PBXs; ``pbx`` keeps each PBX's listing, purge and clear its own."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, writes: GroupCommit, guard: FileGuard, pbx: str = ""
+    ) -> None:
         self._conn = conn
         self._guard = guard
         self._writes = writes
+        self._pbx = pbx
+        self._only = hosted_only(pbx)
 
     async def add(self, session: Session) -> None:
-        await self._writes.execute(_INSERT_SESSION, _session_values(session))
+        await self._writes.execute(_INSERT_SESSION, _session_values(self._pbx, session))
 
     async def add_unless_locked(
         self, session: Session, now: float, limits: SessionLimits = NO_LIMITS
     ) -> Admission:
-        values = _session_values(session)
+        values = _session_values(self._pbx, session)
+        pbx, only = self._pbx, self._only
 
         def admit(conn: sqlite3.Connection) -> Admission:
             # Inside the group's write transaction: no read transaction of its own, and no
             # lockout can be counted, nor session added, between the checks and the insert.
             ip = session.client_ip
-            row = conn.execute("SELECT blocked_until FROM lockouts WHERE ip = ?", (ip,)).fetchone()
+            row = conn.execute(
+                "SELECT blocked_until FROM lockouts WHERE pbx = ? AND ip = ?", (pbx, ip)
+            ).fetchone()
             if row is not None and row[0] is not None and row[0] > now:
                 return Admission.LOCKED
             if limits.per_ip is not None and _at_least(
                 conn,
-                "SELECT 1 FROM sessions WHERE client_ip = ? AND expires_at > ?",
-                (ip, now),
+                "SELECT 1 FROM sessions WHERE client_ip = ? AND expires_at > ? AND pbx = ?",
+                (ip, now, pbx),
                 limits.per_ip,
             ):
                 return Admission.IP_FULL
             if limits.total is not None and _at_least(
-                conn, "SELECT 1 FROM sessions WHERE expires_at > ?", (now,), limits.total
+                conn,
+                f"SELECT 1 FROM sessions WHERE pbx = ?{only} AND expires_at > ?",
+                (pbx, now),
+                limits.total,
             ):
                 return Admission.FULL
             if row is not None:
-                conn.execute("DELETE FROM lockouts WHERE ip = ?", (ip,))
+                conn.execute("DELETE FROM lockouts WHERE pbx = ? AND ip = ?", (pbx, ip))
             conn.execute(_INSERT_SESSION, values)
             return Admission.ADDED
 
@@ -286,14 +367,15 @@ class SqliteSessions:
 
     async def get(self, token: str) -> Session | None:
         row = self._conn.execute(
-            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE token = ?", (token,)
+            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE token = ? AND pbx = ?",
+            (token, self._pbx),
         ).fetchone()
         return None if row is None else _session(row)
 
     async def extend(self, token: str, expires_at: float) -> None:
         await self._writes.execute(
-            "UPDATE sessions SET expires_at = ? WHERE token = ? AND expires_at < ?",
-            (expires_at, token, expires_at),
+            "UPDATE sessions SET expires_at = ? WHERE token = ? AND pbx = ? AND expires_at < ?",
+            (expires_at, token, self._pbx, expires_at),
         )
 
     async def set_target(
@@ -303,44 +385,54 @@ class SqliteSessions:
             conn.execute(
                 "UPDATE sessions SET target_ip = ?, target_port = ?, target_url = ?, "
                 "target_absolute = ?, target_host = ?, target_host_port = ?, "
-                "expires_at = MAX(expires_at, ?) WHERE token = ?",
-                (*_target_values(target), expires_at, token),
+                "expires_at = MAX(expires_at, ?) WHERE token = ? AND pbx = ?",
+                (*_target_values(target), expires_at, token, self._pbx),
             )
         return await self.get(token)
 
     async def remove(self, token: str) -> bool:
-        return self._conn.execute("DELETE FROM sessions WHERE token = ?", (token,)).rowcount > 0
+        cursor = self._conn.execute(
+            "DELETE FROM sessions WHERE token = ? AND pbx = ?", (token, self._pbx)
+        )
+        return cursor.rowcount > 0
 
     async def live(self, now: float) -> list[Session]:
         rows = self._conn.execute(
-            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE expires_at > ? ORDER BY created_at",
-            (now,),
+            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE pbx = ?{self._only} "
+            "AND expires_at > ? ORDER BY created_at",
+            (self._pbx, now),
         ).fetchall()
         return [_session(row) for row in rows]
 
     async def count_live(self, now: float) -> int:
         row = self._conn.execute(
-            "SELECT COUNT(*) FROM sessions WHERE expires_at > ?", (now,)
+            f"SELECT COUNT(*) FROM sessions WHERE pbx = ?{self._only} AND expires_at > ?",
+            (self._pbx, now),
         ).fetchone()
         return int(row[0])
 
     async def purge(self, expired_before: float) -> int:
-        cursor = self._conn.execute("DELETE FROM sessions WHERE expires_at < ?", (expired_before,))
+        cursor = self._conn.execute(
+            f"DELETE FROM sessions WHERE pbx = ?{self._only} AND expires_at < ?",
+            (self._pbx, expired_before),
+        )
         return cursor.rowcount
 
     async def clear(self) -> None:
-        self._conn.execute("DELETE FROM sessions")
+        self._conn.execute(f"DELETE FROM sessions WHERE pbx = ?{self._only}", (self._pbx,))
 
 
 @guarded
 class SqliteLockouts:
-    def __init__(self, conn: sqlite3.Connection, guard: FileGuard) -> None:
+    def __init__(self, conn: sqlite3.Connection, guard: FileGuard, pbx: str = "") -> None:
         self._conn = conn
         self._guard = guard
+        self._pbx = pbx
 
     def _read(self, ip: str, now: float) -> LockoutState:
         row = self._conn.execute(
-            "SELECT failures, blocked_until FROM lockouts WHERE ip = ?", (ip,)
+            "SELECT failures, blocked_until FROM lockouts WHERE pbx = ? AND ip = ?",
+            (self._pbx, ip),
         ).fetchone()
         if row is None or (row[1] is not None and row[1] <= now):
             return LockoutState(0, None)
@@ -359,59 +451,66 @@ class SqliteLockouts:
             failures = entry.failures + 1
             until = now + lock_seconds if failures >= threshold else None
             conn.execute(
-                "INSERT INTO lockouts (ip, failures, blocked_until) VALUES (?, ?, ?) "
-                "ON CONFLICT (ip) DO UPDATE SET failures = excluded.failures, "
+                "INSERT INTO lockouts (pbx, ip, failures, blocked_until) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (pbx, ip) DO UPDATE SET failures = excluded.failures, "
                 "blocked_until = excluded.blocked_until",
-                (ip, failures, until),
+                (self._pbx, ip, failures, until),
             )
         return FailureOutcome(failures, until, until is not None, False)
 
     async def forget(self, ip: str) -> bool:
         with immediate(self._conn) as conn:
-            row = conn.execute("SELECT blocked_until FROM lockouts WHERE ip = ?", (ip,)).fetchone()
-            conn.execute("DELETE FROM lockouts WHERE ip = ?", (ip,))
+            key = (self._pbx, ip)
+            row = conn.execute(
+                "SELECT blocked_until FROM lockouts WHERE pbx = ? AND ip = ?", key
+            ).fetchone()
+            conn.execute("DELETE FROM lockouts WHERE pbx = ? AND ip = ?", key)
         return row is not None and row[0] is not None
 
     async def blocked(self, now: float) -> list[BlockedIp]:
         rows = self._conn.execute(
-            "SELECT ip, blocked_until FROM lockouts WHERE blocked_until > ? ORDER BY blocked_until",
-            (now,),
+            "SELECT ip, blocked_until FROM lockouts WHERE pbx = ? AND blocked_until > ? "
+            "ORDER BY blocked_until",
+            (self._pbx, now),
         ).fetchall()
         return [BlockedIp(str(ip), float(until)) for ip, until in rows]
 
     async def clear(self) -> None:
-        self._conn.execute("DELETE FROM lockouts")
+        self._conn.execute("DELETE FROM lockouts WHERE pbx = ?", (self._pbx,))
 
 
 @guarded
 class SqliteState:
-    def __init__(self, conn: sqlite3.Connection, guard: FileGuard) -> None:
+    def __init__(self, conn: sqlite3.Connection, guard: FileGuard, pbx: str = "") -> None:
         self._conn = conn
         self._guard = guard
+        self._pbx = pbx
 
     async def get(self, key: str) -> bytes | None:
-        row = self._conn.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        row = self._conn.execute(
+            "SELECT value FROM state WHERE pbx = ? AND key = ?", (self._pbx, key)
+        ).fetchone()
         return None if row is None else bytes(row[0])
 
     async def put(self, key: str, value: bytes) -> None:
         self._conn.execute(
-            "INSERT INTO state (key, value) VALUES (?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, value),
+            "INSERT INTO state (pbx, key, value) VALUES (?, ?, ?) "
+            "ON CONFLICT (pbx, key) DO UPDATE SET value = excluded.value",
+            (self._pbx, key, value),
         )
 
     async def delete(self, key: str) -> None:
-        self._conn.execute("DELETE FROM state WHERE key = ?", (key,))
+        self._conn.execute("DELETE FROM state WHERE pbx = ? AND key = ?", (self._pbx, key))
 
     async def scan(self, prefix: str) -> list[tuple[str, bytes]]:
         rows = self._conn.execute(
-            "SELECT key, value FROM state WHERE substr(key, 1, ?) = ? ORDER BY key",
-            (len(prefix), prefix),
+            "SELECT key, value FROM state WHERE pbx = ? AND substr(key, 1, ?) = ? ORDER BY key",
+            (self._pbx, len(prefix), prefix),
         ).fetchall()
         return [(str(k), bytes(v)) for k, v in rows]
 
     async def clear(self) -> None:
-        self._conn.execute("DELETE FROM state")
+        self._conn.execute("DELETE FROM state WHERE pbx = ?", (self._pbx,))
 
 
 _REPORT_COLUMNS = (
@@ -442,9 +541,11 @@ def _report(row: tuple[Any, ...]) -> StoredReport:
 class SqliteOutbox:
     """The outbox as one table; a claim is a single conditional UPDATE, atomic across processes."""
 
-    def __init__(self, conn: sqlite3.Connection, guard: FileGuard) -> None:
+    def __init__(self, conn: sqlite3.Connection, guard: FileGuard, pbx: str = "") -> None:
         self._conn = conn
         self._guard = guard
+        self._pbx = pbx
+        self._only = hosted_only(pbx)
 
     async def add(self, reports: Sequence[NewReport]) -> list[int]:
         ids: list[int] = []
@@ -453,9 +554,17 @@ class SqliteOutbox:
         with immediate(self._conn) as conn:
             for new in reports:
                 cursor = conn.execute(
-                    "INSERT INTO reports (token, action, body, target, created_at, "
-                    "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    (new.token, new.action, new.body, new.target, new.created_at, new.created_at),
+                    "INSERT INTO reports (pbx, token, action, body, target, created_at, "
+                    "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        self._pbx,
+                        new.token,
+                        new.action,
+                        new.body,
+                        new.target,
+                        new.created_at,
+                        new.created_at,
+                    ),
                 )
                 assert cursor.lastrowid is not None
                 ids.append(cursor.lastrowid)
@@ -485,7 +594,9 @@ class SqliteOutbox:
 
     async def finish(self, report_id: int, owner: str, outcome: AttemptOutcome) -> bool:
         with immediate(self._conn) as conn:
-            row = conn.execute("SELECT state FROM reports WHERE id = ?", (report_id,)).fetchone()
+            row = conn.execute(
+                "SELECT state FROM reports WHERE id = ? AND pbx = ?", (report_id, self._pbx)
+            ).fetchone()
             if row is None:
                 return False
             pending = int(row[0]) == ReportState.PENDING
@@ -518,7 +629,9 @@ class SqliteOutbox:
 
     async def release(self, owner: str) -> int:
         cursor = self._conn.execute(
-            "UPDATE reports SET lease_owner = '', lease_until = 0 WHERE lease_owner = ?", (owner,)
+            "UPDATE reports SET lease_owner = '', lease_until = 0 "
+            f"WHERE pbx = ?{self._only} AND lease_owner = ?",
+            (self._pbx, owner),
         )
         return cursor.rowcount
 
@@ -550,7 +663,9 @@ class SqliteOutbox:
 
     async def pending_tokens(self) -> list[str]:
         rows = self._conn.execute(
-            "SELECT token FROM reports WHERE state = 0 GROUP BY token ORDER BY MIN(id)"
+            f"SELECT token FROM reports WHERE pbx = ?{self._only} AND state = 0 "
+            "GROUP BY token ORDER BY MIN(id)",
+            (self._pbx,),
         ).fetchall()
         return [str(token) for (token,) in rows]
 
@@ -567,55 +682,92 @@ class SqliteOutbox:
 
     async def reports(self, after_id: int = 0) -> list[StoredReport]:
         rows = self._conn.execute(
-            f"SELECT {_REPORT_COLUMNS} FROM reports WHERE id > ? ORDER BY id", (after_id,)
+            f"SELECT {_REPORT_COLUMNS} FROM reports WHERE pbx = ?{self._only} AND id > ? "
+            "ORDER BY id",
+            (self._pbx, after_id),
         ).fetchall()
         return [_report(row) for row in rows]
 
     async def trim(self, keep: int) -> int:
         cursor = self._conn.execute(
-            "DELETE FROM reports WHERE state != 0 AND id <= ("
-            "SELECT id FROM reports WHERE state != 0 ORDER BY id DESC LIMIT 1 OFFSET ?)",
-            (keep,),
+            f"DELETE FROM reports WHERE pbx = ?{self._only} AND state != 0 AND id <= ("
+            f"SELECT id FROM reports WHERE pbx = ?{self._only} AND state != 0 "
+            "ORDER BY id DESC LIMIT 1 OFFSET ?)",
+            (self._pbx, self._pbx, keep),
         )
         return cursor.rowcount
 
     async def clear(self) -> None:
-        self._conn.execute("DELETE FROM reports")
+        self._conn.execute(f"DELETE FROM reports WHERE pbx = ?{self._only}", (self._pbx,))
 
 
 class SqliteStore:
     shareable = True
 
-    def __init__(self, url: str, timeout: float = 2.0) -> None:
-        """``timeout``: how long a statement waits for a file locked by another connection."""
+    def __init__(
+        self,
+        url: str,
+        timeout: float = 2.0,
+        *,
+        pbx: str = "",
+        shared: SqliteStore | None = None,
+    ) -> None:
+        """``timeout``: how long a statement waits for a file locked by another connection;
+        ``pbx`` names the hosted PBX whose rows this store reads and writes ('' for the default
+        PBX); ``shared``: the store whose connection it uses (and does not close)."""
         self.url = url
-        self.path = path_from_url(url)
-        # Held until close: the header checks must not drop this process's locks on the file.
-        hold(self.path)
-        try:
-            self.conn = connect(self.path, timeout)
-        except BaseException:
-            release(self.path)
-            raise
-        self.guard = guard = FileGuard(self.path)
-        # One group commit per connection: the writes of one moment share a transaction.
-        self.writes = GroupCommit(self.conn)
+        self.pbx = pbx
+        self._checkpointer: Checkpointer | None = None
+        self.path: str
+        self.conn: sqlite3.Connection
+        self.guard: FileGuard
+        self.writes: GroupCommit
+        if shared is not None:
+            self.path = shared.path
+            self.conn = shared.conn
+            self.guard = shared.guard
+            self.writes = shared.writes
+        else:
+            self.path = path_from_url(url)
+            # Held until close: the header checks must not drop this process's locks on it.
+            hold(self.path)
+            try:
+                self.conn = connect(self.path, timeout)
+            except BaseException:
+                release(self.path)
+                raise
+            self.guard = FileGuard(self.path)
+            # One group commit per connection: the writes of one moment share a transaction.
+            self.writes = GroupCommit(self.conn)
+            if self.path != ":memory:":
+                self._checkpointer = Checkpointer(self.path, timeout, watch=self.guard.watch)
+                self._checkpointer.start()
+        self._owner = shared is None
+        guard = self.guard
         # What requests read (sessions, the clock offset) is answered from a per-process view
         # that another process's commit invalidates (:mod:`yspbx.store.sqlite_view`); while the
-        # store fails, the view answers nothing.
+        # store fails, the view answers nothing. Each PBX has a view of its own: what one PBX
+        # read is never an answer for another.
         self.view = DataVersionView(self.conn, guard)
         self.sessions: SessionStore = ViewedSessions(
-            SqliteSessions(self.conn, self.writes, guard), self.view
+            SqliteSessions(self.conn, self.writes, guard, pbx), self.view
         )
-        self.lockouts = SqliteLockouts(self.conn, guard)
-        self.state: StateStore = ViewedState(SqliteState(self.conn, guard), self.view)
-        self.outbox = SqliteOutbox(self.conn, guard)
-        self.leases = SqliteLeases(self.conn, guard)
-        self.journal = SqliteJournal(self.conn, self.writes, guard)
-        self._checkpointer: Checkpointer | None = None
-        if self.path != ":memory:":
-            self._checkpointer = Checkpointer(self.path, timeout, watch=guard.watch)
-            self._checkpointer.start()
+        self.lockouts = SqliteLockouts(self.conn, guard, pbx)
+        self.state: StateStore = ViewedState(SqliteState(self.conn, guard, pbx), self.view)
+        self.outbox = SqliteOutbox(self.conn, guard, pbx)
+        self.leases = SqliteLeases(self.conn, guard, f"{pbx}/" if pbx else "")
+        self.journal = SqliteJournal(self.conn, self.writes, guard, pbx)
+
+    def namespace(self, name: str) -> SqliteStore:
+        """A hosted PBX's rows carry its name in their ``pbx`` column (the default PBX's: '')."""
+        return SqliteStore(self.url, pbx=name, shared=self)
+
+    async def forget_namespace(self, name: str) -> None:
+        with immediate(self.conn) as conn:
+            for table in ("sessions", "lockouts", "state", "reports", "journal"):
+                conn.execute(f"DELETE FROM {table} WHERE pbx = ?{hosted_only(name)}", (name,))
+            scope = f"{name}/"
+            conn.execute("DELETE FROM leases WHERE substr(name, 1, ?) = ?", (len(scope), scope))
 
     async def ping(self) -> None:
         """Answer unless the store fails, or the file was deleted, replaced or overwritten."""
@@ -641,6 +793,8 @@ class SqliteStore:
             raise open_error(self.path, sqlite3.DatabaseError(found))
 
     async def close(self) -> None:
+        if not self._owner:
+            return
         if self._checkpointer is not None:
             self._checkpointer.stop()
         self.conn.close()

@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS leases (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS journal (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
+    pbx TEXT NOT NULL DEFAULT '',
     time REAL NOT NULL,
     client_ip TEXT NOT NULL,
     method TEXT NOT NULL,
@@ -42,13 +43,17 @@ _TRIM_EVERY = 64
 
 @guarded
 class SqliteLeases:
-    def __init__(self, conn: sqlite3.Connection, guard: FileGuard) -> None:
+    """``scope`` starts the name of every lease (a hosted PBX's leases are its own)."""
+
+    def __init__(self, conn: sqlite3.Connection, guard: FileGuard, scope: str = "") -> None:
         self._conn = conn
         self._guard = guard
+        self._scope = scope
 
     async def acquire(
         self, name: str, owner: str, address: str, ttl: float, steal_from: str | None = None
     ) -> LeaseGrant:
+        name = self._scope + name
         now = time.time()
         self._conn.execute("BEGIN IMMEDIATE")
         try:
@@ -76,6 +81,7 @@ class SqliteLeases:
         return LeaseGrant(True, owner, address, previous)
 
     async def renew(self, name: str, owner: str, ttl: float) -> bool:
+        name = self._scope + name
         cursor = self._conn.execute(
             "UPDATE leases SET expires_at = ? WHERE name = ? AND owner = ?",
             (time.time() + ttl, name, owner),
@@ -83,6 +89,7 @@ class SqliteLeases:
         return cursor.rowcount > 0
 
     async def release(self, name: str, owner: str) -> bool:
+        name = self._scope + name
         # The row stays, so the next holder learns who held the lease before it.
         cursor = self._conn.execute(
             "UPDATE leases SET owner = '', expires_at = 0 WHERE name = ? AND owner = ?",
@@ -91,6 +98,7 @@ class SqliteLeases:
         return cursor.rowcount > 0
 
     async def holder(self, name: str) -> LeaseGrant | None:
+        name = self._scope + name
         row = self._conn.execute(
             "SELECT owner, address FROM leases WHERE name = ? AND expires_at > ?",
             (name, time.time()),
@@ -100,36 +108,57 @@ class SqliteLeases:
 
 @guarded
 class SqliteJournal:
-    def __init__(self, conn: sqlite3.Connection, writes: GroupCommit, guard: FileGuard) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, writes: GroupCommit, guard: FileGuard, pbx: str = ""
+    ) -> None:
         self._conn = conn
         self._guard = guard
         self._writes = writes
+        self._pbx = pbx
+        # Lets a hosted PBX's reads use its partial index (``sqlite.INDEXES``).
+        self._only = " AND pbx != ''" if pbx else ""
         self._appends = 0
 
     async def append(self, entries: Sequence[JournalEntry], keep: int) -> None:
         if not entries:
             return
         rows = [
-            (e.time, e.client_ip, e.method, e.path, e.query, e.body, e.http_status, e.response)
+            (
+                self._pbx,
+                e.time,
+                e.client_ip,
+                e.method,
+                e.path,
+                e.query,
+                e.body,
+                e.http_status,
+                e.response,
+            )
             for e in entries
         ]
         # In the same transaction as the sessions' writes of this moment (group commit).
         await self._writes.execute_many(
-            "INSERT INTO journal (time, client_ip, method, path, query, body, http_status, "
-            "response) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO journal (pbx, time, client_ip, method, path, query, body, http_status, "
+            "response) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
         self._appends += 1
-        if self._appends % _TRIM_EVERY == 0:
+        # Finding where the newest ``keep`` end reads ``keep`` ids: done once per eighth of
+        # ``keep`` appends, it costs each append a few rows; reads take the newest ``keep``.
+        if self._appends % max(_TRIM_EVERY, keep // 8) == 0:
             await self._writes.execute(
-                "DELETE FROM journal WHERE id <= (SELECT MAX(id) FROM journal) - ?", (keep,)
+                f"DELETE FROM journal WHERE pbx = ?{self._only} AND id <= ("
+                f"SELECT id FROM journal WHERE pbx = ?{self._only} "
+                "ORDER BY id DESC LIMIT 1 OFFSET ?)",
+                (self._pbx, self._pbx, keep),
             )
 
     async def entries(self, keep: int) -> list[JournalEntry]:
         rows = self._conn.execute(
             "SELECT time, client_ip, method, path, query, body, http_status, response "
-            "FROM (SELECT * FROM journal ORDER BY id DESC LIMIT ?) ORDER BY id",
-            (keep,),
+            f"FROM (SELECT * FROM journal WHERE pbx = ?{self._only} ORDER BY id DESC LIMIT ?) "
+            "ORDER BY id",
+            (self._pbx, keep),
         ).fetchall()
         return [
             JournalEntry(float(t), str(ip), str(m), str(p), bytes(q), bytes(b), int(s), bytes(r))
@@ -137,4 +166,4 @@ class SqliteJournal:
         ]
 
     async def clear(self) -> None:
-        self._conn.execute("DELETE FROM journal")
+        self._conn.execute(f"DELETE FROM journal WHERE pbx = ?{self._only}", (self._pbx,))

@@ -52,6 +52,19 @@ def no_rename(tables: ConfigTables, old: str, new: str) -> None:
     return None
 
 
+def _as_filed(obj: Any) -> Any:
+    """A file's object as the PBX holds it: a trunk without a status gets its type's healthy
+    one, an object without an id is copied to be given one (the settings stay untouched)."""
+    needs_status = isinstance(obj, Trunk) and not obj.status
+    has_id = bool(getattr(obj, "id", True))
+    if not needs_status and has_id:
+        return obj
+    obj = copy.deepcopy(obj)
+    if needs_status:
+        obj.status = _HEALTHY_TRUNK.get(obj.type, "Idle")
+    return obj
+
+
 class ConfigTables:
     def __init__(self, settings: PbxSettings, state: StateStore) -> None:
         self._settings = settings
@@ -85,14 +98,14 @@ class ConfigTables:
         self._load_file()
 
     def _load_file(self) -> None:
-        s = copy.deepcopy(self._settings)
-        for trunk in s.trunks:
-            trunk.status = trunk.status or _HEALTHY_TRUNK.get(trunk.type, "Idle")
+        # The file's objects stay as the settings hold them (read, never changed: every live
+        # object is a copy), so a new seat copies the configuration once, not three times.
+        s = self._settings
         for kind in kinds.ALL_KINDS:
-            self._pristine[kind.table] = dict(kinds.arrange(kind, list(getattr(s, kind.table))))
+            filed = [_as_filed(obj) for obj in getattr(s, kind.table)]
+            self._pristine[kind.table] = dict(kinds.arrange(kind, filed))
             self._pristine_docs[kind.table] = {
-                key: copy.deepcopy(persistence.document(obj))
-                for key, obj in self._pristine[kind.table].items()
+                key: persistence.document(obj) for key, obj in self._pristine[kind.table].items()
             }
             self._fill(kind, copy.deepcopy(list(self._pristine[kind.table].values())))
         self.prompts[:] = s.prompts
