@@ -16,7 +16,16 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Protocol
 
-from yspbx.pbx.models import Conference, Extension, InboundRoute, Ivr, OutboundRoute, PagingGroup, Queue, Trunk
+from yspbx.pbx.models import (
+    Conference,
+    Extension,
+    InboundRoute,
+    Ivr,
+    OutboundRoute,
+    PagingGroup,
+    Queue,
+    Trunk,
+)
 
 # Fields to change, by model field name, with typed values (bool, int, str, list[str]).
 Changes = Mapping[str, object]
