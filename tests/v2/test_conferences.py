@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.support.helpers import Sim
+import anyio
+
+from tests.support.helpers import PASSWORD, Sim
 from tests.support.receivers import Receiver
 from tests.v2.support import Api2, Pbx2
+from yspbx.client import AsyncClient, Client
 from yspbx.testing import ServerProcess
 
 ROOM = "6500"
@@ -277,3 +280,41 @@ def test_a_uacsta_phone_answers_its_ringing_call(pbx2: Pbx2) -> None:
         "10007",
     )
     _failed(pbx2("uacstacall/refuse_inbound", extnumber="1002", cstacallid=cstacallid), "10003")
+
+
+def test_the_sdk_runs_a_conference(server: ServerProcess, sim: Sim) -> None:
+    login = {"username": "api", "password": PASSWORD, "api_version": "2.0.0", "report_port": 9}
+    with Client(server.url, **login) as client:  # type: ignore[arg-type]
+        client.v2.update_conference(ROOM, moderators=["1000"], allow_invite=True)
+        (room,) = client.v2.conferences(ROOM)
+        assert (room.moderators, room.allow_invite, room.wait_for_moderator) == (
+            ["1000"],
+            True,
+            False,
+        )
+        callid = sim.post("/calls", {"from": "1000", "to": ROOM})["callid"]
+        client.v2.invite_to_conference(ROOM, "1000", "1001")
+        (session,) = client.v2.conference_sessions(ROOM)
+        assert session.callid == callid
+        assert [(m.number, m.status) for m in session.members] == [
+            ("1000", "ANSWERED"),
+            ("1001", "RING"),
+        ]
+        ringing = session.members[1].channel
+        client.v2.csta_accept_inbound(
+            "1001", str(int(ringing.rsplit("-", 1)[1], 16)), "10.0.0.9:5060"
+        )
+        (session,) = client.v2.conference_sessions()
+        assert session.members[1].status == "ANSWER"
+
+    async def run() -> None:
+        async with AsyncClient(server.url, **login) as client:  # type: ignore[arg-type]
+            await client.v2.start_instant_conference(
+                "6590", "1002", moderators="1003", name="Quick"
+            )
+            sessions = await client.v2.conference_sessions("6590")
+            assert [(s.name, len(s.members)) for s in sessions] == [("Quick", 2)]
+            (room,) = await client.v2.conferences(ROOM)
+            assert room.moderators == ["1000"]
+
+    anyio.run(run)
