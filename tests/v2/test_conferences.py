@@ -5,11 +5,12 @@ room. The default PBX has room 6500, without moderators."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import anyio
 
-from tests.support.helpers import PASSWORD, Sim
+from tests.support.helpers import PASSWORD, Api, Sim
 from tests.support.receivers import Receiver
 from tests.v2.support import Api2, Pbx2
 from yspbx.client import AsyncClient, Client
@@ -318,3 +319,24 @@ def test_the_sdk_runs_a_conference(server: ServerProcess, sim: Sim) -> None:
             assert room.moderators == ["1000"]
 
     anyio.run(run)
+
+
+def test_the_1_1_0_dialect_has_no_conference_endpoints(api: Api, token: str) -> None:
+    for endpoint in ("conference/query", "instant_conference/start", "uacstacall/accept_inbound"):
+        answer = api.post(endpoint, {"number": ROOM}, token).json()
+        assert answer == {"status": "Failed", "errno": "10003"}, (endpoint, answer)
+
+
+def test_a_room_change_survives_a_restart(tmp_path: Path) -> None:
+    with ServerProcess(store=f"sqlite:///{tmp_path / 'state.db'}") as server:
+        api = Api2(server.url)
+        try:
+            token = api.token(version="2.0.0")
+            body = {"number": ROOM, "moderators": "1002", "musiconhold": "yes"}
+            assert api.call("conference/update", body, token) == {"status": "Success"}
+            server.restart()
+            token = api.token(version="2.0.0")
+            (room,) = api.call("conference/query", {"number": ROOM}, token)["conferences"]
+        finally:
+            api.close()
+    assert (room["moderators"], room["musiconhold"]) == ("1002", "yes")
