@@ -36,7 +36,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The console's browser tests drive Debian's chromium (tests/console).
 test: lint typecheck
+	test -x /usr/bin/chromium || apt-get install -y chromium
 	$(BIN)/python -m pytest -q
 
 format: $(STAMP)

@@ -30,6 +30,7 @@ from yspbx.api.envelope import ApiApp
 from yspbx.api.handover import API, api_answer, read_api_message
 from yspbx.api.openapi import build_openapi
 from yspbx.api.registry import DIALECTS
+from yspbx.console.routes import build_console_routes
 from yspbx.fleet.commands import SIM, run_asgi, sim_scope, unavailable
 from yspbx.fleet.links import EngineUnavailable
 from yspbx.fleet.messages import Message
@@ -114,6 +115,7 @@ class YspbxApp:
                     ],
                 )
             )
+            routes.extend(build_console_routes(self.holder))
         self.web = Starlette(
             routes=routes,
             lifespan=self._lifespan,

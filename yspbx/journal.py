@@ -25,6 +25,7 @@ from dataclasses import replace
 from typing import Any, Protocol
 from urllib.parse import unquote_plus
 
+from yspbx.hub import EventHub
 from yspbx.store.base import JournalEntry, JournalStore
 
 log = logging.getLogger(__name__)
@@ -202,3 +203,26 @@ class SharedJournal:
     async def close(self) -> None:
         if self._writer is not None:
             await asyncio.gather(self._writer, return_exceptions=True)
+
+
+class PublishingJournal:
+    """A journal that also tells the event hub of each entry, shaped and masked as
+    ``GET /sim/v1/journal`` shows it (only while someone listens)."""
+
+    def __init__(self, inner: Journal, hub: EventHub) -> None:
+        self._inner = inner
+        self._hub = hub
+
+    async def record(self, entry: JournalEntry) -> None:
+        await self._inner.record(entry)
+        if self._hub.listening:
+            self._hub.publish("journal", shape([bounded(entry)])[0])
+
+    async def entries(self) -> list[dict[str, Any]]:
+        return await self._inner.entries()
+
+    async def clear(self) -> None:
+        await self._inner.clear()
+
+    async def close(self) -> None:
+        await self._inner.close()

@@ -1,6 +1,7 @@
 """Running the server: uvicorn configured the way a PBX API needs, and the listening line.
 
-``yspbx serve`` prints exactly one line, ``yspbx listening on http://H:P`` (``https`` with TLS),
+``yspbx serve`` prints the line ``yspbx listening on http://H:P`` (``https`` with TLS), then
+``console: http://H:P/console`` when the control plane is on,
 once the socket accepts connections; tools and tests wait for it. ``--port 0`` picks a free
 port and the line names the real one.
 
@@ -47,6 +48,22 @@ def listening_line(settings: Settings, port: int) -> str:
     return f"yspbx listening on {scheme}://{shown}:{port}"
 
 
+def announcement(settings: Settings, port: int) -> str:
+    """The listening line, then (with the control plane on) where the console is: on a
+    wildcard host, at the loopback address, the one the console answers without a token."""
+    lines = [listening_line(settings, port)]
+    if settings.sim.enabled:
+        scheme = "https" if settings.server.tls_cert else "http"
+        host = settings.server.host.strip("[]")
+        if host in ("", "0.0.0.0"):
+            host = "127.0.0.1"
+        elif host == "::":
+            host = "::1"
+        shown = f"[{host}]" if ":" in host else host
+        lines.append(f"console: {scheme}://{shown}:{port}/console")
+    return "\n".join(lines)
+
+
 # After SIGTERM/SIGINT, how long the server may take to stop before the process ends anyway.
 STOP_DEADLINE = 10.0
 
@@ -78,7 +95,7 @@ class _AnnouncingServer(uvicorn.Server):
             for server in self.servers:
                 for sock in server.sockets:
                     port = sock.getsockname()[1]
-            print(listening_line(self._settings, port), flush=True)
+            print(announcement(self._settings, port), flush=True)
 
 
 def uvicorn_options(settings: Settings) -> dict[str, Any]:
@@ -193,7 +210,7 @@ def _serve_workers(settings: Settings) -> int:
         print(f"yspbx: cannot listen on {_address(settings)}: {exc}", file=sys.stderr)
         return 1
     supervisor = _AnnouncingSupervisor(
-        worker_config, [sock], listening_line(settings, sock.getsockname()[1])
+        worker_config, [sock], announcement(settings, sock.getsockname()[1])
     )
     supervisor.run()
     return 0 if supervisor.announced else 1

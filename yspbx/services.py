@@ -26,7 +26,14 @@ import httpx
 from yspbx.clock import Clock
 from yspbx.fleet.links import EngineUnavailable
 from yspbx.fleet.node import Executor, FleetNode, link_for, node_name
-from yspbx.journal import Journal, LocalJournal, SharedJournal
+from yspbx.hub import (
+    EventHub,
+    PublishedStore,
+    PublishingSessions,
+    live_tokens,
+    masked_token,
+)
+from yspbx.journal import Journal, LocalJournal, PublishingJournal, SharedJournal
 from yspbx.pbx.call_ops import CallOps
 from yspbx.pbx.config_ops import ConfigOps
 from yspbx.pbx.engine import DeviceInfo, Engine, EventListener
@@ -35,6 +42,7 @@ from yspbx.reports.outbox import Outbox
 from yspbx.reports.sender import ReportSender
 from yspbx.reports.streams import EventStreams
 from yspbx.seat import Seat, SeatContext, SeatFactory, factory_for, forget_stored
+from yspbx.seat.feed import EngineFeed
 from yspbx.sessions.lockout import LockoutPolicy
 from yspbx.sessions.manager import Credentials, SessionManager
 from yspbx.sessions.models import Session
@@ -58,7 +66,9 @@ class Services:
     node: str
     seats: SeatFactory
     report_sender: ReportSender
+    events: EventHub = field(default_factory=EventHub)
     fleet: FleetNode | None = None
+    _seat_store: Store | None = None
     _seat: Seat | None = None
     # The TCP event listener and its streams (reports.tcp_port), when one runs.
     streams: EventStreams | None = None
@@ -81,9 +91,15 @@ class Services:
             server.store, prefix=server.store_prefix, timeout=server.store_timeout
         )
         api = settings.api
-        lockout = LockoutPolicy(store.lockouts, clock, api.lockout_threshold, api.lockout_seconds)
+        # What changes, for GET /sim/v1/events: the seat's store reports its outbox's changes,
+        # the lockout and session rules theirs.
+        hub = EventHub()
+        published = PublishedStore(store, hub)
+        lockout = LockoutPolicy(
+            published.lockouts, clock, api.lockout_threshold, api.lockout_seconds
+        )
         sessions = SessionManager(
-            store=store.sessions,
+            store=PublishingSessions(store.sessions, hub),
             lockout=lockout,
             clock=clock,
             credentials=Credentials(
@@ -101,6 +117,7 @@ class Services:
             journal = SharedJournal(store.journal, settings.sim.journal_size)
         else:
             journal = LocalJournal(settings.sim.journal_size)
+        journal = PublishingJournal(journal, hub)
         reports = settings.reports
         sender = ReportSender(
             reports.timeout, reports.concurrency, report_transport, keepalive=reports.keepalive
@@ -115,6 +132,8 @@ class Services:
             node=node,
             seats=seats or factory_for(settings),
             report_sender=sender,
+            events=hub,
+            _seat_store=published,
         )
         sessions.on_end(services._session_ended)
         if store.shareable:
@@ -191,14 +210,31 @@ class Services:
         """
         offset = self.clock.offset_after(seconds)
         await self.store.state.put(CLOCK_OFFSET_KEY, repr(offset).encode())
+        watching = self.events.listening
+        before = await live_tokens(self.store.sessions, self.clock) if watching else set()
         self.clock.adopt_offset(offset)
+        fired = 0
         if self._seat is not None:
-            await self._seat.run_due()
+            fired = await self._seat.run_due()
+        if watching:
+            expired = before - await live_tokens(self.store.sessions, self.clock)
+            for token in sorted(expired):
+                self.events.publish("session", {"change": "expired", "token": masked_token(token)})
+            self.events.publish(
+                "clock",
+                {
+                    "now": self.clock.now(),
+                    "advanced": seconds,
+                    "timers": fired,
+                    "expired_sessions": len(expired),
+                },
+            )
         return self.clock.now()
 
     async def reset(self) -> None:
         """Back to the loaded configuration: a new seat, and nothing the PBX stored (no calls,
         sessions, lockouts, reports, records or logs). The clock and the call ids go on."""
+        self.events.publish("reset", {"now": self.clock.now()})
         async with self._seat_lock:
             old = self.seat
             await old.stop()
@@ -240,7 +276,7 @@ class Services:
         return SeatContext(
             settings=self.settings,
             clock=self.clock,
-            store=self.store,
+            store=self._seat_store or self.store,
             sessions=self.sessions,
             sender=self.report_sender,
             node=self.node,
@@ -255,6 +291,7 @@ class Services:
     ) -> None:
         """Build a seat and start it; it becomes the current one once it runs."""
         seat = self.seats.build(self._seat_context(), booted_at)
+        seat.engine.subscribe(EngineFeed(self.events, seat.simulator))
         seat.reports.attach_streams(self.streams)
         try:
             await seat.start(taking_over_from=taking_over_from, announce=announce)

@@ -103,9 +103,10 @@ class Seat:
         self.scheduler.clear()
         await self.scheduler.stop()
 
-    async def run_due(self) -> None:
-        """Fire every timer the clock made due (``clock/advance`` answers after them)."""
-        await self.scheduler.run_due()
+    async def run_due(self) -> int:
+        """Fire every timer the clock made due (``clock/advance`` answers after them); how
+        many fired."""
+        return await self.scheduler.run_due()
 
     async def session_ended(self, session: Session, reason: str) -> None:
         await self.reports.session_ended(session, reason)

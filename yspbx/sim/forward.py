@@ -28,7 +28,8 @@ class EngineForward:
         if scope["type"] != "http" or scope.get(FORWARDED) or services.fleet is None:
             await self._app(scope, receive, send)
             return
-        if services.fleet.seated:
+        if services.fleet.seated or scope["path"].endswith("/sim/v1/events"):
+            # A stream cannot be handed over whole: it carries what this process sees.
             await self._app(scope, receive, send)
             return
         try:

@@ -15,6 +15,8 @@ from yspbx.services import Services, ServicesHolder
 from yspbx.sim.bodies import json_object, number
 from yspbx.sim.call_routes import build_call_routes
 from yspbx.sim.errors import bad_request, conflict, not_found
+from yspbx.sim.event_routes import build_event_routes
+from yspbx.sim.phone_routes import build_phone_routes
 from yspbx.sim.report_routes import build_report_routes
 from yspbx.sim.service_routes import build_service_routes
 
@@ -104,6 +106,8 @@ def build_routes(holder: ServicesHolder) -> list[Route]:
         Route("/blocked-ips/{ip}", unblock_ip, methods=["DELETE"]),
         Route("/extensions/{number}/register", register, methods=["POST"]),
         Route("/extensions/{number}/unregister", unregister, methods=["POST"]),
+        *build_event_routes(holder),
+        *build_phone_routes(holder),
         *build_call_routes(holder),
         *build_report_routes(holder),
         *build_service_routes(holder),
