@@ -331,6 +331,13 @@ function describe(name, data) {
 // -- journal -------------------------------------------------------------------------------
 
 let journal = [];
+// Entries streamed while the journal is being fetched: the fetch may have been answered before
+// they were written, so they are added to what it brings unless it already holds them.
+let journalArrivals = null;
+
+function journalKey(entry) {
+  return `${entry.time}|${entry.client_ip}|${entry.method}|${entry.path}|${entry.query}`;
+}
 
 function errnoOf(entry) {
   try {
@@ -378,7 +385,15 @@ const loaders = {
   reports: loadReports,
   security: loadSecurity,
   async journal() {
-    journal = await get("journal");
+    const arrived = [];
+    journalArrivals = arrived;
+    try {
+      const fetched = await get("journal");
+      const held = new Set(fetched.map(journalKey));
+      journal = fetched.concat(arrived.filter((entry) => !held.has(journalKey(entry))));
+    } finally {
+      if (journalArrivals === arrived) journalArrivals = null;
+    }
     renderJournal();
   },
 };
@@ -421,6 +436,7 @@ function onEvent(name, data) {
   }
   if (name === "journal") {
     journal.push(data);
+    if (journalArrivals) journalArrivals.push(data);
     if (journal.length > 1000) journal = journal.slice(-1000);
     renderJournal();
   }
