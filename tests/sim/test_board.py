@@ -26,13 +26,15 @@ def stream(server: ServerProcess, sim: Sim) -> Iterator[Stream]:
 def settings_of(sim: Sim, number: str) -> dict[str, Any]:
     found = [e for e in sim.get("/state")["extension_settings"] if e["number"] == number]
     assert len(found) == 1
-    return found[0]
+    item: dict[str, Any] = found[0]
+    return item
 
 
 def queue(sim: Sim, number: str) -> dict[str, Any]:
     found = [q for q in sim.get("/queues") if q["number"] == number]
     assert len(found) == 1
-    return found[0]
+    item: dict[str, Any] = found[0]
+    return item
 
 
 def agents(sim: Sim, number: str) -> dict[str, tuple[str, bool]]:
