@@ -40,6 +40,7 @@ PBX_TABLES = (
     "queues",
     "ringgroups",
     "paginggroups",
+    "conferences",
 )
 
 # Beyond this many, a list of the names that exist is cut ("1000, 1001, ... (12)").
@@ -179,6 +180,7 @@ def dangling_references(settings: Settings) -> list[Dangling]:
             [g.allowextengroup for g in settings.paginggroups],
             groups,
         ),
+        ("conferences", "moderators", [r.moderators for r in settings.conferences], extensions),
     ]
     found: list[Dangling] = []
     for table, key, lists, (what, plural, known, quoted) in references:
@@ -214,6 +216,7 @@ def check_unique(settings: Settings, origin: str, from_default: Collection[str])
         ("queues", [q.number for q in settings.queues]),
         ("ringgroups", [r.number for r in settings.ringgroups]),
         ("paginggroups", [g.number for g in settings.paginggroups]),
+        ("conferences", [r.number for r in settings.conferences]),
     ]
     for kind, kind_numbers in numbered:
         for index, number in enumerate(kind_numbers):

@@ -167,9 +167,11 @@ def test_reset_asks_first(page: Page, sim: Sim) -> None:
     assert sim.get("/calls") == []
 
 
-def test_serve_prints_the_console_address(server: ServerProcess) -> None:
-    wait_until(lambda: any(line.startswith("console: ") for line in server.output))
-    lines = list(server.output)
+def test_serve_prints_the_console_address() -> None:
+    # A server of its own: the shared one keeps only its latest output lines.
+    with ServerProcess() as own:
+        wait_until(lambda: any(line.startswith("console: ") for line in own.output))
+        lines = list(own.output)
     at = next(i for i, line in enumerate(lines) if line.startswith("yspbx listening on "))
-    assert lines[at] == f"yspbx listening on {server.url}"
-    assert lines[at + 1] == f"console: {server.url}/console"
+    assert lines[at] == f"yspbx listening on {own.url}"
+    assert lines[at + 1] == f"console: {own.url}/console"

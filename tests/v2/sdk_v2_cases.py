@@ -145,4 +145,76 @@ V2_CASES: dict[str, V2Case] = {
         },
         lambda trunks: (trunks[0].name, trunks[0].id) == ("siptrunk", "7"),
     ),
+    "v2.conferences": V2Case(
+        "conference/query",
+        lambda c: c.v2.conferences("6400"),
+        {"number": "6400"},
+        {
+            "conferences": [
+                {
+                    "number": "6400",
+                    "name": "6400",
+                    "participantepassword": "",
+                    "moderatorpassword": "",
+                    "waitformoderator": "no",
+                    "allowinvite": "yes",
+                    "moderators": "4000",
+                }
+            ]
+        },
+        lambda rooms: (rooms[0].allow_invite, rooms[0].moderators) == (True, ["4000"]),
+    ),
+    "v2.update_conference": V2Case(
+        "conference/update",
+        lambda c: c.v2.update_conference("6400", participant_password="5678", mute=True),
+        {"number": "6400", "participantepassword": "5678", "mute": "yes"},
+        {},
+        lambda answer: answer is None,
+    ),
+    "v2.conference_sessions": V2Case(
+        "conference/query_in_session",
+        lambda c: c.v2.conference_sessions(),
+        {"number": "all"},
+        {
+            "conference": [
+                {
+                    "callid": CALLID,
+                    "conferencenumber": "6400",
+                    "conferencename": "6400",
+                    "members": MEMBERS,
+                }
+            ]
+        },
+        lambda sessions: (sessions[0].number, sessions[0].members[1].status) == ("6400", "ANSWER"),
+    ),
+    "v2.invite_to_conference": V2Case(
+        "conference/add_member",
+        lambda c: c.v2.invite_to_conference(
+            "6400", "4000", ["4001", "4002"], dial_permission="4000"
+        ),
+        {
+            "number": "6400",
+            "operator": "4000",
+            "invitemember": "4001,4002",
+            "dialpermission": "4000",
+        },
+        {},
+        lambda answer: answer is None,
+    ),
+    "v2.start_instant_conference": V2Case(
+        "instant_conference/start",
+        lambda c: c.v2.start_instant_conference(
+            "6401", "4000,4001", name="Ad hoc", moderators="4000"
+        ),
+        {"number": "6401", "members": "4000,4001", "name": "Ad hoc", "moderators": "4000"},
+        {},
+        lambda answer: answer is None,
+    ),
+    "v2.csta_accept_inbound": V2Case(
+        "uacstacall/accept_inbound",
+        lambda c: c.v2.csta_accept_inbound("1000", "32784", "192.168.66.70:5060"),
+        {"extnumber": "1000", "cstacallid": "32784", "ipaddress": "192.168.66.70:5060"},
+        {},
+        lambda answer: answer is None,
+    ),
 }

@@ -51,6 +51,17 @@ class CallView:
     members: tuple[CallMember, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class ConferenceSession:
+    """A conference room in session (``conference/query_in_session``): its members as
+    ``call/query`` shows them."""
+
+    callid: str
+    number: str
+    name: str
+    members: tuple[CallMember, ...]
+
+
 AttendedOperation = Literal["abort", "complete", "threeway", "swap"]
 
 
@@ -156,6 +167,24 @@ class CallOps(Protocol):
 
     async def add_member(self, channel: str, number: str, fromext: str) -> str:
         """Ring ``number`` into the talking call of ``channel``."""
+
+    # -- conference rooms and uaCSTA phones (2.0.0) --------------------------------------
+
+    async def conference_sessions(self, numbers: list[str] | None) -> list[ConferenceSession]:
+        """Rooms in session, all or those named (``10004`` for a number that is no room)."""
+
+    async def conference_invite(
+        self, number: str, operator: str, invitees: list[str], fromext: str
+    ) -> None:
+        """Moderator ``operator`` rings ``invitees`` into room ``number``."""
+
+    async def instant_conference(
+        self, number: str, name: str, moderators: list[str], members: list[str], fromext: str
+    ) -> None:
+        """Open an instant room on the free ``number`` and ring its people."""
+
+    async def csta_accept_inbound(self, extnumber: str, cstacallid: str, ipaddress: str) -> None:
+        """The uaCSTA phone of ``extnumber`` answers its ringing call ``cstacallid``."""
 
     async def attended_transfer(self, channel: str, number: str, fromext: str) -> str:
         """Hold ``channel``'s party and ring ``number`` for the member on ``channel``."""

@@ -16,7 +16,16 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Protocol
 
-from yspbx.pbx.models import Extension, InboundRoute, Ivr, OutboundRoute, PagingGroup, Queue, Trunk
+from yspbx.pbx.models import (
+    Conference,
+    Extension,
+    InboundRoute,
+    Ivr,
+    OutboundRoute,
+    PagingGroup,
+    Queue,
+    Trunk,
+)
 
 # Fields to change, by model field name, with typed values (bool, int, str, list[str]).
 Changes = Mapping[str, object]
@@ -150,3 +159,8 @@ class ConfigOps(Protocol):
     async def update_paging_group(self, group_id: int, changes: Changes) -> None: ...
 
     async def delete_paging_groups(self, numbers: Selection) -> None: ...
+
+    # Conference rooms (2.0.0 conference/query, conference/update).
+    async def query_conferences(self, numbers: Selection) -> list[Conference]: ...
+
+    async def update_conference(self, number: str, changes: Changes) -> None: ...

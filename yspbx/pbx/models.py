@@ -260,6 +260,31 @@ class PagingGroup:
     multicastip: str = ""
 
 
+ConferencePrompt = Literal["default", "exten", "none"]
+
+
+@dataclass
+class Conference:
+    """A conference room: callers join by dialling its number (2.0.0 ``conference/*``).
+
+    ``participantepassword`` keeps the vendor's spelling. Yes/no settings are booleans here and
+    ``yes``/``no`` on the wire; ``moderators`` are extension numbers.
+    """
+
+    __pydantic_config__ = _STRICT_KEYS
+
+    number: str
+    name: str = ""
+    participantepassword: str = ""
+    moderatorpassword: str = ""
+    waitformoderator: bool = False
+    allowinvite: bool = True
+    moderators: list[str] = field(default_factory=list)
+    musiconhold: bool = False
+    mute: bool = False
+    prompt: ConferencePrompt = "default"
+
+
 CdrStatus = Literal["ANSWERED", "NO ANSWER", "FAILED", "BUSY", "VOICEMAIL"]
 CdrType = Literal["Inbound", "Outbound", "Internal", "Callback", "Transfer"]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from yspbx.pbx.models import (
+    Conference,
     Device,
     Extension,
     ExtensionGroup,
@@ -52,3 +53,4 @@ class PbxSettings(BaseModel):
     queues: list[Queue] = []
     ringgroups: list[RingGroup] = []
     paginggroups: list[PagingGroup] = []
+    conferences: list[Conference] = []

@@ -6,13 +6,14 @@ carries over under 2.0.0's names."""
 from __future__ import annotations
 
 from yspbx.api.registry import Endpoint
-from yspbx.api.v2 import auth, calls, renamed
+from yspbx.api.v2 import auth, calls, conferences, renamed
 
 
 def v2_endpoints() -> list[Endpoint]:
     return [
         *auth.router.endpoints,
         *calls.router.endpoints,
+        *conferences.router.endpoints,
         *renamed.router.endpoints,
         *renamed.CARRIED,
     ]

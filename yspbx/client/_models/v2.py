@@ -77,6 +77,43 @@ class Trunk(ResponseModel):
     type: str = ""
 
 
+class Conference(ResponseModel):
+    """A conference room (``conference/query``); yes/no settings as booleans."""
+
+    number: str = ""
+    name: str = ""
+    participant_password: str = Field("", alias="participantepassword")
+    moderator_password: str = Field("", alias="moderatorpassword")
+    wait_for_moderator: YesNo = Field(False, alias="waitformoderator")
+    allow_invite: YesNo = Field(False, alias="allowinvite")
+    moderators: TextList = Field(default_factory=list)
+    music_on_hold: YesNo = Field(False, alias="musiconhold")
+    mute: YesNo = False
+    prompt: str = ""
+
+
+class ConferenceSession(ResponseModel):
+    """A room in session (``conference/query_in_session``) with its members."""
+
+    callid: str = ""
+    number: str = ""
+    name: str = ""
+    members: list[Member] = Field(default_factory=list)
+
+
+def _sessions(data: dict[str, Any]) -> list[ConferenceSession]:
+    return [
+        ConferenceSession(
+            callid=str(item.get("callid", "")),
+            number=str(item.get("conferencenumber", "")),
+            name=str(item.get("conferencename", "")),
+            members=members_of(item.get("members")),
+        )
+        for item in data.get("conference") or []
+        if isinstance(item, dict)
+    ]
+
+
 def _calls(data: dict[str, Any]) -> list[Call]:
     items = data.get("calls", data.get("Calls")) or []
     return [Call.read(item) for item in items if isinstance(item, dict)]
@@ -153,6 +190,40 @@ def _v2(path: str, parse: Parser[Any], query: bool = False) -> Endpoint[Any]:
     return Endpoint(path, parse, query=query, prefix=PREFIX)
 
 
+class ConferenceUpdate(RequestModel):
+    number: str
+    name: str | None = None
+    participant_password: str | None = Field(None, alias="participantepassword")
+    moderator_password: str | None = Field(None, alias="moderatorpassword")
+    wait_for_moderator: YesNo | None = Field(None, alias="waitformoderator")
+    allow_invite: YesNo | None = Field(None, alias="allowinvite")
+    moderators: TextList | None = None
+    music_on_hold: YesNo | None = Field(None, alias="musiconhold")
+    mute: YesNo | None = None
+    prompt: str | None = None
+
+
+class ConferenceInvite(RequestModel):
+    number: str
+    operator: str
+    invitees: TextList = Field(alias="invitemember")
+    dial_permission: str | None = Field(None, alias="dialpermission")
+
+
+class InstantConference(RequestModel):
+    number: str
+    members: TextList
+    name: str | None = None
+    moderators: TextList | None = None
+    dial_permission: str | None = Field(None, alias="dialpermission")
+
+
+class CstaAccept(RequestModel):
+    extension: str = Field(alias="extnumber")
+    csta_call_id: str = Field(alias="cstacallid")
+    address: str = Field(alias="ipaddress")
+
+
 CALLID: Parser[str] = text("callid")
 DIAL: Endpoint[str] = _v2("call/dial", CALLID)
 QUERY: Endpoint[list[Call]] = _v2("call/query", _calls, query=True)
@@ -174,4 +245,14 @@ EXTENSION_LIST: Endpoint[list[Extension]] = _v2(
     "extension/list", many("extlist", Extension), query=True
 )
 TRUNK_LIST: Endpoint[list[Trunk]] = _v2("trunk/list", many("trunklist", Trunk), query=True)
+CONFERENCES: Endpoint[list[Conference]] = _v2(
+    "conference/query", many("conferences", Conference), query=True
+)
+CONFERENCE_UPDATE: Endpoint[None] = _v2("conference/update", nothing)
+CONFERENCE_SESSIONS: Endpoint[list[ConferenceSession]] = _v2(
+    "conference/query_in_session", _sessions, query=True
+)
+CONFERENCE_INVITE: Endpoint[None] = _v2("conference/add_member", nothing)
+INSTANT_CONFERENCE: Endpoint[None] = _v2("instant_conference/start", nothing)
+CSTA_ACCEPT: Endpoint[None] = _v2("uacstacall/accept_inbound", nothing)
 NOTHING = nothing

@@ -29,6 +29,7 @@ from yspbx.pbx.config_ops import (
 )
 from yspbx.pbx.events import ConfigChanged, DomainEvent, ExtensionState, ExtensionStatusChanged
 from yspbx.pbx.models import (
+    Conference,
     Extension,
     InboundRoute,
     Ivr,
@@ -41,6 +42,7 @@ from yspbx.pbx.settings import PbxSettings
 from yspbx.pbx.simulated import kinds, references
 from yspbx.pbx.simulated.events import EventBus
 from yspbx.pbx.simulated.queue_agents import QueueMember
+from yspbx.pbx.simulated.rules.conferences import check_conference
 from yspbx.pbx.simulated.rules.extensions import check_extension
 from yspbx.pbx.simulated.rules.ivrs import check_ivr
 from yspbx.pbx.simulated.rules.paging import check_paging_group
@@ -442,4 +444,15 @@ class SimulatedConfig(ConfigTables):
         async with self._lock:
             for group in self._pick(self.paginggroups, numbers, Errno.NUMBER_NOT_FOUND):
                 del self.paginggroups[group.number]
+            await self._save()
+
+    # ConfigOps: conference rooms (2.0.0; an unknown number is 10004, the spec's inference).
+
+    async def query_conferences(self, numbers: Selection) -> list[Conference]:
+        return self._pick(self.conferences, numbers, Errno.MISSING_PARAMETER)
+
+    async def update_conference(self, number: str, changes: Changes) -> None:
+        async with self._lock:
+            room = self._pick(self.conferences, [number], Errno.MISSING_PARAMETER)[0]
+            self._change(kinds.CONFERENCES, room, changes, check_conference)
             await self._save()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from yspbx.pbx.models import (
+    Conference,
     Extension,
     ExtensionGroup,
     InboundRoute,
@@ -53,6 +54,7 @@ IVRS = Kind("ivrs", Ivr, "number", numbered=True)
 QUEUES = Kind("queues", Queue, "number", numbered=True)
 RINGGROUPS = Kind("ringgroups", RingGroup, "number", numbered=True)
 PAGINGGROUPS = Kind("paginggroups", PagingGroup, "number", has_id=True)
+CONFERENCES = Kind("conferences", Conference, "number", numbered=True)
 
 ALL_KINDS = (
     EXTENSIONS,
@@ -64,9 +66,10 @@ ALL_KINDS = (
     QUEUES,
     RINGGROUPS,
     PAGINGGROUPS,
+    CONFERENCES,
 )
 # Kinds whose numbers share one dial plan: no two objects may have the same number.
-NUMBERED_KINDS = (EXTENSIONS, IVRS, QUEUES, RINGGROUPS, PAGINGGROUPS)
+NUMBERED_KINDS = (EXTENSIONS, IVRS, QUEUES, RINGGROUPS, PAGINGGROUPS, CONFERENCES)
 
 
 def arrange(kind: Kind, objects: list[Any]) -> list[tuple[str, Any]]:

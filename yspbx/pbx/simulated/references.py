@@ -69,6 +69,8 @@ def rename_number(config: ConfigTables, old: str, new: str) -> None:
         paging.allowexten = _swap(paging.allowexten, old, new)
     for group in config.extensiongroups.values():
         group.members = _swap(group.members, old, new)
+    for room in config.conferences.values():
+        room.moderators = _swap(room.moderators, old, new)
     config.queue_agents.rename_agent(old, new)
     config.queue_agents.rename_queue(old, new)
 

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from yspbx.errors import Errno, PbxError
 from yspbx.pbx.config_ops import Changes, Selection
 from yspbx.pbx.models import (
+    Conference,
     Extension,
     ExtensionGroup,
     InboundRoute,
@@ -88,6 +89,7 @@ class ConfigTables:
         self.queues: dict[str, Queue] = {}
         self.ringgroups: dict[str, RingGroup] = {}
         self.paginggroups: dict[str, PagingGroup] = {}
+        self.conferences: dict[str, Conference] = {}
         self.prompts: list[str] = []
         self.load_defaults()
 

@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from yspbx.client._areas._async._area import AsyncArea
 from yspbx.client._models import v2
-from yspbx.client._models.v2 import Call, Extension, ExtensionCalls, Trunk
+from yspbx.client._models.v2 import (
+    Call,
+    Conference,
+    ConferenceSession,
+    Extension,
+    ExtensionCalls,
+    Trunk,
+)
 from yspbx.client._wire import IdList, split_list
 
 
@@ -110,3 +117,83 @@ class AsyncApi2(AsyncArea):
     async def trunks(self) -> list[Trunk]:
         """``trunk/list``: every trunk with its id."""
         return await self._send(v2.TRUNK_LIST)
+
+    # -- conference rooms and uaCSTA phones ----------------------------------------------
+
+    async def conferences(self, numbers: IdList = "all") -> list[Conference]:
+        """``conference/query``: rooms by number, or all."""
+        return await self._send(v2.CONFERENCES, v2.Numbers(numbers=split_list(numbers)))
+
+    async def update_conference(
+        self,
+        number: str,
+        *,
+        name: str | None = None,
+        participant_password: str | None = None,
+        moderator_password: str | None = None,
+        wait_for_moderator: bool | None = None,
+        allow_invite: bool | None = None,
+        moderators: IdList | None = None,
+        music_on_hold: bool | None = None,
+        mute: bool | None = None,
+        prompt: str | None = None,
+    ) -> None:
+        """``conference/update``: only the settings given change."""
+        fields = v2.ConferenceUpdate(
+            number=number,
+            name=name,
+            participant_password=participant_password,
+            moderator_password=moderator_password,
+            wait_for_moderator=wait_for_moderator,
+            allow_invite=allow_invite,
+            moderators=None if moderators is None else split_list(moderators),
+            music_on_hold=music_on_hold,
+            mute=mute,
+            prompt=prompt,
+        )
+        await self._send(v2.CONFERENCE_UPDATE, fields)
+
+    async def conference_sessions(self, numbers: IdList = "all") -> list[ConferenceSession]:
+        """``conference/query_in_session``: rooms in session with their members."""
+        return await self._send(v2.CONFERENCE_SESSIONS, v2.Numbers(numbers=split_list(numbers)))
+
+    async def invite_to_conference(
+        self,
+        number: str,
+        operator: str,
+        invitees: IdList,
+        *,
+        dial_permission: str | None = None,
+    ) -> None:
+        """``conference/add_member``: moderator ``operator`` rings ``invitees`` into the room."""
+        fields = v2.ConferenceInvite(
+            number=number,
+            operator=operator,
+            invitees=split_list(invitees),
+            dial_permission=dial_permission,
+        )
+        await self._send(v2.CONFERENCE_INVITE, fields)
+
+    async def start_instant_conference(
+        self,
+        number: str,
+        members: IdList,
+        *,
+        name: str | None = None,
+        moderators: IdList | None = None,
+        dial_permission: str | None = None,
+    ) -> None:
+        """``instant_conference/start`` on a free ``number``."""
+        fields = v2.InstantConference(
+            number=number,
+            members=split_list(members),
+            name=name,
+            moderators=None if moderators is None else split_list(moderators),
+            dial_permission=dial_permission,
+        )
+        await self._send(v2.INSTANT_CONFERENCE, fields)
+
+    async def csta_accept_inbound(self, extension: str, csta_call_id: str, address: str) -> None:
+        """``uacstacall/accept_inbound``: the extension's phone (``ip:port``) answers."""
+        fields = v2.CstaAccept(extension=extension, csta_call_id=csta_call_id, address=address)
+        await self._send(v2.CSTA_ACCEPT, fields)

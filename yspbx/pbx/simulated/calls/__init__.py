@@ -35,6 +35,7 @@ from yspbx.pbx.call_ops import (
     AlarmFields,
     AttendedOperation,
     CallView,
+    ConferenceSession,
     InboundCall,
     MonitorMode,
     OutboundCall,
@@ -64,6 +65,7 @@ from yspbx.pbx.simulated.calls.routing import Router
 from yspbx.pbx.simulated.calls.sms import SmsGateway
 from yspbx.pbx.simulated.calls.switch import Switch
 from yspbx.pbx.simulated.calls.transfers import Transfers
+from yspbx.pbx.simulated.calls.uacsta import UaCsta
 from yspbx.pbx.simulated.calls.voicemail import Voicemail
 from yspbx.pbx.simulated.config import SimulatedConfig
 from yspbx.pbx.simulated.events import EventBus
@@ -113,6 +115,7 @@ class SimulatedCalls:
         self._phones = Phones(self._switch, self._destinations, router, self._inbound)
         self._prompts = PromptCalls(self._switch, self._dialer, router)
         self._sms = SmsGateway(self._switch)
+        self._csta = UaCsta(self._switch, self._destinations)
         self._voicemail = Voicemail(self._switch, state)
         self._hotel = Hotel(self._destinations, state, self._voicemail, zone)
         self._records = RecordAccess(
@@ -283,6 +286,26 @@ class SimulatedCalls:
 
     async def attended_transfer_operate(self, channel: str, operate: AttendedOperation) -> str:
         return await self._run(lambda: self._channels.operate(channel, operate))
+
+    # -- CallOps: conference rooms and uaCSTA phones (2.0.0) -------------------------------
+
+    async def conference_sessions(self, numbers: list[str] | None) -> list[ConferenceSession]:
+        return self._destinations.conferences.in_session(numbers)
+
+    async def conference_invite(
+        self, number: str, operator: str, invitees: list[str], fromext: str
+    ) -> None:
+        rooms = self._destinations.conferences
+        await self._run(lambda: rooms.add_member(number, operator, invitees, fromext))
+
+    async def instant_conference(
+        self, number: str, name: str, moderators: list[str], members: list[str], fromext: str
+    ) -> None:
+        rooms = self._destinations.conferences
+        await self._run(lambda: rooms.start_instant(number, name, moderators, members, fromext))
+
+    async def csta_accept_inbound(self, extnumber: str, cstacallid: str, ipaddress: str) -> None:
+        await self._run(lambda: self._csta.accept_inbound(extnumber, cstacallid, ipaddress))
 
     # -- CallOps: records and recordings ---------------------------------------------------
 

@@ -45,6 +45,11 @@ class RingGroupTarget:
 
 
 @dataclass(frozen=True, slots=True)
+class ConferenceTarget:
+    number: str
+
+
+@dataclass(frozen=True, slots=True)
 class VoicemailTarget:
     """An extension's voicemail box (an inbound route may end there)."""
 
@@ -75,6 +80,7 @@ Target = (
     | IvrTarget
     | QueueTarget
     | RingGroupTarget
+    | ConferenceTarget
     | VoicemailTarget
     | PromptTarget
     | Unreachable

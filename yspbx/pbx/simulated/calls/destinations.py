@@ -22,6 +22,7 @@ from yspbx.pbx.simulated.calls.call_targets import (
     DND,
     NOT_FOUND,
     UNAVAILABLE,
+    ConferenceTarget,
     ExtensionTarget,
     ExternalTarget,
     IvrTarget,
@@ -32,6 +33,7 @@ from yspbx.pbx.simulated.calls.call_targets import (
     Unreachable,
     VoicemailTarget,
 )
+from yspbx.pbx.simulated.calls.conferences import ConferenceRoom, Conferences
 from yspbx.pbx.simulated.calls.forwarding import Forwarding
 from yspbx.pbx.simulated.calls.ivr import Ivrs
 from yspbx.pbx.simulated.calls.model import Call, Destination, Leg, LegKind, LegState, Role
@@ -55,6 +57,7 @@ class Destinations:
         self.queues = Queues(self, rng)
         self.ringgroups = RingGroups(self)
         self.forwarding = Forwarding(self)
+        self.conferences = Conferences(self)
         switch.on_ringing_stopped = self._ringing_stopped
 
     def reach(self, call: Call, target: Target) -> None:
@@ -73,6 +76,8 @@ class Destinations:
             self.queues.enter(call, target.number)
         elif isinstance(target, RingGroupTarget):
             self.ringgroups.enter(call, target.number)
+        elif isinstance(target, ConferenceTarget):
+            self.conferences.enter(call, target.number)
         elif isinstance(target, PromptTarget):
             Playback(self.player, self.switch, target).start(call)
         else:
@@ -92,6 +97,10 @@ class Destinations:
             return
         if leg.role is Role.MONITOR:
             self.switch.move(call, leg, LegState.TALKING)
+            return
+        if isinstance(call.feature, ConferenceRoom):
+            # An invitee enters the room; the others keep ringing or talking.
+            call.feature.answered(call, leg)
             return
         if call.feature is not None:
             call.feature.answered(call, leg)

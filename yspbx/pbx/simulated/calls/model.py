@@ -73,7 +73,7 @@ class Role(StrEnum):
 
 
 MonitorKind = Literal["Listen", "Whisper", "Barge-in"]
-DestinationKind = Literal["ivr", "queue", "ringgroup", "voicemail"]
+DestinationKind = Literal["ivr", "queue", "ringgroup", "voicemail", "conference"]
 OfferKind = Literal["answer", "destination"]
 
 

@@ -127,7 +127,12 @@ class Phones:
     def hangup(self, callid: str, party: str | None) -> Leg:
         """The named party (by default the caller) hangs up, or declines if it rings."""
         call = self.call(callid)
-        leg = self.party(call, party) if party is not None else call.caller
+        callers = [leg for leg in call.legs if leg.role is Role.CALLER]
+        if party is not None:
+            leg = self.party(call, party)
+        else:
+            # An instant conference's session has no caller: its first member then.
+            leg = call.caller if callers else call.parties()[0]
         if not leg.live:
             leg = call.parties()[0]
         self._switch.release(call, leg)

@@ -2,7 +2,7 @@
 
 Three questions, one answer type (:mod:`.call_targets`):
 
-* an internal number (extension, IVR, queue, ring group) reaches that object;
+* an internal number (extension, IVR, queue, ring group, conference room) reaches that object;
 * anything else goes out through the first outbound route whose pattern matches and that the
   dialling extension may use (``extensions`` of the route; an extension with
   ``callrestriction`` on may use none);
@@ -20,6 +20,7 @@ from yspbx.pbx.simulated.calls.call_targets import (
     NO_PERMISSION,
     NOT_FOUND,
     NOT_SIMULATED,
+    ConferenceTarget,
     ExtensionTarget,
     ExternalTarget,
     IvrTarget,
@@ -55,6 +56,8 @@ class Router:
             return QueueTarget(number)
         if number in config.ringgroups:
             return RingGroupTarget(number)
+        if number in config.conferences:
+            return ConferenceTarget(number)
         return None
 
     def outbound(self, number: str, fromext: str) -> ExternalTarget | Unreachable | None:

@@ -361,6 +361,18 @@ class Switch:
         self._end_legs(call)
         self.close(call, status)
 
+    def adopt(self, source: Call, leg: Leg, into: Call) -> None:
+        """Move ``leg`` from its own call into ``into`` (a caller entering a conference room
+        that already has a session); the call it leaves is dropped without a record."""
+        source.legs.remove(leg)
+        into.legs.append(leg)
+        if leg.kind is LegKind.EXTENSION:
+            self._extension_legs[leg.number] = (into, leg)
+        elif leg.leg_id:
+            self._trunk_legs[leg.leg_id] = (into, leg)
+        self.call_status.changed(into, leg, False)
+        self.discard(source)
+
     def discard(self, call: Call) -> None:
         """Drop the call as if it never was: no report beyond the legs' status, no record."""
         call.ended = True
