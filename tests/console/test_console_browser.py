@@ -95,6 +95,43 @@ def test_the_tour(page: Page, api: Api, collector: ReportCollector) -> None:
     expect(page.locator("#journal-rows")).to_contain_text("/login", timeout=WAIT)
 
 
+def test_dnd_and_forwarding_badges(page: Page, api: Api) -> None:
+    phone = page.locator(".phone[data-number='1001']")
+    expect(phone).to_be_visible(timeout=WAIT)
+    expect(phone.locator(".badge")).to_have_count(0)
+    token = api.token()
+    changes = {
+        "extid": "1001",
+        "dnd": "on",
+        "alwaysforward": "on",
+        "atransferto": "Extension",
+        "atransferext": "1003",
+    }
+    assert api.call("extension/update", changes, token)["status"] == "Success"
+    # The config event on the stream brings the new settings to the board.
+    expect(phone.locator(".badge.dnd")).to_have_text("DND", timeout=WAIT)
+    expect(phone.locator(".badge.fwd")).to_have_text("FWD 1003")
+    expect(phone).to_have_attribute("aria-label", re.compile("do not disturb"))
+    api.call("extension/update", {"extid": "1001", "dnd": "off"}, token)
+    expect(phone.locator(".badge.dnd")).to_have_count(0, timeout=WAIT)
+
+
+def test_queue_panel_shows_agents(page: Page, api: Api) -> None:
+    panel = page.locator("#queue-list li[data-queue='6700']")
+    expect(panel.locator("li[data-agent='1001']")).to_have_attribute(
+        "data-state", "idle", timeout=WAIT
+    )
+    expect(panel.locator("li[data-agent='1004']")).to_have_count(0)
+    token = api.token()
+    login = {"queueid": "6700", "extid": "1004", "password": "1234"}
+    assert api.call("queue/add_dynamicagent", login, token)["status"] == "Success"
+    agent = panel.locator("li[data-agent='1004']")
+    expect(agent).to_have_text("1004: idle (logged in)", timeout=WAIT)
+    pause = {"queueid": "6700", "extid": "1004"}
+    assert api.call("queue/pause_agent", pause, token)["status"] == "Success"
+    expect(agent).to_have_attribute("data-state", "paused", timeout=WAIT)
+
+
 def test_jump_the_clock(page: Page, sim: Sim) -> None:
     before = sim.get("/clock")["now"]
     page.get_by_role("button", name="+1 h").click()

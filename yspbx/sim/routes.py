@@ -12,6 +12,7 @@ from starlette.routing import Route
 
 from yspbx.addresses import ip_of
 from yspbx.services import Services, ServicesHolder
+from yspbx.sim.board import extension_settings, queues
 from yspbx.sim.bodies import json_object, number
 from yspbx.sim.call_routes import build_call_routes
 from yspbx.sim.errors import bad_request, conflict, not_found
@@ -38,6 +39,8 @@ def build_routes(holder: ServicesHolder) -> list[Route]:
                     {"number": number, "status": status}
                     for number, status in await s.simulator.extension_states()
                 ],
+                # Kept apart from "extensions", whose items outside tests compare whole.
+                "extension_settings": extension_settings(s.simulator),
                 "calls": s.simulator.calls.live_calls(),
                 "sessions": await s.sessions.live_count(),
                 "blocked_ips": [{"ip": b.ip, "until": b.until} for b in blocked],
@@ -45,6 +48,9 @@ def build_routes(holder: ServicesHolder) -> list[Route]:
                 "engine": {"host": socket.gethostname(), "pid": os.getpid(), "node": s.node},
             }
         )
+
+    async def queue_list(request: Request) -> JSONResponse:
+        return JSONResponse(await queues(services().simulator))
 
     async def reset(request: Request) -> JSONResponse:
         await services().reset()
@@ -98,6 +104,7 @@ def build_routes(holder: ServicesHolder) -> list[Route]:
 
     return [
         Route("/state", state, methods=["GET"]),
+        Route("/queues", queue_list, methods=["GET"]),
         Route("/reset", reset, methods=["POST"]),
         Route("/clock", clock, methods=["GET"]),
         Route("/clock/advance", advance, methods=["POST"]),

@@ -7,6 +7,8 @@ const state = {
   now: 0, // PBX time at `nowAt` (browser time)
   nowAt: 0,
   extensions: [],
+  settings: new Map(), // number -> {dnd, forward}
+  queues: [],
   calls: [],
   selected: null,
   failures: new Map(), // ip -> failed logins seen
@@ -54,6 +56,32 @@ async function act(promise, messageId) {
   }
 }
 
+// -- queues ---------------------------------------------------------------------------------
+
+function renderQueues() {
+  $("queue-list").replaceChildren(
+    ...state.queues.map((q) =>
+      el(
+        "li",
+        { "data-queue": q.number },
+        el("strong", {}, `${q.number} ${q.name}`),
+        ` · ${q.waiting} waiting`,
+        el(
+          "ul",
+          { class: "agents", "aria-label": `Agents of queue ${q.number}` },
+          ...q.agents.map((a) =>
+            el(
+              "li",
+              { "data-agent": a.number, "data-state": a.state },
+              `${a.number}: ${a.state}${a.dynamic ? " (logged in)" : ""}`,
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
 // -- the board -----------------------------------------------------------------------------
 
 function phoneState(number, status) {
@@ -69,6 +97,7 @@ function renderBoard() {
   phones.replaceChildren(
     ...state.extensions.map(({ number, status }) => {
       const shown = phoneState(number, status);
+      const flags = badges(number);
       return el(
         "button",
         {
@@ -77,15 +106,44 @@ function renderBoard() {
           "data-number": number,
           "data-state": shown,
           "aria-pressed": String(state.selected === number),
-          "aria-label": `Extension ${number}: ${shown}`,
+          "aria-label": `Extension ${number}: ${[shown, ...flags.map((b) => b.words)].join(", ")}`,
           on: { click: () => select(number) },
         },
         el("strong", {}, number),
         el("span", { class: "state" }, shown),
+        flags.length
+          ? el(
+              "span",
+              { class: "badges" },
+              ...flags.map((b) => el("span", { class: `badge ${b.kind}`, title: b.words }, b.text)),
+            )
+          : null,
       );
     }),
   );
   renderPhone();
+}
+
+// DND, and forwarding of every call ("always"); the other rules (busy, no answer) only act on
+// some calls, so they show in the badge's title rather than as a badge of their own.
+function badges(number) {
+  const settings = state.settings.get(number);
+  if (!settings) return [];
+  const shown = [];
+  if (settings.dnd) shown.push({ kind: "dnd", text: "DND", words: "do not disturb" });
+  const always = settings.forward.find((f) => f.rule === "always");
+  if (always) {
+    const where = always.destination || always.to.toLowerCase();
+    const others = settings.forward
+      .filter((f) => f !== always)
+      .map((f) => `${f.rule}: ${f.destination || f.to.toLowerCase()}`);
+    shown.push({
+      kind: "fwd",
+      text: `FWD ${where}`,
+      words: [`forwards every call to ${where}`, ...others].join("; "),
+    });
+  }
+  return shown;
 }
 
 function select(number) {
@@ -378,9 +436,14 @@ const loaders = {
     state.now = s.now;
     state.nowAt = Date.now();
     state.extensions = s.extensions;
+    state.settings = new Map((s.extension_settings || []).map((e) => [e.number, e]));
     state.calls = s.calls;
     renderBoard();
     renderCalls();
+  },
+  async queues() {
+    state.queues = await get("queues");
+    renderQueues();
   },
   reports: loadReports,
   security: loadSecurity,
@@ -417,16 +480,16 @@ function refresh(part) {
 }
 
 const PARTS = {
-  extension: ["board"],
-  call: ["board"],
+  extension: ["board", "queues"],
+  call: ["board", "queues"],
   cdr: ["board"],
   report: ["reports"],
   session: ["security"],
   lockout: ["security"],
   clock: ["board", "security"],
-  reset: ["board", "reports", "security", "journal"],
-  hello: ["board", "reports", "security", "journal"],
-  config: ["board"],
+  reset: ["board", "reports", "security", "journal", "queues"],
+  hello: ["board", "reports", "security", "journal", "queues"],
+  config: ["board", "queues"],
 };
 
 function onEvent(name, data) {
@@ -435,6 +498,9 @@ function onEvent(name, data) {
     else state.failures.set(data.ip, data.failures);
   }
   if (name === "journal") {
+    // Agents log in, out, pause and resume through API requests (queue/*), which the stream
+    // shows as journal entries only: the queue panel reads the queues again after one.
+    if (/\/queue[a-z]*\//.test(data.path || "")) refresh("queues");
     journal.push(data);
     if (journalArrivals) journalArrivals.push(data);
     if (journal.length > 1000) journal = journal.slice(-1000);
