@@ -27,48 +27,20 @@ from yspbx.store.base import (
     SessionLimits,
     StoredReport,
 )
+from yspbx.store.session_rows import SessionRow, row_session, session_row
 
 _CLEAN = LockoutState(0, None)
 
 
-# Sessions are kept as flat tuples of strings and numbers, not as objects: the garbage
-# collector stops tracking such tuples, so 100,000 live sessions cost a full collection
-# nothing (as objects they made every full collection walk them all, a pause of 100+ ms).
-_SessionRow = tuple[str, str, float, float, str, int, str, bool, str, int, str]
-
-
-def _row(session: Session) -> _SessionRow:
-    target = session.target
-    return (
-        session.token,
-        session.client_ip,
-        session.created_at,
-        session.expires_at,
-        target.ip,
-        target.port,
-        target.url,
-        target.absolute,
-        target.absolute_host,
-        target.absolute_port,
-        session.version,
-    )
-
-
-def _session(row: _SessionRow) -> Session:
-    token, client_ip, created, expires, ip, port, url, absolute, host, host_port, version = row
-    target = ReportTarget(ip, port, url, absolute, host, host_port)
-    return Session(token, client_ip, created, expires, target, version)
-
-
 class MemorySessions:
     def __init__(self, lockouts: MemoryLockouts) -> None:
-        self._rows: dict[str, _SessionRow] = {}
+        self._rows: dict[str, SessionRow] = {}
         # Tokens per client IP (expired ones too, until purged), for the per-IP bound.
         self._by_ip: dict[str, set[str]] = {}
         self._lockouts = lockouts
 
     def _put(self, session: Session) -> None:
-        self._rows[session.token] = _row(session)
+        self._rows[session.token] = session_row(session)
         self._by_ip.setdefault(session.client_ip, set()).add(session.token)
 
     def _forget(self, token: str) -> bool:
@@ -113,7 +85,7 @@ class MemorySessions:
 
     async def get(self, token: str) -> Session | None:
         row = self._rows.get(token)
-        return None if row is None else _session(row)
+        return None if row is None else row_session(row)
 
     async def extend(self, token: str, expires_at: float) -> None:
         row = self._rows.get(token)
@@ -126,17 +98,17 @@ class MemorySessions:
         row = self._rows.get(token)
         if row is None:
             return None
-        session = _session(row)
+        session = row_session(row)
         session.target = replace(target)
         session.expires_at = max(session.expires_at, expires_at)
-        self._rows[token] = _row(session)
+        self._rows[token] = session_row(session)
         return session
 
     async def remove(self, token: str) -> bool:
         return self._forget(token)
 
     async def live(self, now: float) -> list[Session]:
-        return [_session(row) for row in self._rows.values() if row[3] > now]
+        return [row_session(row) for row in self._rows.values() if row[3] > now]
 
     async def count_live(self, now: float) -> int:
         return sum(1 for row in self._rows.values() if row[3] > now)

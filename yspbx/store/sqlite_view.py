@@ -26,38 +26,13 @@ import sqlite3
 
 from yspbx.sessions.models import ReportTarget, Session
 from yspbx.store.base import NO_LIMITS, Admission, SessionLimits, SessionStore, StateStore
+from yspbx.store.session_rows import SessionRow, row_session, session_row
 from yspbx.store.sqlite_guard import FileGuard
 
 # Sessions kept in the view at most; beyond this it is emptied and refilled by the next reads.
 VIEW_LIMIT = 10_000
 # State documents larger than this (configuration, recordings) are read from the file each time.
 SMALL_VALUE = 1024
-
-# A session as a flat tuple: cheap to keep, and every reader gets objects of its own.
-_Row = tuple[str, str, float, float, str, int, str, bool, str, int, str]
-
-
-def _row(session: Session) -> _Row:
-    target = session.target
-    return (
-        session.token,
-        session.client_ip,
-        session.created_at,
-        session.expires_at,
-        target.ip,
-        target.port,
-        target.url,
-        target.absolute,
-        target.absolute_host,
-        target.absolute_port,
-        session.version,
-    )
-
-
-def _session(row: _Row) -> Session:
-    token, client_ip, created, expires, ip, port, url, absolute, host, host_port, version = row
-    target = ReportTarget(ip, port, url, absolute, host, host_port)
-    return Session(token, client_ip, created, expires, target, version)
 
 
 class DataVersionView:
@@ -69,7 +44,7 @@ class DataVersionView:
         answering from what was read before."""
         self._conn = conn
         self._guard = guard
-        self.sessions: dict[str, _Row] = {}
+        self.sessions: dict[str, SessionRow] = {}
         self.values: dict[str, bytes | None] = {}
         # Grows each time the view is emptied: a read that began before must not refill it.
         self.epoch = 0
@@ -134,13 +109,13 @@ class ViewedSessions:
         view.revalidate()
         row = view.sessions.get(token)
         if row is not None:
-            return _session(row)
+            return row_session(row)
         epoch = view.epoch
         session = await self._inner.get(token)
         if session is not None and view.epoch == epoch:
             if len(view.sessions) >= VIEW_LIMIT:
                 view.sessions.clear()
-            view.sessions[token] = _row(session)
+            view.sessions[token] = session_row(session)
         return session
 
     async def extend(self, token: str, expires_at: float) -> None:

@@ -55,7 +55,7 @@ async def login(request: ApiRequest) -> Reply:
     port = _field(request, "port")
     if tcp or port is None or not port.strip():
         # With TCP events the HTTP target is unused; clients send the TCP port or nothing.
-        port = DEFAULT_PORT if tcp or port is None or not port.strip() else port
+        port = DEFAULT_PORT
     session = await request.sessions.login(
         request.client_ip,
         LoginRequest(
