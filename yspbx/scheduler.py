@@ -59,6 +59,14 @@ class Scheduler:
     def call_later(self, delay: float, callback: TimerCallback, name: str = "") -> Timer:
         return self.call_at(self._clock.now() + delay, callback, name)
 
+    def next_due(self) -> float | None:
+        """When the earliest live timer is due (None: no timer); cheap enough to ask before
+        every jump of a clock driven from event to event."""
+        heap = self._heap
+        while heap and heap[0].cancelled:
+            heapq.heappop(heap)
+        return heap[0].when if heap else None
+
     def pending(self) -> list[Timer]:
         return sorted(t for t in self._heap if not t.cancelled)
 
@@ -113,7 +121,8 @@ class Scheduler:
             delay = _MAX_SLEEP
             while self._heap and self._heap[0].cancelled:
                 heapq.heappop(self._heap)
-            if self._heap:
+            if self._heap and not self._clock.frozen:
+                # A frozen clock moves only by jumps, which wake this loop: no wall-time wait.
                 delay = min(_MAX_SLEEP, max(0.0, self._heap[0].when - self._clock.now()))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), timeout=delay)

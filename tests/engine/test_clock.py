@@ -93,3 +93,61 @@ async def test_the_background_loop_fires_on_wall_time_and_on_jumps() -> None:
         await asyncio.wait_for(jumped.wait(), 5)
     finally:
         await scheduler.stop()
+
+
+def test_a_frozen_clock_moves_only_by_jumps() -> None:
+    wall = FrozenWall()
+    clock = Clock(wall)
+    assert clock.freeze() == 1_000_000.0
+    assert clock.frozen
+    wall.now += 50
+    assert clock.now() == 1_000_000.0
+    clock.advance(10)
+    assert clock.now() == 1_000_010.0
+    assert clock.advance_to(1_000_020.5) == 1_000_020.5
+    # A time already passed leaves it where it is.
+    assert clock.advance_to(1_000_001.0) == 1_000_020.5
+    # Another process's offset moves it by the difference.
+    clock.adopt_offset(clock.offset + 4)
+    assert clock.now() == 1_000_024.5
+    assert clock.offset == 24.5
+
+
+def test_thawing_never_goes_back_and_keeps_a_lead() -> None:
+    wall = FrozenWall()
+    clock = Clock(wall)
+    clock.freeze()
+    wall.now += 100
+    clock.advance(30)
+    # Frozen, the wall went on: thawing goes on from wall + offset.
+    assert clock.thaw() == 1_000_130.0
+    assert not clock.frozen
+    clock.freeze()
+    clock.advance(500)
+    wall.now += 10
+    # The jumps stay in the offset, so thawing goes on from wall + offset, as every other
+    # process of a fleet counts: the wall time the run took is not taken back.
+    assert clock.thaw() == 1_000_640.0
+    wall.now += 1
+    assert clock.now() == 1_000_641.0
+
+
+def test_jumps_of_a_frozen_clock_tell_the_listeners() -> None:
+    clock = Clock(FrozenWall())
+    heard: list[float] = []
+    clock.on_jump(lambda: heard.append(clock.now()))
+    clock.freeze()
+    clock.advance_to(1_000_005.0)
+    clock.thaw()
+    assert heard == [1_000_005.0, 1_000_005.0]
+
+
+async def test_next_due_skips_cancelled_timers() -> None:
+    clock = Clock(FrozenWall())
+    scheduler = Scheduler(clock)
+    assert scheduler.next_due() is None
+    first = scheduler.call_later(5, lambda: None)
+    scheduler.call_later(9, lambda: None)
+    assert scheduler.next_due() == 1_000_005.0
+    first.cancel()
+    assert scheduler.next_due() == 1_000_009.0
