@@ -56,11 +56,35 @@ class Listener:
     dropped: bool = False
 
 
+@dataclass(eq=False)
+class ReportTally:
+    """Reports queued, delivered and refused per report address, and dropped, counted while
+    attached to the hub (a scenario run counts its reports this way, without turning on the
+    event stream's payloads)."""
+
+    queued: dict[str, int] = field(default_factory=dict)
+    delivered: dict[str, int] = field(default_factory=dict)
+    refused: dict[str, int] = field(default_factory=dict)
+    dropped: int = 0
+
+    @property
+    def pending(self) -> int:
+        """Queued and not settled yet (delivered, refused or dropped)."""
+        settled = sum(self.delivered.values()) + sum(self.refused.values()) + self.dropped
+        return sum(self.queued.values()) - settled
+
+
+def _count(counts: dict[str, int], key: str, n: int = 1) -> None:
+    counts[key] = counts.get(key, 0) + n
+
+
 class EventHub:
     def __init__(self) -> None:
         self._listeners: list[Listener] = []
         self._ids = itertools.count(1)
         self.dropped_total = 0
+        # Counts the outbox's reports while set (None: nothing counts, nothing costs).
+        self.tally: ReportTally | None = None
 
     @property
     def listening(self) -> bool:
@@ -119,6 +143,10 @@ class PublishingOutbox:
 
     async def add(self, reports: Sequence[NewReport]) -> list[int]:
         ids = await self._inner.add(reports)
+        tally = self._hub.tally
+        if tally is not None:
+            for report in reports:
+                _count(tally.queued, report.target)
         if self._hub.listening:
             for report_id, report in zip(ids, reports, strict=False):
                 self._actions[report_id] = report.action
@@ -148,6 +176,9 @@ class PublishingOutbox:
         else:
             self._attempts.pop(report_id, None)
         action = self._actions.pop(report_id, None) if change != "attempted" else None
+        tally = self._hub.tally
+        if tally is not None and change != "attempted":
+            _count(tally.delivered if change == "delivered" else tally.refused, outcome.target)
         if self._hub.listening:
             self._hub.publish(
                 "report",
@@ -167,12 +198,17 @@ class PublishingOutbox:
 
     async def drop(self, token: str) -> int:
         dropped = await self._inner.drop(token)
+        if dropped and self._hub.tally is not None:
+            self._hub.tally.dropped += dropped
         if dropped:
             self._hub.publish("report", {"change": "dropped", "count": dropped})
         return dropped
 
     async def shed(self, tokens: Sequence[str], keep: int) -> dict[str, int]:
-        return await self._inner.shed(tokens, keep)
+        shed = await self._inner.shed(tokens, keep)
+        if shed and self._hub.tally is not None:
+            self._hub.tally.dropped += sum(shed.values())
+        return shed
 
     async def pending_tokens(self) -> list[str]:
         return await self._inner.pending_tokens()

@@ -78,6 +78,12 @@ class Deliverer:
         self._timers: dict[str, Timer] = {}
         self._stopped = False
 
+    @property
+    def active(self) -> int:
+        """Sessions with a report being sent or due now (not those waiting on a retry timer):
+        what a scenario played at full speed waits for before moving the clock on."""
+        return len(self._workers)
+
     def wake(self, token: str) -> None:
         """Look at the session's queue soon: start its worker, or make the running one look
         again before it rests. Once stopped, reports stay in the store for the next start."""

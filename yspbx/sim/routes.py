@@ -19,6 +19,7 @@ from yspbx.sim.errors import bad_request, conflict, not_found
 from yspbx.sim.event_routes import build_event_routes
 from yspbx.sim.phone_routes import build_phone_routes
 from yspbx.sim.report_routes import build_report_routes
+from yspbx.sim.scenario_routes import ScenarioBoard, build_scenario_routes
 from yspbx.sim.service_routes import build_service_routes
 
 # One jump may move the clock by at most ten years.
@@ -26,6 +27,8 @@ MAX_ADVANCE = 10 * 365 * 86400.0
 
 
 def build_routes(holder: ServicesHolder) -> list[Route]:
+    scenarios = ScenarioBoard(holder)
+
     def services() -> Services:
         return holder.services
 
@@ -53,6 +56,8 @@ def build_routes(holder: ServicesHolder) -> list[Route]:
         return JSONResponse(await queues(services().simulator))
 
     async def reset(request: Request) -> JSONResponse:
+        # A scenario run drives the clock and the phones: it stops before the PBX is rebuilt.
+        await scenarios.stop(services())
         await services().reset()
         return JSONResponse({"reset": True, "now": services().clock.now()})
 
@@ -118,4 +123,5 @@ def build_routes(holder: ServicesHolder) -> list[Route]:
         *build_call_routes(holder),
         *build_report_routes(holder),
         *build_service_routes(holder),
+        *build_scenario_routes(scenarios),
     ]
