@@ -280,18 +280,25 @@ class ExtensionRange(Strict):
     username: str = "{number}"
     fields: dict[str, Any] = Field(default_factory=dict)
 
+    @field_validator("username")
+    @classmethod
+    def _template(cls, value: str) -> str:
+        try:
+            value.format(number="2000", n=1)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"{value!r}: only {{number}} and {{n}} may be filled in") from exc
+        return value
+
     def expand(self) -> list[dict[str, Any]]:
         start = int(self.first)
         out = []
         for n in range(self.count):
             number = str(start + n).zfill(len(self.first))
+            # Caller ID, register name and passwords: the PBX's defaults for a scenario's
+            # extension (SimulatedConfig.add_objects fills them in).
             obj: dict[str, Any] = {
                 "number": number,
                 "username": self.username.format(number=number, n=n + 1),
-                "callerid": number,
-                "registername": number,
-                "registerpassword": f"Sc{number}x9",
-                "loginpassword": f"scen{number}",
             }
             obj.update(self.fields)
             out.append(obj)

@@ -119,11 +119,33 @@ def parse(objects: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[tuple[Kind
         for index, item in enumerate(items):
             place = f"{table}[{index}]"
             try:
-                obj = _ADAPTERS[table].validate_python(dict(item))
+                fields = dict(item)
+                if table == "extensions":
+                    fields = _extension_defaults(fields)
+                obj = _ADAPTERS[table].validate_python(fields)
             except (ValidationError, TypeError, ValueError) as exc:
                 raise ObjectsRefused(place, _first_problem(exc)) from None
             parsed.append((kind, place, obj))
     return parsed
+
+
+def _extension_defaults(given: dict[str, Any]) -> dict[str, Any]:
+    """What a scenario may leave out of an extension: its names default to its number, its
+    passwords to ones made from it (the API's rules want all four set)."""
+    number = str(given.get("number", ""))
+    if not number:
+        return given
+    defaults = {
+        "callerid": number,
+        "registername": number,
+        "registerpassword": f"Sc{number}x9",
+        "loginpassword": f"scen{number}",
+    }
+    filled = dict(given)
+    for key, value in defaults.items():
+        if not filled.get(key):
+            filled[key] = value
+    return filled
 
 
 def _first_problem(exc: Exception) -> str:
