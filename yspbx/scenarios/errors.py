@@ -94,6 +94,8 @@ def _problem(error: Any, root: type[BaseModel], loc: Sequence[str | int]) -> str
             bound = int(bound)
         return f"must be {op} {bound} (got {value!r})"
     if kind in ("too_short", "too_long"):
+        if kind == "too_short" and ctx.get("min_length") == 1:
+            return "must not be empty"
         if kind == "too_short":
             want = f"at least {ctx.get('min_length')}"
         else:

@@ -24,6 +24,7 @@ from pydantic import (
 
 from yspbx.scenarios.distribution import Distribution
 from yspbx.scenarios.units import (
+    DAY,
     MAX_RANGE,
     check_pattern,
     expand_numbers,
@@ -209,6 +210,33 @@ class Agents(Strict):
     pause_every: Distribution | None = None
     pause_length: Distribution = Distribution.fixed(300)
 
+    def shifts(self, start_of_day: float, duration: float) -> list[tuple[float, float]]:
+        """When these agents are logged in, as ``(from, to)`` seconds after the run's start,
+        clipped to the run. Without ``login`` they are in from the start, without ``logout``
+        until the end; a ``logout`` before ``login`` is a shift across midnight. A run that
+        starts within a shift starts with the agents logged in."""
+        if self.login is None and self.logout is None:
+            return [(0.0, duration)]
+        if self.login is None or self.logout is None:
+            first = 0.0 if self.login is None else None
+            edge = parse_time_of_day(self.logout if self.login is None else self.login)
+            at = (edge - start_of_day) % DAY
+            if first is not None:  # logged in until the first logout
+                return [(0.0, min(at, duration))] if at > 0 else []
+            return [(at, duration)] if at < duration else []
+        begin_tod, end_tod = parse_time_of_day(self.login), parse_time_of_day(self.logout)
+        length = (end_tod - begin_tod) % DAY or DAY
+        out: list[tuple[float, float]] = []
+        day = -1
+        while True:
+            begin = day * DAY + begin_tod - start_of_day
+            if begin >= duration:
+                return out
+            low, high = max(begin, 0.0), min(begin + length, duration)
+            if high > low:
+                out.append((low, high))
+            day += 1
+
 
 class Outbound(Traffic):
     """Calls the scenario's extensions dial out."""
@@ -252,18 +280,25 @@ class ExtensionRange(Strict):
     username: str = "{number}"
     fields: dict[str, Any] = Field(default_factory=dict)
 
+    @field_validator("username")
+    @classmethod
+    def _template(cls, value: str) -> str:
+        try:
+            value.format(number="2000", n=1)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"{value!r}: only {{number}} and {{n}} may be filled in") from exc
+        return value
+
     def expand(self) -> list[dict[str, Any]]:
         start = int(self.first)
         out = []
         for n in range(self.count):
             number = str(start + n).zfill(len(self.first))
+            # Caller ID, register name and passwords: the PBX's defaults for a scenario's
+            # extension (SimulatedConfig.add_objects fills them in).
             obj: dict[str, Any] = {
                 "number": number,
                 "username": self.username.format(number=number, n=n + 1),
-                "callerid": number,
-                "registername": number,
-                "registerpassword": f"Sc{number}x9",
-                "loginpassword": f"scen{number}",
             }
             obj.update(self.fields)
             out.append(obj)

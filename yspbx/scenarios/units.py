@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import re
 
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([hms])")
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([dhms])")
 _TIME_OF_DAY = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
 _RANGE = re.compile(r"(\d+)-(\d+)")
 # A range expands to at most this many numbers: a typo such as "2000-20000" should not
@@ -16,7 +16,7 @@ DAY = 86_400.0
 
 
 def parse_duration(value: object) -> float:
-    """Seconds from a number or ``"10h"``, ``"90m"``, ``"45s"``, ``"1h30m"``."""
+    """Seconds from a number or ``"10h"``, ``"90m"``, ``"45s"``, ``"1h30m"``, ``"2d"``."""
     if isinstance(value, bool):
         raise ValueError(f"must be seconds or a duration such as '10h' (got {value!r})")
     if isinstance(value, int | float):
@@ -25,8 +25,8 @@ def parse_duration(value: object) -> float:
         text = value.strip().lower().replace(" ", "")
         if re.fullmatch(r"\d+(?:\.\d+)?", text):
             return float(text)
-        if text and re.fullmatch(r"(?:\d+(?:\.\d+)?[hms])+", text):
-            factor = {"h": 3600.0, "m": 60.0, "s": 1.0}
+        if text and re.fullmatch(r"(?:\d+(?:\.\d+)?[dhms])+", text):
+            factor = {"d": DAY, "h": 3600.0, "m": 60.0, "s": 1.0}
             return sum(float(n) * factor[u] for n, u in _DURATION_PART.findall(text))
     raise ValueError(f"must be seconds or a duration such as '10h', '90m', '45s' (got {value!r})")
 
