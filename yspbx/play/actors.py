@@ -40,7 +40,6 @@ from yspbx.pbx.timefmt import local_datetime
 from yspbx.play.summary import Summary
 from yspbx.scenarios import Arrival, Dice, Distribution, Scenario
 from yspbx.scenarios.model import Agents, Inbound, Outbound, PhoneSettings, Sms, Wakeup
-from yspbx.scenarios.units import parse_time_of_day
 from yspbx.scheduler import Scheduler, Timer
 
 log = logging.getLogger(__name__)
@@ -278,27 +277,17 @@ class Actors:
     # -- agents ----------------------------------------------------------------------------
 
     def plan_agents(self) -> None:
-        """Log agents in and out at their times of day (every day of the run), pausing now
-        and then while logged in."""
+        """Log agents in and out for their shifts, pausing now and then while logged in."""
         start_of_day = self._scenario.start_of_day
+        duration = self._end_at - self._start_at
         for position, agents in enumerate(self._scenario.agents):
+            shifts = agents.shifts(start_of_day, duration)
             for extension in agents.extensions:
                 key = (agents.queue, extension, position)
-                login = self._times(agents.login, start_of_day) if agents.login else [0.0]
-                logout = self._times(agents.logout, start_of_day) if agents.logout else []
-                for at in login:
-                    self._agent_at(at, partial(self._log_in, agents, extension, key))
-                for at in logout:
-                    self._agent_at(at, partial(self._log_out, agents, extension, key))
-
-    def _times(self, time_of_day: str, start_of_day: float) -> list[float]:
-        first = (parse_time_of_day(time_of_day) - start_of_day) % DAY
-        out = []
-        at = first
-        while self._start_at + at < self._end_at:
-            out.append(at)
-            at += DAY
-        return out
+                for begin, end in shifts:
+                    self._agent_at(begin, partial(self._log_in, agents, extension, key))
+                    if end < duration:
+                        self._agent_at(end, partial(self._log_out, agents, extension, key))
 
     def _agent_at(self, offset: float, action: Action) -> None:
         timer = self._scheduler.call_at(self._start_at + offset, self._guarded(action), "scenario")

@@ -94,6 +94,13 @@ class Run:
 
     # -- control ---------------------------------------------------------------------------
 
+    async def add_objects(self) -> None:
+        """Add the scenario's ``[pbx]`` objects the PBX lacks (before the run starts, so a
+        refusal answers the request that started it); ``ObjectsRefused`` says why not."""
+        objects = self.scenario.pbx_objects()
+        if objects:
+            await self._seat.simulated().config.add_objects(objects)
+
     def start(self) -> None:
         self._task = asyncio.create_task(self._main(), name=f"yspbx-scenario-{self.id}")
 
@@ -175,13 +182,6 @@ class Run:
 
     async def _prepare(self) -> None:
         simulator = self._seat.simulated()
-        objects = self.scenario.pbx_objects()
-        if objects:
-            # SimulatedConfig.add_objects: the scenario's [pbx] objects, where missing.
-            add_objects = getattr(simulator.config, "add_objects", None)
-            if add_objects is None:
-                raise RuntimeError("this server cannot add a scenario's [pbx] objects")
-            await add_objects(objects)
         simulator.calls.seed(self.seed)
         zone = parse_zone(self._services.settings.device.timezone)
         start_at = next_time_of_day(self._clock.now(), self.scenario.start_of_day, zone)

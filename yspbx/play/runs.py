@@ -31,7 +31,7 @@ class ScenarioRuns:
                 return run
         return None
 
-    def start(
+    async def start(
         self,
         scenario: Scenario,
         *,
@@ -52,7 +52,13 @@ class ScenarioRuns:
             duration=duration,
             source=source,
         )
+        # Registered before the first await: a second request meanwhile finds it (409).
         self._runs[run.id] = run
+        try:
+            await run.add_objects()
+        except BaseException:
+            del self._runs[run.id]
+            raise
         while len(self._runs) > KEEP:
             oldest = next(iter(self._runs.values()))
             if oldest.running:

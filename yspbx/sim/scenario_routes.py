@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from yspbx.pbx.simulated.additions import ObjectsRefused
 from yspbx.play import RunConflict, ScenarioRuns, parse_speed
 from yspbx.play.runner import Run
 from yspbx.scenarios import Scenario, ScenarioError, builtin_names, load, load_builtin
@@ -104,11 +105,13 @@ def build_scenario_routes(board: ScenarioBoard) -> list[Route]:
         seed = _seed(data, scenario.seed)
         duration = _duration(data, scenario.duration)
         try:
-            run = board.runs().start(
+            run = await board.runs().start(
                 scenario, seed=seed, speed=speed, duration=duration, source=source
             )
         except RunConflict as exc:
             raise conflict(str(exc)) from None
+        except ObjectsRefused as exc:
+            raise bad_request(f"{source}: pbx: {exc}") from None
         return JSONResponse(run.describe(), status_code=202)
 
     async def listing(request: Request) -> JSONResponse:
