@@ -328,3 +328,40 @@ def pbxs_delete(ctx: typer.Context, name: str, pbx: PbxOption = None) -> None:
     with explained(_target(ctx, pbx)), open_simulator(ctx) as sim:
         sim.delete_pbx(name)
     console.print(f"[green]deleted[/] {name}")
+
+
+@app.command("run")
+def run_scenario(
+    ctx: typer.Context,
+    scenario: Annotated[
+        str,
+        typer.Argument(
+            metavar="SCENARIO",
+            help="a scenario file, or a built-in: call-centre, small-office, hotel-night, burst",
+        ),
+    ],
+    speed: Annotated[
+        str, typer.Option(help="max (event to event), realtime, or <N>x such as 60x")
+    ] = "max",
+    seed: Annotated[int | None, typer.Option(help="the seed (default: the scenario's)")] = None,
+    duration: Annotated[
+        str | None,
+        typer.Option(help="PBX seconds to play (90, 31m, 2h); default: the scenario's length"),
+    ] = None,
+    pbx: PbxOption = None,
+) -> None:
+    """Play a scenario on the simulator: a progress bar, a summary, and as the last line the
+    totals as JSON ({"calls", "answered", "abandoned", "reports", "cdrs"})."""
+    from yspbx.cli.scenario_view import follow, print_summary
+
+    seconds = None
+    if duration is not None:
+        try:
+            seconds = parse_duration(duration)
+        except ValueError as exc:
+            fail(str(exc))
+    with explained(_target(ctx, pbx)), open_simulator(ctx) as sim:
+        run = follow(sim, scenario, speed=speed, seed=seed, duration=seconds)
+    print_summary(run)
+    if run.state != "completed":
+        fail(f"scenario run {run.id} {run.state}" + (f": {run.error}" if run.error else ""))

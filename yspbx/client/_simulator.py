@@ -8,9 +8,13 @@ who is locked out). Errors are :class:`SimulatorError` with the control plane's 
 from __future__ import annotations
 
 import ssl
+import time
+from collections.abc import Callable
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
 
+import anyio
 import httpx
 from pydantic import TypeAdapter
 
@@ -19,6 +23,7 @@ from yspbx.client._simulator_models import (
     BlockedIp,
     HostedPbx,
     JournalEntry,
+    ScenarioRun,
     SentReport,
     SimCall,
     SimSms,
@@ -44,6 +49,31 @@ _BLOCKED = TypeAdapter(list[BlockedIp])
 _SMS = TypeAdapter(list[SimSms])
 _VOICEMAIL = TypeAdapter(list[SimVoicemail])
 _PBXS = TypeAdapter(list[HostedPbx])
+_RUNS = TypeAdapter(list[ScenarioRun])
+# How often (wall seconds) run_scenario looks at a run's progress.
+POLL = 0.2
+
+
+def scenario_body(
+    scenario: str | Path,
+    speed: str = "max",
+    seed: int | None = None,
+    duration: float | None = None,
+) -> dict[str, Any]:
+    """The ``POST /sim/v1/scenarios`` body: an existing file (a ``Path``, or a string naming
+    one) goes as its text; any other string names a built-in scenario."""
+    body: dict[str, Any] = {"speed": speed}
+    path = Path(scenario)
+    if isinstance(scenario, Path) or path.is_file():
+        body["text"] = path.read_text(encoding="utf-8")
+        body["source"] = path.name
+    else:
+        body["scenario"] = str(scenario)
+    if seed is not None:
+        body["seed"] = seed
+    if duration is not None:
+        body["duration"] = duration
+    return body
 
 
 def _pbx_body(name: str | None, config: str | None, port: int | None) -> dict[str, Any]:
@@ -197,6 +227,54 @@ class Simulator:
         """The messages in ``extension``'s voicemail box, oldest first."""
         return _VOICEMAIL.validate_python(self._call("GET", f"/extensions/{extension}/voicemail"))
 
+    # -- scenarios --------------------------------------------------------------------------
+
+    def start_scenario(
+        self,
+        scenario: str | Path,
+        *,
+        speed: str = "max",
+        seed: int | None = None,
+        duration: float | None = None,
+    ) -> ScenarioRun:
+        """Start playing a scenario (a file, or a built-in by name) and return at once.
+        ``SimulatorError`` 409 while another run plays on this PBX, 400 for a bad file."""
+        body = scenario_body(scenario, speed, seed, duration)
+        return ScenarioRun.model_validate(self._call("POST", "/scenarios", body))
+
+    def scenario_run(self, run_id: str) -> ScenarioRun:
+        """A run's state, progress and summary."""
+        return ScenarioRun.model_validate(self._call("GET", f"/scenarios/{run_id}"))
+
+    def scenario_runs(self) -> list[ScenarioRun]:
+        """This PBX's runs (the last 20), oldest first."""
+        return _RUNS.validate_python(self._call("GET", "/scenarios"))
+
+    def stop_scenario(self, run_id: str) -> ScenarioRun:
+        """Stop a run (its calls are hung up); returns it, stopped."""
+        return ScenarioRun.model_validate(self._call("POST", f"/scenarios/{run_id}/stop"))
+
+    def run_scenario(
+        self,
+        scenario: str | Path,
+        *,
+        speed: str = "max",
+        seed: int | None = None,
+        duration: float | None = None,
+        on_progress: Callable[[ScenarioRun], None] | None = None,
+    ) -> ScenarioRun:
+        """Play a scenario to its end and return the finished run (``state`` says how it
+        ended); ``on_progress`` sees the run each time it is looked at."""
+        run = self.start_scenario(scenario, speed=speed, seed=seed, duration=duration)
+        while run.running:
+            if on_progress is not None:
+                on_progress(run)
+            time.sleep(POLL)
+            run = self.scenario_run(run.id)
+        if on_progress is not None:
+            on_progress(run)
+        return run
+
     # -- PBXs hosted on the same server ----------------------------------------------------
 
     def create_pbx(
@@ -297,6 +375,47 @@ class AsyncSimulator:
 
     async def advance(self, seconds: float) -> float:
         return float((await self._call("POST", "/clock/advance", {"seconds": seconds}))["now"])
+
+    async def start_scenario(
+        self,
+        scenario: str | Path,
+        *,
+        speed: str = "max",
+        seed: int | None = None,
+        duration: float | None = None,
+    ) -> ScenarioRun:
+        """As :meth:`Simulator.start_scenario`."""
+        body = scenario_body(scenario, speed, seed, duration)
+        return ScenarioRun.model_validate(await self._call("POST", "/scenarios", body))
+
+    async def scenario_run(self, run_id: str) -> ScenarioRun:
+        return ScenarioRun.model_validate(await self._call("GET", f"/scenarios/{run_id}"))
+
+    async def scenario_runs(self) -> list[ScenarioRun]:
+        return _RUNS.validate_python(await self._call("GET", "/scenarios"))
+
+    async def stop_scenario(self, run_id: str) -> ScenarioRun:
+        return ScenarioRun.model_validate(await self._call("POST", f"/scenarios/{run_id}/stop"))
+
+    async def run_scenario(
+        self,
+        scenario: str | Path,
+        *,
+        speed: str = "max",
+        seed: int | None = None,
+        duration: float | None = None,
+        on_progress: Callable[[ScenarioRun], None] | None = None,
+    ) -> ScenarioRun:
+        """As :meth:`Simulator.run_scenario`."""
+        run = await self.start_scenario(scenario, speed=speed, seed=seed, duration=duration)
+        while run.running:
+            if on_progress is not None:
+                on_progress(run)
+            await anyio.sleep(POLL)
+            run = await self.scenario_run(run.id)
+        if on_progress is not None:
+            on_progress(run)
+        return run
 
     async def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         try:

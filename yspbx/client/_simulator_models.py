@@ -180,3 +180,59 @@ class SimVoicemail(ResponseModel):
     """When the message was left (server clock, epoch seconds)."""
     seconds: int = 0
     """How long the caller spoke."""
+
+
+class ScenarioProgress(ResponseModel):
+    done: float
+    """PBX seconds of the scenario played so far."""
+    total: float
+    fraction: float
+
+
+class ScenarioTotals(ResponseModel):
+    """The five totals ``yspbx sim run`` prints as its last line."""
+
+    calls: int
+    answered: int
+    abandoned: int
+    reports: int
+    cdrs: int
+
+    def line(self) -> dict[str, int]:
+        return {
+            "calls": self.calls,
+            "answered": self.answered,
+            "abandoned": self.abandoned,
+            "reports": self.reports,
+            "cdrs": self.cdrs,
+        }
+
+
+class ScenarioRun(ResponseModel):
+    """A scenario run (``/sim/v1/scenarios/<id>``): its state, progress and summary."""
+
+    id: str
+    scenario: str
+    source: str = ""
+    state: str
+    """``starting``, ``running``, ``completed``, ``stopped`` or ``failed``."""
+    error: str | None = None
+    seed: int
+    speed: str
+    duration: float
+    progress: ScenarioProgress
+    started_at: float | None = None
+    ended_at: float | None = None
+    wall_seconds: float = 0.0
+    live_calls: int = 0
+    summary: dict[str, Any] = Field(default_factory=dict)
+    """Calls (offered, answered, abandoned, per queue), reports per session's address
+    (queued, delivered, refused), CDRs, and ``totals``."""
+
+    @property
+    def running(self) -> bool:
+        return self.state in ("starting", "running")
+
+    @property
+    def totals(self) -> ScenarioTotals:
+        return ScenarioTotals.model_validate(self.summary.get("totals", {}))
