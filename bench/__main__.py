@@ -28,6 +28,10 @@ BENCHMARKS = {
         "bench.fanout",
         "extension/update cost with many idle sessions whose receiver is down",
     ),
+    "scenario_day": (
+        "bench.scenario_day",
+        "the call-centre day at max speed to a fast local receiver: memory and SQLite",
+    ),
     "randoms": ("bench.randoms", "cdr/get_random with up to 4,000 one-time randoms outstanding"),
 }
 

@@ -9,6 +9,7 @@ call was answered, in the PBX's zone). The simulator has no audio, so the file h
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import struct
@@ -35,7 +36,13 @@ def recording_name(
 def tone_wav(seconds: float) -> bytes:
     """A mono 16-bit 8 kHz WAV of a 440 Hz tone lasting ``seconds`` (within the caps)."""
     length = min(MAX_SECONDS, max(MIN_SECONDS, seconds))
-    frames = int(RATE * length)
+    return _tone(int(RATE * length))
+
+
+@functools.lru_cache(maxsize=64)
+def _tone(frames: int) -> bytes:
+    """The file for ``frames`` samples: one per length, made once (a day of recorded calls
+    would otherwise compute millions of samples, the same ones each time)."""
     step = 2 * math.pi * 440 / RATE
     samples = struct.pack(
         f"<{frames}h", *(int(_AMPLITUDE * math.sin(step * i)) for i in range(frames))
