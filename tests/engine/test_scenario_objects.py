@@ -111,6 +111,16 @@ async def test_a_bad_batch_is_refused_whole(
     assert {table: dict(getattr(config, table)) for table in tables} == tables
 
 
+async def test_a_misspelt_key_gets_a_suggestion(pbx: Pbx) -> None:
+    with pytest.raises(ObjectsRefused) as refused:
+        await pbx.services.simulator.config.add_objects(
+            {"queues": [{"number": "6790", "ringstrategi": "Linear"}]}
+        )
+    assert (
+        str(refused.value) == "queues[0]: ringstrategi: unknown key; did you mean 'ringstrategy'?"
+    )
+
+
 async def test_the_batch_may_refer_to_itself(pbx: Pbx) -> None:
     config = pbx.services.simulator.config
     done = await config.add_objects(
