@@ -47,6 +47,34 @@ async def test_every_builtin_fits_the_default_pbx_and_a_second_run_changes_nothi
     assert again.kept == wanted
 
 
+@pytest.mark.parametrize("name", builtin_names())
+async def test_every_number_a_builtin_names_exists_on_the_default_pbx_once_added(
+    pbx: Pbx, name: str
+) -> None:
+    config = pbx.services.simulator.config
+    scenario = load_builtin(name)
+    await config.add_objects(scenario.pbx_objects())
+    phones = scenario.phones
+    extensions = [
+        *phones.dnd,
+        *(n for g in phones.groups for n in g.extensions),
+        *(n for a in scenario.agents for n in a.extensions),
+        *(n for o in scenario.outbound for n in o.from_),
+        *(n for w in scenario.wakeups for n in w.rooms),
+    ]
+    assert [n for n in extensions if n not in config.extensions] == []
+    targets = [*phones.transfer_to, *phones.forward_to]
+    for group in phones.groups:
+        targets += [*(group.transfer_to or []), *(group.forward_to or [])]
+    assert [n for n in targets if config.number_owner(n) is None] == []
+    assert [a.queue for a in scenario.agents if a.queue not in config.queues] == []
+    trunks = [s.trunk for s in scenario.inbound if s.trunk is not None]
+    trunks += [s.trunk for s in scenario.sms]
+    assert [t for t in trunks if t not in config.trunks] == []
+    routed = {r.did for r in config.inroutes.values()} | {t.did for t in config.trunks.values()}
+    assert [s.did for s in scenario.inbound if s.did not in routed] == []
+
+
 async def test_a_call_reaches_the_call_centre_ivr_and_a_logged_in_agent(pbx: Pbx) -> None:
     config = pbx.services.simulator.config
     await config.add_objects(load_builtin("call-centre").pbx_objects())
@@ -109,6 +137,16 @@ async def test_a_bad_batch_is_refused_whole(
         await config.add_objects(objects)
     assert str(refused.value).startswith(message + ":")
     assert {table: dict(getattr(config, table)) for table in tables} == tables
+
+
+async def test_a_misspelt_key_gets_a_suggestion(pbx: Pbx) -> None:
+    with pytest.raises(ObjectsRefused) as refused:
+        await pbx.services.simulator.config.add_objects(
+            {"queues": [{"number": "6790", "ringstrategi": "Linear"}]}
+        )
+    assert (
+        str(refused.value) == "queues[0]: ringstrategi: unknown key; did you mean 'ringstrategy'?"
+    )
 
 
 async def test_the_batch_may_refer_to_itself(pbx: Pbx) -> None:

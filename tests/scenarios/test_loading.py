@@ -171,6 +171,13 @@ INBOUND = '[[inbound]]\ndid = "5503340"\n'
         ),
         (INBOUND + "count = 5\nwindow = [9, 3]", "inbound[0]: window [9.0, 3.0] must end after"),
         ("inbound = [", "(toml): not valid TOML: "),
+        ("Name = 'x'", "Name: unknown key; did you mean 'name'?"),
+        (INBOUND + "rate = 1\ncallers = []", "inbound[0].callers: must not be empty"),
+        ("[[outbound]]\nfrom = []\nto = '1'\nrate = 1", "outbound[0].from: must not be empty"),
+        (
+            "[[agents]]\nqueue = '6700'\nextensions = [true]",
+            "agents[0].extensions[0]: must be a string (got True)",
+        ),
     ],
 )
 def test_a_bad_file_is_told_file_key_and_problem(text: str, message: str) -> None:
@@ -201,6 +208,18 @@ def test_durations_times_and_ranges_in_their_written_forms() -> None:
     assert scenario.phones.for_extension("0101").talk == Distribution(dist="uniform", low=1, high=2)
     assert scenario.phones.for_extension("0102").talk == Distribution.fixed(120)
     assert scenario.phones.for_extension("0101").transfer == 0.5
+
+
+def test_numbers_may_be_written_without_quotes() -> None:
+    scenario = load(
+        "[[inbound]]\ndid = 5503340\nrate = 1\n"
+        "[[agents]]\nqueue = 6700\nextensions = [1001, '2000-2001']"
+    )
+    assert scenario.inbound[0].did == "5503340"
+    assert (scenario.agents[0].queue, scenario.agents[0].extensions) == (
+        "6700",
+        ["1001", "2000", "2001"],
+    )
 
 
 def test_unnamed_sources_are_named_by_their_place() -> None:

@@ -76,7 +76,7 @@ def _problem(error: Any, root: type[BaseModel], loc: Sequence[str | int]) -> str
     kind = error["type"]
     ctx = error.get("ctx") or {}
     value = error.get("input")
-    if kind == "extra_forbidden":
+    if kind == "extra_forbidden" and loc:
         model = _model_at(root, loc)
         hint = suggest(str(loc[-1]), known_keys(model)) if model is not None else ""
         return f"unknown key{hint}"
@@ -141,10 +141,10 @@ def from_validation(
 
 
 def _is_union_tag(part: Any) -> bool:
-    """pydantic puts the union member's name in ``loc`` (``float``, ``Distribution``, ...)."""
+    """pydantic names the member of a union in ``loc`` (``float``, ``list[str]``,
+    ``function-after[...]``); the file has no such key (keys are lower-case words)."""
     return isinstance(part, str) and (
-        part in ("float", "int", "str", "list[str]", "list[float]", "function-before[...]")
-        or part[:1].isupper()
+        part in ("float", "int", "str", "bool", "none")
         or "[" in part
         or part.startswith("function-")
     )

@@ -46,8 +46,21 @@ def _time_of_day(value: Any) -> str:
 TimeOfDay = Annotated[str, BeforeValidator(_time_of_day)]
 
 
+def _as_text(value: Any) -> Any:
+    """A number written without quotes (``did = 5503340``) as the text it means."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+NumberText = Annotated[str, BeforeValidator(_as_text)]
+
+
 def _as_list(value: Any) -> Any:
-    return [value] if isinstance(value, str) else value
+    """A single entry as a list of one; unquoted numbers as text."""
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return [_as_text(value)]
+    if isinstance(value, list):
+        return [_as_text(v) for v in value]
+    return value
 
 
 def _numbers(value: list[str]) -> list[str]:
@@ -124,8 +137,8 @@ class Inbound(Traffic):
 
     name: str = ""
     trunk: str | None = None
-    did: str
-    callers: Patterns = Field(default_factory=lambda: ["0#########"])
+    did: NumberText
+    callers: Patterns = Field(default_factory=lambda: ["0#########"], min_length=1)
     ivr: dict[str, Probability] | None = None
     ivr_delay: Distribution = Distribution.fixed(4)
     patience: Distribution | None = None
@@ -203,8 +216,8 @@ class Phones(PhoneSettings):
 class Agents(Strict):
     """Dynamic agents of a queue: log in at ``login``, out at ``logout``, pausing now and then."""
 
-    queue: str
-    extensions: Numbers
+    queue: NumberText
+    extensions: Numbers = Field(min_length=1)
     login: TimeOfDay | None = None
     logout: TimeOfDay | None = None
     pause_every: Distribution | None = None
@@ -242,8 +255,8 @@ class Outbound(Traffic):
     """Calls the scenario's extensions dial out."""
 
     name: str = ""
-    from_: Numbers = Field(alias="from")
-    to: Patterns
+    from_: Numbers = Field(alias="from", min_length=1)
+    to: Patterns = Field(min_length=1)
     answer: Probability = 1.0
     answer_after: Distribution = Distribution.fixed(5)
     talk: Distribution | None = None
@@ -253,7 +266,7 @@ class Wakeup(Strict):
     """Hotel wake-up calls: the PBX rings each room at ``at`` every day of the run."""
 
     name: str = ""
-    rooms: Numbers
+    rooms: Numbers = Field(min_length=1)
     at: TimeOfDay
     spread: Distribution = Distribution.fixed(0)
     answer: Probability = 1.0
@@ -265,8 +278,8 @@ class Sms(Traffic):
 
     name: str = ""
     trunk: str
-    from_: Patterns = Field(alias="from", default_factory=lambda: ["+#########"])
-    to: Annotated[list[str], BeforeValidator(_as_list)]
+    from_: Patterns = Field(alias="from", default_factory=lambda: ["+#########"], min_length=1)
+    to: Annotated[list[str], BeforeValidator(_as_list)] = Field(min_length=1)
     text: Annotated[list[str], BeforeValidator(_as_list)] = Field(
         default_factory=lambda: ["Hello"], min_length=1
     )

@@ -13,6 +13,7 @@ running a scenario twice, or on a PBX that already has its queue, changes nothin
 from __future__ import annotations
 
 import copy
+import difflib
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
@@ -124,7 +125,7 @@ def parse(objects: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[tuple[Kind
                     fields = _extension_defaults(fields)
                 obj = _ADAPTERS[table].validate_python(fields)
             except (ValidationError, TypeError, ValueError) as exc:
-                raise ObjectsRefused(place, _first_problem(exc)) from None
+                raise ObjectsRefused(place, _first_problem(exc, kind)) from None
             parsed.append((kind, place, obj))
     return parsed
 
@@ -148,11 +149,15 @@ def _extension_defaults(given: dict[str, Any]) -> dict[str, Any]:
     return filled
 
 
-def _first_problem(exc: Exception) -> str:
+def _first_problem(exc: Exception, kind: Kind) -> str:
     if isinstance(exc, ValidationError):
         error = exc.errors()[0]
         where = ".".join(str(p) for p in error["loc"])
-        message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
+        message = error["msg"]
+        if error["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
+            known = [f.name for f in fields(kind.model)]
+            close = difflib.get_close_matches(str(error["loc"][-1]), known, n=1, cutoff=0.6)
+            message = "unknown key" + (f"; did you mean {close[0]!r}?" if close else "")
         return f"{where}: {message}" if where else str(message)
     return str(exc)
 
