@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +66,13 @@ class ReportTally:
     delivered: dict[str, int] = field(default_factory=dict)
     refused: dict[str, int] = field(default_factory=dict)
     dropped: int = 0
+    # Told after each report settled (delivered, refused or dropped): a run pacing itself on
+    # delivery waits for this rather than polling.
+    on_settled: Callable[[], None] | None = None
+
+    def settled(self) -> None:
+        if self.on_settled is not None:
+            self.on_settled()
 
     @property
     def pending(self) -> int:
@@ -179,6 +186,7 @@ class PublishingOutbox:
         tally = self._hub.tally
         if tally is not None and change != "attempted":
             _count(tally.delivered if change == "delivered" else tally.refused, outcome.target)
+            tally.settled()
         if self._hub.listening:
             self._hub.publish(
                 "report",
@@ -200,6 +208,7 @@ class PublishingOutbox:
         dropped = await self._inner.drop(token)
         if dropped and self._hub.tally is not None:
             self._hub.tally.dropped += dropped
+            self._hub.tally.settled()
         if dropped:
             self._hub.publish("report", {"change": "dropped", "count": dropped})
         return dropped
@@ -208,6 +217,7 @@ class PublishingOutbox:
         shed = await self._inner.shed(tokens, keep)
         if shed and self._hub.tally is not None:
             self._hub.tally.dropped += sum(shed.values())
+            self._hub.tally.settled()
         return shed
 
     async def pending_tokens(self) -> list[str]:

@@ -42,8 +42,12 @@ log = logging.getLogger(__name__)
 
 RunState = Literal["starting", "running", "completed", "stopped", "failed"]
 
-# Reports waiting (in all) beyond which the run waits for delivery before moving the clock.
-PACE_BOUND = 200
+# Reports waiting (in all) beyond which the run waits for delivery before moving the clock,
+# until no more than PACE_RESUME wait (a gap, so the engine and delivery each work in batches).
+PACE_BOUND = 400
+PACE_RESUME = 100
+# While pacing, how often (wall seconds) the run looks again whether delivery is still busy.
+PACE_LOOK = 0.05
 # How long (PBX seconds) the calls still going at the end may take to finish.
 DRAIN = 3600.0
 # At realtime / <N>x the clock is moved along at least this often (wall seconds).
@@ -296,22 +300,32 @@ class Run:
         await asyncio.sleep(0)
 
     async def _pace(self) -> None:
-        tally = self.summary.reports
-        deliverer = self._seat.reports.deliverer
-        waited = 0
-        while tally.pending > PACE_BOUND and deliverer.active > 0:
-            self._check()
-            waited += 1
-            await self._wait_stop(0 if waited < 20 else 0.002)
+        if self.summary.reports.pending > PACE_BOUND:
+            await self._drain_to(PACE_RESUME)
 
     async def _settle(self) -> None:
         """Wait until every report due now went out (those backing off stay behind)."""
+        await self._drain_to(0)
+
+    async def _drain_to(self, level: int) -> None:
+        """Wait while more than ``level`` reports wait and some session's are due now."""
+        tally = self.summary.reports
         deliverer = self._seat.reports.deliverer
-        waited = 0
-        while self.summary.reports.pending > 0 and deliverer.active > 0:
-            self._check()
-            waited += 1
-            await self._wait_stop(0 if waited < 20 else 0.002)
+        drained = asyncio.Event()
+
+        def settled() -> None:
+            if tally.pending <= level:
+                drained.set()
+
+        tally.on_settled = settled
+        try:
+            while tally.pending > level and deliverer.active > 0:
+                self._check()
+                drained.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(drained.wait(), timeout=PACE_LOOK)
+        finally:
+            tally.on_settled = None
 
     async def _wait_stop(self, seconds: float) -> None:
         if seconds <= 0:
