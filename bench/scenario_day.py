@@ -30,7 +30,6 @@ from bench.reports import ReceiverProcess
 from yspbx.testing import ServerProcess
 
 
-
 def _login(url: str, port: int) -> None:
     import hashlib
 
@@ -53,7 +52,9 @@ def play(
     keepalive: bool,
     receiver: bool,
 ) -> dict[str, Any]:
-    url = "memory://" if store == "memory" else f"sqlite:///{directory / f'day-{time.time_ns()}.db'}"
+    url = (
+        "memory://" if store == "memory" else f"sqlite:///{directory / f'day-{time.time_ns()}.db'}"
+    )
     config = directory / f"bench-{time.time_ns()}.toml"
     config.write_text(f"[reports]\nkeepalive = {'true' if keepalive else 'false'}\n")
     sink = ReceiverProcess() if receiver else None

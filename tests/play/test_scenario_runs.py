@@ -97,7 +97,8 @@ def test_every_builtin_runs_end_to_end(fast: ServerProcess, name: str) -> None:
         run = finished(url, start(url, **body)["id"], timeout=120)
         assert run["state"] == "completed", run
         count = totals(run)
-        assert count["calls"] > 0 and count["cdrs"] > 0, count
+        assert count["calls"] > 0, count
+        assert count["cdrs"] > 0, count
         assert count["answered"] > 0
         # Every report queued went out to the receiver, in order.
         sessions = run["summary"]["reports"]["sessions"]
@@ -123,7 +124,9 @@ def test_same_seed_same_reports_and_cdrs_on_two_fresh_pbxs(server: ServerProcess
                 with closing(Api(pbx["url"])) as api:
                     api.token(port=str(receiver.port))
             runs = [
-                finished(p["url"], start(p["url"], scenario="small-office", seed=11, duration=5400)["id"])
+                finished(
+                    p["url"], start(p["url"], scenario="small-office", seed=11, duration=5400)["id"]
+                )
                 for p in (a, b)
             ]
             assert [r["state"] for r in runs] == ["completed", "completed"]
@@ -215,8 +218,10 @@ def test_one_run_at_a_time_stop_and_reset(fast: ServerProcess) -> None:
         ({"scenario": "burst", "duration": 0}, "'duration' must be between"),
         ({"scenario": "burst", "seed": "x"}, "'seed' must be an integer"),
         (
-            {"text": "[[pbx.queues]]\nnumber = '6700'\nname = 'Dup'\n[[pbx.queues]]\n"
-             "number = '6799'\nname = 'Bad'\nagenttimeout = -3\n"},
+            {
+                "text": "[[pbx.queues]]\nnumber = '6700'\nname = 'Dup'\n[[pbx.queues]]\n"
+                "number = '6799'\nname = 'Bad'\nagenttimeout = -3\n"
+            },
             "pbx: ",
         ),
     ],
@@ -239,8 +244,18 @@ def test_cli_prints_the_summary_and_the_totals_as_its_last_line(
         encoding="utf-8",
     )
     done = subprocess.run(
-        [sys.executable, "-m", "yspbx", "sim", "run", str(scenario), "--seed", "3",
-         "--pbx", fast.url],
+        [
+            sys.executable,
+            "-m",
+            "yspbx",
+            "sim",
+            "run",
+            str(scenario),
+            "--seed",
+            "3",
+            "--pbx",
+            fast.url,
+        ],
         capture_output=True,
         text=True,
         timeout=60,

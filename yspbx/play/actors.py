@@ -50,6 +50,8 @@ LOOK_AGAIN = 5.0
 LOOKS = 24
 # A phone dialling out gives up when nobody answered within this long.
 OUTBOUND_GIVE_UP = 45.0
+# A phone that forwards a call picks up and transfers it this long after.
+FORWARD_AFTER = 1.0
 # A caller who hangs up early does so within this many seconds of arriving.
 EARLY_HANGUP = (1.0, 10.0)
 
@@ -76,6 +78,8 @@ class Track:
     looks: int = 0
     step: int = 0
     timers: list[Timer] = field(default_factory=list)
+    # Phones that pick up only to pass the call on at once (``forward``), and where to.
+    forwards: dict[str, str] = field(default_factory=dict)
     # Timers of the caller's own impatience (cancelled once answered).
     waiting: list[Timer] = field(default_factory=list)
 
@@ -452,7 +456,10 @@ class Actors:
         dice = self.dice("call", track.index, "ring", extension, track.next_step())
         if dice.chance(phone.settings.no_answer):
             return
-        delay = dice.sample(phone.settings.answer_after)
+        settings = phone.settings
+        if settings.forward_to and dice.chance(settings.forward):
+            track.forwards[extension] = dice.choice(settings.forward_to)
+        delay = dice.sample(settings.answer_after)
         self._in(track, delay, lambda: self._answer(track, extension))
 
     async def _answer(self, track: Track, party: str) -> None:
@@ -487,6 +494,11 @@ class Actors:
             return
         phone = self._phone(extension)
         phone.talking = track.callid
+        forward = track.forwards.pop(extension, None)
+        if forward is not None:
+            # Picked up only to pass it on: a blind transfer a moment later.
+            self._in(track, FORWARD_AFTER, partial(self._transfer, track, extension, forward))
+            return
         step = track.next_step()
         dice = self.dice("call", track.index, "talk", extension, step)
         talk_dist: Distribution = phone.settings.talk
