@@ -88,7 +88,7 @@ def test_every_builtin_runs_end_to_end(fast: ServerProcess, name: str) -> None:
     pbx = create_pbx(fast.url)
     url = pbx["url"]
     # hotel-night's wake-up calls come eight hours in: it plays whole.
-    duration = None if name == "hotel-night" else 1800
+    duration = None if name == "hotel-night" else 600
     with ReportCollector() as receiver, closing(Api(url)) as api:
         api.token(port=str(receiver.port))
         body: dict[str, Any] = {"scenario": name, "seed": 7}
@@ -125,7 +125,7 @@ def test_same_seed_same_reports_and_cdrs_on_two_fresh_pbxs(server: ServerProcess
                     api.token(port=str(receiver.port))
             runs = [
                 finished(
-                    p["url"], start(p["url"], scenario="small-office", seed=11, duration=5400)["id"]
+                    p["url"], start(p["url"], scenario="small-office", seed=11, duration=3600)["id"]
                 )
                 for p in (a, b)
             ]
@@ -140,7 +140,7 @@ def test_same_seed_same_reports_and_cdrs_on_two_fresh_pbxs(server: ServerProcess
             # A different seed gives another day.
             align_clocks(a["url"])
             other = finished(
-                a["url"], start(a["url"], scenario="small-office", seed=12, duration=5400)["id"]
+                a["url"], start(a["url"], scenario="small-office", seed=12, duration=3600)["id"]
             )
             assert sent_bodies(a["url"])[len(first) :] != first
             assert other["state"] == "completed"
