@@ -15,7 +15,7 @@ def test_run_scenario_from_a_file_and_by_name(server: ServerProcess, tmp_path: P
     with Simulator(server.url) as control:
         pbx = control.create_pbx()
         try:
-            with Simulator(pbx.url) as sim:
+            with Simulator(server.url + pbx.prefix) as sim:
                 day = tmp_path / "day.toml"
                 day.write_text(
                     'name = "day"\nstart = "10:00"\nduration = 600\n[[inbound]]\n'
@@ -55,7 +55,7 @@ def test_async_run_scenario(server: ServerProcess) -> None:
         async with AsyncSimulator(server.url) as control:
             pbx = await control.create_pbx()
             try:
-                async with AsyncSimulator(pbx.url) as sim:
+                async with AsyncSimulator(server.url + pbx.prefix) as sim:
                     return await sim.run_scenario("burst", duration=20, seed=5)
             finally:
                 await control.delete_pbx(pbx.name)
