@@ -2,7 +2,7 @@
 its reports delivered to a fast local receiver.
 
 ``python -m bench scenario_day [--store memory|sqlite|both] [--duration S] [--keepalive]
-[--no-receiver] [--scenario NAME]``
+[--no-receiver] [--scenario NAME] [--smoke]``
 
 What runs: ``yspbx serve`` in a child process (one worker; the memory store, or a SQLite file),
 a minimal HTTP receiver in another process (bench/reports.py's: it answers 200 at once and
@@ -104,7 +104,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--duration", type=float, default=None, help="PBX seconds (whole day)")
     parser.add_argument("--keepalive", action="store_true")
     parser.add_argument("--no-receiver", action="store_true")
+    parser.add_argument("--smoke", action="store_true", help="five minutes of the day, memory")
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.store, args.duration = "memory", 300.0
     stores = ["memory", "sqlite"] if args.store == "both" else [args.store]
     results = []
     with tempfile.TemporaryDirectory() as tmp:

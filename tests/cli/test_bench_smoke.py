@@ -54,3 +54,15 @@ def test_pbxs_benchmark_runs() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     for line in ("hosted PBXs: 20", "new PBX ready", "reset of one PBX", "routing overhead"):
         assert line in done.stdout
+
+
+def test_scenario_day_benchmark_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "scenario_day", "--smoke"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "memory: call-centre (300 PBX s) completed" in done.stdout
