@@ -210,6 +210,16 @@ def test_durations_times_and_ranges_in_their_written_forms() -> None:
     assert scenario.phones.for_extension("0101").transfer == 0.5
 
 
+def test_every_problem_of_a_file_is_kept_the_first_one_told() -> None:
+    with pytest.raises(ScenarioError) as error:
+        load("duraton = 5\nseed = 'x'", "f.toml")
+    assert [str(p) for p in error.value.problems] == [
+        "f.toml: seed: must be a whole number (got 'x')",
+        "f.toml: duraton: unknown key; did you mean 'duration'?",
+    ]
+    assert error.value.problems[0] is error.value
+
+
 def test_numbers_may_be_written_without_quotes() -> None:
     scenario = load(
         "[[inbound]]\ndid = 5503340\nrate = 1\n"

@@ -21,6 +21,8 @@ class ScenarioError(ValueError):
         self.source = source
         self.key = key
         self.problem = problem
+        # Every problem pydantic found (this one first); one line each, for a user who wants all.
+        self.problems: list[ScenarioError] = [self]
         super().__init__(f"{source}: {key}: {problem}")
 
 
@@ -136,7 +138,7 @@ def from_validation(
         full = [*prefix, *loc]
         found.append(ScenarioError(source, key_path(full), _problem(error, root, full)))
     first = found[0]
-    first.problems = found  # type: ignore[attr-defined]
+    first.problems = found
     return first
 
 
