@@ -42,10 +42,10 @@ log = logging.getLogger(__name__)
 
 RunState = Literal["starting", "running", "completed", "stopped", "failed"]
 
-# Reports waiting (in all) beyond which the run waits for delivery before moving the clock,
-# until no more than PACE_RESUME wait (a gap, so the engine and delivery each work in batches).
+# Reports waiting (in all) beyond which the run waits for delivery before moving the clock
+# (at most half of reports.max_pending), until no more than a quarter of that wait (a gap, so
+# the engine and delivery each work in batches).
 PACE_BOUND = 400
-PACE_RESUME = 100
 # While pacing, how often (wall seconds) the run looks again whether delivery is still busy.
 PACE_LOOK = 0.05
 # How long (PBX seconds) the calls still going at the end may take to finish.
@@ -93,6 +93,9 @@ class Run:
         self._wall_seconds: float | None = None
         self._offset_stored_at = 0.0
         self._wall_base = 0.0
+        # Never let a session's queue reach reports.max_pending, where reports are shed.
+        max_pending = services.settings.reports.max_pending
+        self._pace_bound = max(1, min(PACE_BOUND, max_pending // 2))
         self._actors: Actors | None = None
         self.done = asyncio.Event()
 
@@ -300,8 +303,8 @@ class Run:
         await asyncio.sleep(0)
 
     async def _pace(self) -> None:
-        if self.summary.reports.pending > PACE_BOUND:
-            await self._drain_to(PACE_RESUME)
+        if self.summary.reports.pending > self._pace_bound:
+            await self._drain_to(self._pace_bound // 4)
 
     async def _settle(self) -> None:
         """Wait until every report due now went out (those backing off stay behind)."""
