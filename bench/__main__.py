@@ -29,6 +29,10 @@ BENCHMARKS = {
         "extension/update cost with many idle sessions whose receiver is down",
     ),
     "randoms": ("bench.randoms", "cdr/get_random with up to 4,000 one-time randoms outstanding"),
+    "engine": (
+        "bench.engine",
+        "call engine: setups/s, per-step cost at 0/1k/10k live calls and long queues, memory",
+    ),
 }
 
 
