@@ -320,6 +320,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--http-only", action="store_true")
     parser.add_argument("--no-docs", dest="write_docs", action="store_false")
     parser.add_argument("--smoke", action="store_true", help="a tiny run (tests), no docs")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="results/engine.json of a run on an older checkout: its grown steps on the page",
+    )
+    parser.add_argument("--before-name", default="the older checkout")
     args = parser.parse_args(argv)
     if args.smoke:
         args.live, args.repeat, args.rate_calls, args.http_calls = 200, 5, 50, 5
@@ -408,4 +414,36 @@ def write_docs(results: dict[str, Any], args: argparse.Namespace) -> None:
             _http_table(results["http"]),
         ]
     )
+    if args.before is not None:
+        body += "\n\n" + _before(json.loads(args.before.read_text()), args.before_name)
     writeup.replace_section("engine", body)
+
+
+def _before(before: dict[str, Any], name: str) -> str:
+    """The steps that grew with the load on an older checkout (a run just before this one)."""
+    from bench import writeup
+
+    rows = []
+    for what, unit in (("live", "live calls"), ("queued", "waiting")):
+        costs = {int(level): steps for level, steps in before["engine"][what].items()}
+        low, high = min(costs), max(costs)
+        for step in STEPS:
+            if costs[high][step] > 3 * costs[low][step]:
+                rows.append(
+                    [
+                        step,
+                        f"{costs[low][step]:,.0f} µs with {low:,} {unit}",
+                        f"{costs[high][step]:,.0f} µs with {high:,} {unit}",
+                    ]
+                )
+    for step, values in before["http"].items():
+        low, high = (values[k] for k in sorted(values, key=int))
+        rows.append([f"`POST /sim/v1/calls`, {step}", f"{low:.2f} ms", f"{high:.2f} ms"])
+    return "\n\n".join(
+        [
+            f"The same benchmark on {name}, run just before on the same machine: the steps "
+            "that grew with the load (each looked through every live call), and the HTTP path "
+            "(0, then 1,000 callers waiting):",
+            writeup.table(["step", "few", "many"], rows),
+        ]
+    )
