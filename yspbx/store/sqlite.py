@@ -33,7 +33,7 @@ from yspbx.store.base import (
 from yspbx.store.sqlite_checkpoint import Checkpointer
 from yspbx.store.sqlite_commit import GroupCommit, immediate
 from yspbx.store.sqlite_fleet import SCHEMA as FLEET_SCHEMA
-from yspbx.store.sqlite_fleet import SqliteJournal, SqliteLeases
+from yspbx.store.sqlite_fleet import SqliteJournal, SqliteLeases, move_journal_rows
 from yspbx.store.sqlite_guard import SQLITE_HEADER, FileGuard, guarded, open_error
 from yspbx.store.sqlite_header import hold, read_header, release
 from yspbx.store.sqlite_view import DataVersionView, ViewedSessions, ViewedState
@@ -139,6 +139,7 @@ INDEXES = """
 CREATE INDEX IF NOT EXISTS sessions_of_hosted ON sessions (pbx, expires_at) WHERE pbx != '';
 CREATE INDEX IF NOT EXISTS reports_of_hosted ON reports (pbx, id) WHERE pbx != '';
 CREATE INDEX IF NOT EXISTS journal_of_hosted ON journal (pbx, id) WHERE pbx != '';
+CREATE INDEX IF NOT EXISTS journal_batches_of_hosted ON journal_batches (pbx, id) WHERE pbx != '';
 """
 
 
@@ -212,6 +213,7 @@ def _open(path: str, busy_timeout: float) -> sqlite3.Connection:
     conn.executescript(INDEXES)
     _count_pending(conn)
     _count_sessions(conn)
+    move_journal_rows(conn)
     return conn
 
 
@@ -879,7 +881,7 @@ class SqliteStore:
 
     async def forget_namespace(self, name: str) -> None:
         with immediate(self.conn) as conn:
-            for table in ("sessions", "lockouts", "state", "reports", "journal"):
+            for table in ("sessions", "lockouts", "state", "reports", "journal", "journal_batches"):
                 conn.execute(f"DELETE FROM {table} WHERE pbx = ?{hosted_only(name)}", (name,))
             scope = f"{name}/"
             conn.execute("DELETE FROM leases WHERE substr(name, 1, ?) = ?", (len(scope), scope))
