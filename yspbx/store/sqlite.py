@@ -168,17 +168,22 @@ def path_from_url(url: str) -> str:
     return path
 
 
-def connect(path: str, busy_timeout: float = 2.0) -> sqlite3.Connection:
+def connect(path: str, busy_timeout: float = 2.0, sync: str = "normal") -> sqlite3.Connection:
     """Open (or create) the file with yspbx's tables; a file that exists but is no usable SQLite
     database raises :class:`StoreFileError`, which says what to do: it is never started over.
 
     ``busy_timeout``: how long a statement waits for a file another connection holds locked
-    before it fails (and the store is marked failing, :mod:`yspbx.store.sqlite_guard`)."""
+    before it fails (and the store is marked failing, :mod:`yspbx.store.sqlite_guard`).
+    ``sync``: ``PRAGMA synchronous`` under WAL. "normal": a commit is in the log file when it
+    returns, so it survives the process being killed, and the log is synced to disk at each
+    checkpoint; "full": synced at every commit, so it survives a crash of the machine too."""
+    if sync not in _SYNC_LEVELS:
+        raise ValueError(f"store sync must be one of {sorted(_SYNC_LEVELS)}, not {sync!r}")
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         _check_header(path)
     try:
-        return _open(path, busy_timeout)
+        return _open(path, busy_timeout, _SYNC_LEVELS[sync])
     except sqlite3.DatabaseError as exc:
         raise open_error(path, exc) from None
 
@@ -195,12 +200,15 @@ def _check_header(path: str) -> None:
         raise open_error(path, sqlite3.DatabaseError("file is not a database"))
 
 
-def _open(path: str, busy_timeout: float) -> sqlite3.Connection:
+_SYNC_LEVELS = {"normal": "NORMAL", "full": "FULL"}
+
+
+def _open(path: str, busy_timeout: float, sync: str = "NORMAL") -> sqlite3.Connection:
     conn = sqlite3.connect(
         path, isolation_level=None, timeout=busy_timeout, check_same_thread=False
     )
     conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute(f"PRAGMA synchronous={sync}")
     conn.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
     if path != ":memory:":
         # Checkpoints run on a thread (:mod:`yspbx.store.sqlite_checkpoint`), not in commits.
@@ -821,10 +829,12 @@ class SqliteStore:
         url: str,
         timeout: float = 2.0,
         *,
+        sync: str = "normal",
         pbx: str = "",
         shared: SqliteStore | None = None,
     ) -> None:
         """``timeout``: how long a statement waits for a file locked by another connection;
+        ``sync``: SQLite's ``synchronous`` level, "normal" or "full" (:func:`connect`);
         ``pbx`` names the hosted PBX whose rows this store reads and writes ('' for the default
         PBX); ``shared``: the store whose connection it uses (and does not close)."""
         self.url = url
@@ -846,7 +856,7 @@ class SqliteStore:
             # Held until close: the header checks must not drop this process's locks on it.
             hold(self.path)
             try:
-                self.conn = connect(self.path, timeout)
+                self.conn = connect(self.path, timeout, sync)
             except BaseException:
                 release(self.path)
                 raise
