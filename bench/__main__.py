@@ -33,6 +33,10 @@ BENCHMARKS = {
         "the call-centre day at max speed to a fast local receiver: memory and SQLite",
     ),
     "randoms": ("bench.randoms", "cdr/get_random with up to 4,000 one-time randoms outstanding"),
+    "engine": (
+        "bench.engine",
+        "call engine: setups/s, per-step cost at 0/1k/10k live calls and long queues, memory",
+    ),
 }
 
 
