@@ -84,8 +84,10 @@ class ReportFanout:
         name = name_of(event)
         if sessions:
             await self._outbox.enqueue(sessions, name, lambda fmt: render_for(event, sn, fmt), now)
+            parked = self._outbox.is_parked
             for session in sessions:
-                self._deliverer.nudge(session.token)
+                if not parked(session.token):
+                    self._deliverer.nudge(session.token)
         if streams is not None:
             await streams.publish(name, lambda fmt: render_for(event, sn, fmt), now)
 
@@ -103,17 +105,19 @@ class ReportFanout:
         queued = 0
         now = self._clock.now()
         sessions = await self._session_store.live(now) if self.http else []
+        body = lambda fmt: render_for(event, sn, fmt)  # noqa: E731
+        if sessions:
+            # Once in the log for the parked sessions; the batches queue it for the others.
+            await self._outbox.enqueue([], action, body, now)
         for start in range(0, len(sessions), BATCH):
             batch = sessions[start : start + BATCH]
             newest = await self._outbox.store.newest_pending([s.token for s in batch])
             fresh = [s for s in batch if newest.get(s.token) != action]
             if fresh:
-                await self._outbox.enqueue(
-                    fresh, action, lambda fmt: render_for(event, sn, fmt), now
-                )
+                ids = await self._outbox.enqueue(fresh, action, body, now, log=False)
                 for session in fresh:
                     self._deliverer.wake(session.token)
-                queued += len(fresh)
+                queued += len(ids)
             await asyncio.sleep(0)
         return queued
 

@@ -30,6 +30,7 @@ from yspbx.store.sqlite_fleet import SqliteJournal, SqliteLeases
 from yspbx.store.sqlite_guard import SQLITE_HEADER, FileGuard, guarded, open_error
 from yspbx.store.sqlite_header import hold, read_header, release
 from yspbx.store.sqlite_outbox import SCHEMA as OUTBOX_SCHEMA
+from yspbx.store.sqlite_outbox import TABLES as OUTBOX_TABLES
 from yspbx.store.sqlite_outbox import SqliteOutbox, hosted_only
 from yspbx.store.sqlite_view import DataVersionView, ViewedSessions, ViewedState
 
@@ -527,7 +528,7 @@ class SqliteStore:
 
     async def forget_namespace(self, name: str) -> None:
         with immediate(self.conn) as conn:
-            for table in ("sessions", "lockouts", "state", "reports", "journal"):
+            for table in ("sessions", "lockouts", "state", "reports", "journal", *OUTBOX_TABLES):
                 conn.execute(f"DELETE FROM {table} WHERE pbx = ?{hosted_only(name)}", (name,))
             scope = f"{name}/"
             conn.execute("DELETE FROM leases WHERE substr(name, 1, ?) = ?", (len(scope), scope))

@@ -6,11 +6,19 @@ for different reasons; the tables live in the same file and are created with the
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from yspbx.store.base import AttemptOutcome, Claim, NewReport, ReportState, StoredReport
+from yspbx.store.base import (
+    AttemptOutcome,
+    Claim,
+    LoggedEvent,
+    NewReport,
+    ReportState,
+    StoredReport,
+)
 from yspbx.store.sqlite_commit import immediate
 from yspbx.store.sqlite_guard import FileGuard, guarded
 
@@ -49,12 +57,31 @@ WHEN OLD.state = 0 AND NEW.state != 0 BEGIN
     UPDATE pending_counts SET n = n - 1 WHERE token = OLD.token;
     DELETE FROM pending_counts WHERE token = OLD.token AND n <= 0;
 END;
+-- The event log: each event once, its body per report format, for the parked sessions
+-- (sessions backing off get no report row per event; they catch up from here).
+CREATE TABLE IF NOT EXISTS report_events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    pbx TEXT NOT NULL DEFAULT '',
+    action TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    bodies TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS report_events_by_pbx ON report_events (pbx, seq);
+CREATE TABLE IF NOT EXISTS report_parked (
+    token TEXT PRIMARY KEY,
+    pbx TEXT NOT NULL DEFAULT '',
+    seq INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TRIGGER IF NOT EXISTS reports_pending_deleted AFTER DELETE ON reports
 WHEN OLD.state = 0 BEGIN
     UPDATE pending_counts SET n = n - 1 WHERE token = OLD.token;
     DELETE FROM pending_counts WHERE token = OLD.token AND n <= 0;
 END;
 """
+
+
+# Tables beside ``reports`` that hold a PBX's outbox rows (forgotten with its namespace).
+TABLES = ("report_events", "report_parked")
 
 
 def hosted_only(pbx: str) -> str:
@@ -186,15 +213,25 @@ class SqliteOutbox:
         return cursor.rowcount
 
     async def drop(self, token: str) -> int:
-        cursor = self._conn.execute(
-            "UPDATE reports SET state = ? WHERE token = ? AND state = 0",
-            (int(ReportState.DROPPED), token),
-        )
-        return cursor.rowcount
+        with immediate(self._conn) as conn:
+            conn.execute("DELETE FROM report_parked WHERE token = ?", (token,))
+            cursor = conn.execute(
+                "UPDATE reports SET state = ? WHERE token = ? AND state = 0",
+                (int(ReportState.DROPPED), token),
+            )
+            return cursor.rowcount
 
     async def shed(self, tokens: Sequence[str], keep: int) -> dict[str, int]:
         wanted = set(tokens)
         shed: dict[str, int] = {}
+        # Mostly nobody is over the bound: a read says so without taking the write lock.
+        if not any(
+            token in wanted
+            for (token,) in self._conn.execute(
+                "SELECT token FROM pending_counts WHERE n > ?", (keep,)
+            )
+        ):
+            return shed
         with immediate(self._conn) as conn:
             over = conn.execute(
                 "SELECT token, n FROM pending_counts WHERE n > ?", (keep,)
@@ -247,5 +284,79 @@ class SqliteOutbox:
         )
         return cursor.rowcount
 
+    async def log_event(self, action: str, bodies: Mapping[str, bytes], created_at: float) -> int:
+        cursor = self._conn.execute(
+            "INSERT INTO report_events (pbx, action, created_at, bodies) VALUES (?, ?, ?, ?)",
+            (self._pbx, action, created_at, _encode_bodies(bodies)),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def events_after(self, seq: int, limit: int | None = None) -> list[LoggedEvent]:
+        rows = self._conn.execute(
+            "SELECT seq, action, created_at, bodies FROM report_events "
+            "WHERE pbx = ? AND seq > ? ORDER BY seq DESC LIMIT ?",
+            (self._pbx, seq, -1 if limit is None else limit),
+        ).fetchall()
+        return [
+            LoggedEvent(int(n), str(action), float(created), _decode_bodies(str(bodies)))
+            for n, action, created, bodies in reversed(rows)
+        ]
+
+    async def count_events_after(self, seq: int) -> int:
+        row = self._conn.execute(
+            "SELECT COUNT(*) FROM report_events WHERE pbx = ? AND seq > ?", (self._pbx, seq)
+        ).fetchone()
+        return int(row[0])
+
+    async def last_event_seq(self) -> int:
+        row = self._conn.execute(
+            "SELECT MAX(seq) FROM report_events WHERE pbx = ?", (self._pbx,)
+        ).fetchone()
+        if row[0] is not None:
+            return int(row[0])
+        # The log may have been trimmed empty: the counter still knows the last number.
+        counter = self._conn.execute(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'report_events'"
+        ).fetchone()
+        return 0 if counter is None else int(counter[0])
+
+    async def forget_events(self, upto: int) -> int:
+        cursor = self._conn.execute(
+            "DELETE FROM report_events WHERE pbx = ? AND seq <= ?", (self._pbx, upto)
+        )
+        return cursor.rowcount
+
+    async def park(self, token: str, seq: int) -> None:
+        self._conn.execute(
+            "INSERT INTO report_parked (token, pbx, seq) VALUES (?, ?, ?) "
+            "ON CONFLICT (token) DO UPDATE SET seq = excluded.seq",
+            (token, self._pbx, seq),
+        )
+
+    async def unpark(self, token: str) -> None:
+        self._conn.execute("DELETE FROM report_parked WHERE token = ?", (token,))
+
+    async def parked(self) -> dict[str, int]:
+        rows = self._conn.execute(
+            "SELECT token, seq FROM report_parked WHERE pbx = ?", (self._pbx,)
+        ).fetchall()
+        return {str(token): int(seq) for token, seq in rows}
+
     async def clear(self) -> None:
-        self._conn.execute(f"DELETE FROM reports WHERE pbx = ?{self._only}", (self._pbx,))
+        with immediate(self._conn) as conn:
+            conn.execute(f"DELETE FROM reports WHERE pbx = ?{self._only}", (self._pbx,))
+            conn.execute("DELETE FROM report_events WHERE pbx = ?", (self._pbx,))
+            conn.execute("DELETE FROM report_parked WHERE pbx = ?", (self._pbx,))
+
+
+def _encode_bodies(bodies: Mapping[str, bytes]) -> str:
+    # Bodies are the JSON text the formats write (UTF-8); surrogateescape keeps any byte.
+    return json.dumps(
+        {fmt: body.decode("utf-8", "surrogateescape") for fmt, body in bodies.items()}
+    )
+
+
+def _decode_bodies(text: str) -> dict[str, bytes]:
+    loaded: dict[str, str] = json.loads(text)
+    return {fmt: body.encode("utf-8", "surrogateescape") for fmt, body in loaded.items()}
