@@ -78,20 +78,21 @@ class Outbox:
         self._parked: dict[str, int] = {}
         self._last_seq = 0
         self._lock = asyncio.Lock()
+        self._loaded = False
 
     async def load(self) -> None:
         """Read the parked sessions and the log's last number from the store (a seat starts:
         after a restart or a take-over the parked sessions stay parked)."""
         async with self._lock:
-            self._parked = await self.store.parked()
-            self._last_seq = await self.store.last_event_seq()
+            await self._load()
+
+    async def _load(self) -> None:
+        self._parked = await self.store.parked()
+        self._last_seq = await self.store.last_event_seq()
+        self._loaded = True
 
     def is_parked(self, token: str) -> bool:
         return token in self._parked
-
-    @property
-    def parked_count(self) -> int:
-        return len(self._parked)
 
     async def enqueue(
         self,
@@ -106,6 +107,8 @@ class Outbox:
         sessions, log the event once for them (unless ``log`` is False: a caller queueing one
         event in batches logs it once)."""
         async with self._lock:
+            if not self._loaded:
+                await self._load()  # an event before the seat's start: the markers count
             parked = self._parked
             if parked:
                 if log:
@@ -176,6 +179,8 @@ class Outbox:
     async def park(self, token: str) -> None:
         """The session's head is backing off: events queue nothing for it from now on."""
         async with self._lock:
+            if not self._loaded:
+                await self._load()
             if token in self._parked:
                 return
             self._parked[token] = self._last_seq
@@ -270,6 +275,7 @@ class Outbox:
     async def clear(self) -> None:
         self._finished_since_trim = 0
         self._parked.clear()
+        self._loaded = False
         await self.store.clear()
 
 
