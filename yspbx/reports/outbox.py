@@ -198,7 +198,7 @@ class Outbox:
                 return []
             # More than the bound plus the history would be dropped and forgotten at once:
             # such events are counted, not written.
-            window = None if self._max_pending is None else self._max_pending + self._history
+            window = self._window()
             events = await self.store.events_after(marker, window)
             skipped = 0
             if window is not None and len(events) == window:
@@ -241,7 +241,16 @@ class Outbox:
         async with self._lock:
             self._parked = await self.store.parked()
             upto = min(self._parked.values(), default=self._last_seq)
+            window = self._window()
+            if window is not None:
+                # A catch-up writes no more than the window: older events are only counted,
+                # and a log that grew past it would be memory for a count.
+                upto = max(upto, self._last_seq - window)
             await self.store.forget_events(upto)
+
+    def _window(self) -> int | None:
+        """The most logged events a catch-up writes (the bound plus the kept history)."""
+        return None if self._max_pending is None else self._max_pending + self._history
 
     async def drop(self, token: str, reason: str) -> int:
         """The session ended: its undelivered reports will never be sent; say how many."""
