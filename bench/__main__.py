@@ -33,6 +33,10 @@ BENCHMARKS = {
         "the report pipeline at full speed vs a bare httpx POST loop to one uvicorn receiver",
     ),
     "randoms": ("bench.randoms", "cdr/get_random with up to 4,000 one-time randoms outstanding"),
+    "engine": (
+        "bench.engine",
+        "call engine: setups/s, per-step cost at 0/1k/10k live calls and long queues, memory",
+    ),
 }
 
 

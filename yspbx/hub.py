@@ -280,6 +280,8 @@ class PublishingSessions:
         return admission
 
     def _login(self, session: Session) -> None:
+        if not self._hub.listening:
+            return
         self._hub.publish(
             "session",
             {

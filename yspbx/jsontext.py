@@ -20,7 +20,12 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 def loads(body: bytes, numbers_as_text: bool = False) -> Any:
     """``json.loads(body)``, lone surrogates replaced; raises what ``json.loads`` raises.
     ``numbers_as_text``: fractional numbers stay their source text (API 2.0.0's callids)."""
-    data = json.loads(body, parse_float=str) if numbers_as_text else json.loads(body)
+    # A body that opens with an object's brace is UTF-8 to ``json.loads`` (it detects the
+    # encoding from the first bytes): decoded here the same way, that detection is skipped.
+    text: bytes | str = body
+    if body[:1] == b"{" and body[1:2] not in (b"\x00", b""):
+        text = body.decode("utf-8", "surrogatepass")
+    data = json.loads(text, parse_float=str) if numbers_as_text else json.loads(text)
     if _SURROGATE_ESCAPE.search(body) is None:
         return data
     return without_surrogates(data)

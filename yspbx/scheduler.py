@@ -25,6 +25,12 @@ TimerCallback = Callable[[], Awaitable[None] | None]
 
 # Wall-clock sleeps are capped so a timer set far ahead is re-evaluated now and then.
 _MAX_SLEEP = 60.0
+# Below this many timers the heap is never compacted (cancelled timers cost little).
+_COMPACT_MIN = 1024
+
+
+def _never() -> None:
+    """What a cancelled timer runs instead of its callback (it never runs at all)."""
 
 
 @dataclass(order=True)
@@ -36,7 +42,10 @@ class Timer:
     cancelled: bool = field(default=False, compare=False)
 
     def cancel(self) -> None:
+        """Never fire. The timer may stay in the scheduler's heap until it is due; what it
+        would have run (a closure over a call, its legs, its record) is let go now."""
         self.cancelled = True
+        self.callback = _never
 
 
 class Scheduler:
@@ -48,9 +57,12 @@ class Scheduler:
         self._running: asyncio.Task[None] | None = None
         self._firing = asyncio.Lock()
         self._stop_listening: Callable[[], None] | None = None
+        # The heap size at which cancelled timers are next dropped (see _compact_if_grown).
+        self._compact_at = _COMPACT_MIN
 
     def call_at(self, when: float, callback: TimerCallback, name: str = "") -> Timer:
         timer = Timer(when, next(self._seq), callback, name)
+        self._compact_if_grown()
         heapq.heappush(self._heap, timer)
         if self._heap[0] is timer:
             self._wakeup.set()
@@ -61,6 +73,10 @@ class Scheduler:
 
     def pending(self) -> list[Timer]:
         return sorted(t for t in self._heap if not t.cancelled)
+
+    def held(self) -> int:
+        """How many timers the heap keeps, cancelled ones not yet dropped included."""
+        return len(self._heap)
 
     async def run_due(self) -> int:
         """Fire every timer whose deadline has passed, including ones those timers set."""
@@ -105,6 +121,20 @@ class Scheduler:
         for timer in self._heap:
             timer.cancel()
         self._heap.clear()
+
+    def _compact_if_grown(self) -> None:
+        """Drop cancelled timers once the heap has doubled since they were last dropped.
+
+        A cancelled timer is only popped when it comes due, so timers set far ahead and
+        cancelled early (a queue's maximum wait, once an agent answers) would pile up for as
+        long as they are set ahead: a day of calls keeps tens of thousands. Rebuilding costs
+        the heap's size and happens after as many pushes, so a push stays O(log n) on
+        average; the order timers fire in (deadline, then creation) does not change."""
+        if len(self._heap) < self._compact_at:
+            return
+        self._heap[:] = [timer for timer in self._heap if not timer.cancelled]
+        heapq.heapify(self._heap)
+        self._compact_at = max(_COMPACT_MIN, 2 * len(self._heap))
 
     async def _loop(self) -> None:
         while True:

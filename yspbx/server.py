@@ -242,7 +242,12 @@ def store_answers(settings: Settings) -> str | None:
     async def ping() -> None:
         from yspbx.store.sqlite import SqliteStore
 
-        store = open_store(server.store, prefix=server.store_prefix, timeout=server.store_timeout)
+        store = open_store(
+            server.store,
+            prefix=server.store_prefix,
+            timeout=server.store_timeout,
+            sync=server.store_sync,
+        )
         try:
             await store.ping()
             if isinstance(store, SqliteStore):

@@ -107,7 +107,10 @@ class Services:
         if hosted_by is not None:
             store = hosted_by.store.namespace(name)
         store = store or open_store(
-            server.store, prefix=server.store_prefix, timeout=server.store_timeout
+            server.store,
+            prefix=server.store_prefix,
+            timeout=server.store_timeout,
+            sync=server.store_sync,
         )
         api = settings.api
         # What changes, for GET /sim/v1/events: the seat's store reports its outbox's changes,

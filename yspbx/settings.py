@@ -98,6 +98,10 @@ class ServerSettings(_Section):
     # Every Redis call (and a lease renewal), and a SQLite statement waiting for a file another
     # program locked, gives up after this long: StoreUnavailable.
     store_timeout: float = Field(2.0, gt=0, le=60)
+    # SQLite's ``synchronous`` level (WAL mode): "normal" (default) survives a crash or kill of
+    # yspbx; "full" also survives a crash of the machine or a power loss, at an fsync per
+    # commit. docs/deploy.md, "Durability".
+    store_sync: Literal["normal", "full"] = "normal"
     workers: int = Field(1, ge=1, le=64)
     # The engine lease: a process that dies holding it is replaced after at most this long.
     engine_lease: float = Field(3.0, ge=0.3, le=300)

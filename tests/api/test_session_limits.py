@@ -17,14 +17,20 @@ pytestmark = pytest.mark.slow
 TOTAL, PER_IP, PENDING = 3, 2, 3
 
 
-@pytest.fixture(scope="module")
-def bounded() -> Iterator[ServerProcess]:
+@pytest.fixture(scope="module", params=["memory", "sqlite"])
+def bounded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
+    """The memory store counts live sessions itself; SQLite keeps stored-session counts."""
     env = {
         "YSPBX_API_MAX_SESSIONS": str(TOTAL),
         "YSPBX_API_MAX_SESSIONS_PER_IP": str(PER_IP),
         "YSPBX_REPORTS_MAX_PENDING": str(PENDING),
     }
-    with ServerProcess(store="memory://", env=env) as process:
+    store = "memory://"
+    if request.param == "sqlite":
+        store = f"sqlite:///{tmp_path_factory.mktemp('bounded') / 'state.db'}"
+    with ServerProcess(store=store, env=env) as process:
         yield process
 
 

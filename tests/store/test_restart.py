@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 
+from tests.support.fleet import LOGIN, api_call, kill
 from tests.support.helpers import Api, Sim, failed
+from tests.support.polling import wait_until
 from yspbx.testing import ServerProcess
 
 pytestmark = pytest.mark.slow
@@ -41,3 +44,38 @@ def test_a_store_url_without_a_backend_is_refused(tmp_path: Path) -> None:
     process = ServerProcess(store="postgres://localhost/yspbx", startup_timeout=15)
     with pytest.raises(RuntimeError, match="unknown store URL"):
         process.start()
+
+
+def test_every_login_answered_before_a_sigkill_works_after_the_restart(tmp_path: Path) -> None:
+    """A login is answered only once its group transaction is committed to the file: killed in
+    the middle of a burst of logins, the server forgets none of the tokens it handed out."""
+    store = f"sqlite:///{tmp_path / 'state.db'}"
+    tokens: list[str] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+    with ServerProcess(store=store) as server:
+
+        def burst() -> None:
+            while not stop.is_set():
+                try:
+                    answer = api_call(server.url, "login", LOGIN)
+                except Exception:
+                    continue  # the connection died with the server
+                if answer.get("status") == "Success":
+                    with lock:
+                        tokens.append(answer["token"])
+
+        threads = [threading.Thread(target=burst) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        try:
+            wait_until(lambda: len(tokens) >= 40, what="logins under way")
+            kill(server.pid)
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join(15)
+    answered = list(tokens)
+    with ServerProcess(store=store) as again:
+        for token in answered:
+            assert api_call(again.url, "heartbeat", {}, token)["status"] == "Success", token

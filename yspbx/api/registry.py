@@ -100,11 +100,15 @@ Reply = dict[str, Any] | Encoded | FileReply
 _SUCCESS_PREFIX = b'{"status":"Success"'
 
 
+# ``json.dumps`` with any option builds a new encoder on each call; answers use this one.
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def encode_success(data: Mapping[str, Any]) -> bytes:
     """``{"status":"Success", ...data}`` in the PBX's compact form."""
     if not data:
         return _SUCCESS_PREFIX + b"}"
-    rest = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    rest = _COMPACT.encode(data).encode("utf-8")
     return _SUCCESS_PREFIX + b"," + rest[1:]
 
 

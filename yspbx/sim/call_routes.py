@@ -55,8 +55,7 @@ def build_call_routes(holder: ServicesHolder) -> list[Route]:
         return holder.services.simulator.calls
 
     def outcome(callid: str, **extra: Any) -> JSONResponse:
-        live = {call["callid"]: call for call in calls().live_calls()}
-        state = live[callid]["state"] if callid in live else "ended"
+        state = calls().call_state(callid) or "ended"
         return JSONResponse({"callid": callid, "state": state, **extra})
 
     async def place(request: Request) -> JSONResponse:

@@ -64,10 +64,13 @@ def _check_redis_url(url: str) -> None:
         raise StoreUrlError(f"bad Redis URL {url!r}: {exc}") from None
 
 
-def open_store(url: str, *, prefix: str = "yspbx:", timeout: float = 2.0) -> Store:
+def open_store(
+    url: str, *, prefix: str = "yspbx:", timeout: float = 2.0, sync: str = "normal"
+) -> Store:
     """Open the backend a URL names: ``memory://``, ``sqlite:///path`` or ``redis://...``.
 
-    ``prefix`` starts every Redis key; ``timeout`` bounds every Redis call (seconds).
+    ``prefix`` starts every Redis key; ``timeout`` bounds every Redis call (seconds);
+    ``sync``: SQLite's ``synchronous`` level, "normal" or "full" (``server.store_sync``).
     """
     if url.startswith("memory://"):
         from yspbx.store.memory import MemoryStore
@@ -77,7 +80,7 @@ def open_store(url: str, *, prefix: str = "yspbx:", timeout: float = 2.0) -> Sto
         from yspbx.store.sqlite import SqliteStore
 
         try:
-            return SqliteStore(url, timeout=timeout)
+            return SqliteStore(url, timeout=timeout, sync=sync)
         except ValueError as exc:
             raise StoreUrlError(str(exc)) from None
     check_store_url(url)

@@ -26,7 +26,7 @@ from yspbx.store.base import (
 from yspbx.store.sqlite_checkpoint import Checkpointer
 from yspbx.store.sqlite_commit import GroupCommit, immediate
 from yspbx.store.sqlite_fleet import SCHEMA as FLEET_SCHEMA
-from yspbx.store.sqlite_fleet import SqliteJournal, SqliteLeases
+from yspbx.store.sqlite_fleet import SqliteJournal, SqliteLeases, move_journal_rows
 from yspbx.store.sqlite_guard import SQLITE_HEADER, FileGuard, guarded, open_error
 from yspbx.store.sqlite_header import hold, read_header, release
 from yspbx.store.sqlite_outbox import SCHEMA as OUTBOX_SCHEMA
@@ -51,6 +51,28 @@ CREATE TABLE IF NOT EXISTS sessions (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS sessions_by_expiry ON sessions (expires_at);
 CREATE INDEX IF NOT EXISTS sessions_by_ip ON sessions (client_ip, expires_at);
+-- Stored sessions (live and expired) per PBX (ip = '') and per PBX and client IP, so that a
+-- login checks the session caps with keyed reads instead of counting live sessions
+-- (:meth:`SqliteSessions.add_unless_locked`). Logins add to the counts once per group
+-- transaction (:class:`SessionCounts`); every removal, whatever removes the rows, takes them
+-- off through the trigger in the removing transaction.
+CREATE TABLE IF NOT EXISTS session_counts (
+    pbx TEXT NOT NULL,
+    ip TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (pbx, ip)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS sessions_uncounted AFTER DELETE ON sessions BEGIN
+    UPDATE session_counts SET n = n - 1 WHERE pbx = OLD.pbx AND ip IN ('', OLD.client_ip);
+    DELETE FROM session_counts WHERE pbx = OLD.pbx AND ip = OLD.client_ip AND n <= 0;
+END;
+CREATE TRIGGER IF NOT EXISTS sessions_recounted AFTER UPDATE OF pbx, client_ip ON sessions
+BEGIN
+    UPDATE session_counts SET n = n - 1 WHERE pbx = OLD.pbx AND ip IN ('', OLD.client_ip);
+    DELETE FROM session_counts WHERE pbx = OLD.pbx AND ip = OLD.client_ip AND n <= 0;
+    INSERT INTO session_counts (pbx, ip, n) VALUES (NEW.pbx, '', 1), (NEW.pbx, NEW.client_ip, 1)
+    ON CONFLICT (pbx, ip) DO UPDATE SET n = n + 1;
+END;
 CREATE TABLE IF NOT EXISTS lockouts (
     pbx TEXT NOT NULL DEFAULT '',
     ip TEXT NOT NULL,
@@ -74,6 +96,7 @@ INDEXES = """
 CREATE INDEX IF NOT EXISTS sessions_of_hosted ON sessions (pbx, expires_at) WHERE pbx != '';
 CREATE INDEX IF NOT EXISTS reports_of_hosted ON reports (pbx, id) WHERE pbx != '';
 CREATE INDEX IF NOT EXISTS journal_of_hosted ON journal (pbx, id) WHERE pbx != '';
+CREATE INDEX IF NOT EXISTS journal_batches_of_hosted ON journal_batches (pbx, id) WHERE pbx != '';
 """
 
 
@@ -97,17 +120,22 @@ def path_from_url(url: str) -> str:
     return path
 
 
-def connect(path: str, busy_timeout: float = 2.0) -> sqlite3.Connection:
+def connect(path: str, busy_timeout: float = 2.0, sync: str = "normal") -> sqlite3.Connection:
     """Open (or create) the file with yspbx's tables; a file that exists but is no usable SQLite
     database raises :class:`StoreFileError`, which says what to do: it is never started over.
 
     ``busy_timeout``: how long a statement waits for a file another connection holds locked
-    before it fails (and the store is marked failing, :mod:`yspbx.store.sqlite_guard`)."""
+    before it fails (and the store is marked failing, :mod:`yspbx.store.sqlite_guard`).
+    ``sync``: ``PRAGMA synchronous`` under WAL. "normal": a commit is in the log file when it
+    returns, so it survives the process being killed, and the log is synced to disk at each
+    checkpoint; "full": synced at every commit, so it survives a crash of the machine too."""
+    if sync not in _SYNC_LEVELS:
+        raise ValueError(f"store sync must be one of {sorted(_SYNC_LEVELS)}, not {sync!r}")
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         _check_header(path)
     try:
-        return _open(path, busy_timeout)
+        return _open(path, busy_timeout, _SYNC_LEVELS[sync])
     except sqlite3.DatabaseError as exc:
         raise open_error(path, exc) from None
 
@@ -124,12 +152,15 @@ def _check_header(path: str) -> None:
         raise open_error(path, sqlite3.DatabaseError("file is not a database"))
 
 
-def _open(path: str, busy_timeout: float) -> sqlite3.Connection:
+_SYNC_LEVELS = {"normal": "NORMAL", "full": "FULL"}
+
+
+def _open(path: str, busy_timeout: float, sync: str = "NORMAL") -> sqlite3.Connection:
     conn = sqlite3.connect(
         path, isolation_level=None, timeout=busy_timeout, check_same_thread=False
     )
     conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute(f"PRAGMA synchronous={sync}")
     conn.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
     if path != ":memory:":
         # Checkpoints run on a thread (:mod:`yspbx.store.sqlite_checkpoint`), not in commits.
@@ -141,6 +172,8 @@ def _open(path: str, busy_timeout: float) -> sqlite3.Connection:
     _key_tables_by_pbx(conn)
     conn.executescript(INDEXES)
     _count_pending(conn)
+    _count_sessions(conn)
+    move_journal_rows(conn)
     return conn
 
 
@@ -152,6 +185,47 @@ def _count_pending(conn: sqlite3.Connection) -> None:
             "INSERT INTO pending_counts (token, n) "
             "SELECT token, COUNT(*) FROM reports WHERE state = 0 GROUP BY token"
         )
+
+
+def _count_sessions(conn: sqlite3.Connection) -> None:
+    """Count the stored sessions afresh at every start: a file written before the counts
+    existed has none. From then on the writes of this version keep them."""
+    with immediate(conn) as tx:
+        tx.execute("DELETE FROM session_counts")
+        tx.execute(
+            "INSERT INTO session_counts (pbx, ip, n) "
+            "SELECT pbx, '', COUNT(*) FROM sessions GROUP BY pbx "
+            "UNION ALL SELECT pbx, client_ip, COUNT(*) FROM sessions GROUP BY pbx, client_ip"
+        )
+
+
+class SessionCounts:
+    """The sessions the running group transaction added, per (PBX, client IP) and per (PBX,
+    ''): added to ``session_counts`` once, just before the transaction commits, and read
+    together with the stored counts by each login of the group (one transaction may hold
+    dozens of logins, and a row updated once costs what a row updated dozens of times does
+    not). A transaction rolled back forgets them (:class:`GroupCommit` calls both)."""
+
+    def __init__(self) -> None:
+        self.added: dict[tuple[str, str], int] = {}
+
+    def add(self, pbx: str, ip: str) -> None:
+        added = self.added
+        added[pbx, ""] = added.get((pbx, ""), 0) + 1
+        added[pbx, ip] = added.get((pbx, ip), 0) + 1
+
+    def flush(self, conn: sqlite3.Connection) -> None:
+        if self.added:
+            rows = [(pbx, ip, n) for (pbx, ip), n in self.added.items()]
+            self.added = {}
+            conn.executemany(
+                "INSERT INTO session_counts (pbx, ip, n) VALUES (?, ?, ?) "
+                "ON CONFLICT (pbx, ip) DO UPDATE SET n = n + excluded.n",
+                rows,
+            )
+
+    def discard(self) -> None:
+        self.added = {}
 
 
 # Columns added to a table after its first release: a file written by an older version gains
@@ -255,6 +329,16 @@ def _session_values(pbx: str, session: Session) -> tuple[object, ...]:
     )
 
 
+# What a login checks before its session is stored: the IP's lockout entry (failures is NULL
+# when there is none) and the stored sessions of the IP and of the PBX.
+_ADMISSION = (
+    "SELECT (SELECT failures FROM lockouts WHERE pbx = ?1 AND ip = ?2), "
+    "(SELECT blocked_until FROM lockouts WHERE pbx = ?1 AND ip = ?2), "
+    "(SELECT n FROM session_counts WHERE pbx = ?1 AND ip = ?2), "
+    "(SELECT n FROM session_counts WHERE pbx = ?1 AND ip = '')"
+)
+
+
 def _at_least(conn: sqlite3.Connection, query: str, args: tuple[object, ...], count: int) -> bool:
     """Whether ``query`` has at least ``count`` rows, reading no more than that many (an index
     range walked ``count`` steps at most, whatever the table holds)."""
@@ -270,49 +354,85 @@ class SqliteSessions:
     """A token is unique across PBXs; ``pbx`` keeps each PBX's listing, purge and clear its own."""
 
     def __init__(
-        self, conn: sqlite3.Connection, writes: GroupCommit, guard: FileGuard, pbx: str = ""
+        self,
+        conn: sqlite3.Connection,
+        writes: GroupCommit,
+        guard: FileGuard,
+        pbx: str = "",
+        counts: SessionCounts | None = None,
     ) -> None:
+        """``counts``: the sessions added by ``writes``' running transaction (the hook
+        registered with it); every session inserted is noted there."""
         self._conn = conn
         self._guard = guard
         self._writes = writes
         self._pbx = pbx
         self._only = hosted_only(pbx)
+        if counts is None:
+            counts = SessionCounts()
+            writes.add_hook(counts)
+        self._counts = counts
 
     async def add(self, session: Session) -> None:
-        await self._writes.execute(_INSERT_SESSION, _session_values(self._pbx, session))
+        values = _session_values(self._pbx, session)
+        pbx, counts = self._pbx, self._counts
+
+        def insert(conn: sqlite3.Connection) -> None:
+            conn.execute(_INSERT_SESSION, values)
+            counts.add(pbx, session.client_ip)
+
+        await self._writes.run(insert)
 
     async def add_unless_locked(
         self, session: Session, now: float, limits: SessionLimits = NO_LIMITS
     ) -> Admission:
         values = _session_values(self._pbx, session)
-        pbx, only = self._pbx, self._only
+        pbx, only, counts = self._pbx, self._only, self._counts
 
         def admit(conn: sqlite3.Connection) -> Admission:
             # Inside the group's write transaction: no read transaction of its own, and no
             # lockout can be counted, nor session added, between the checks and the insert.
+            # One statement reads the IP's lockout entry and the stored-session counts, to
+            # which the sessions added earlier in this transaction are added.
             ip = session.client_ip
-            row = conn.execute(
-                "SELECT blocked_until FROM lockouts WHERE pbx = ? AND ip = ?", (pbx, ip)
+            failures, blocked_until, stored_by_ip, stored = conn.execute(
+                _ADMISSION, (pbx, ip)
             ).fetchone()
-            if row is not None and row[0] is not None and row[0] > now:
+            if blocked_until is not None and blocked_until > now:
                 return Admission.LOCKED
-            if limits.per_ip is not None and _at_least(
-                conn,
-                "SELECT 1 FROM sessions WHERE client_ip = ? AND expires_at > ? AND pbx = ?",
-                (ip, now, pbx),
-                limits.per_ip,
+            added = counts.added
+            stored_by_ip = (stored_by_ip or 0) + added.get((pbx, ip), 0)
+            stored = (stored or 0) + added.get((pbx, ""), 0)
+            # The counts include expired sessions not yet purged: live ones are counted (an
+            # index range walked ``limit`` steps at most) only when the stored ones reach the
+            # bound, as the memory store does.
+            per_ip, total = limits.per_ip, limits.total
+            if (
+                per_ip is not None
+                and stored_by_ip >= per_ip
+                and _at_least(
+                    conn,
+                    "SELECT 1 FROM sessions WHERE client_ip = ? AND expires_at > ? AND pbx = ?",
+                    (ip, now, pbx),
+                    per_ip,
+                )
             ):
                 return Admission.IP_FULL
-            if limits.total is not None and _at_least(
-                conn,
-                f"SELECT 1 FROM sessions WHERE pbx = ?{only} AND expires_at > ?",
-                (pbx, now),
-                limits.total,
+            if (
+                total is not None
+                and stored >= total
+                and _at_least(
+                    conn,
+                    f"SELECT 1 FROM sessions WHERE pbx = ?{only} AND expires_at > ?",
+                    (pbx, now),
+                    total,
+                )
             ):
                 return Admission.FULL
-            if row is not None:
+            if failures is not None:
                 conn.execute("DELETE FROM lockouts WHERE pbx = ? AND ip = ?", (pbx, ip))
             conn.execute(_INSERT_SESSION, values)
+            counts.add(pbx, ip)
             return Admission.ADDED
 
         return await self._writes.run(admit)
@@ -473,10 +593,12 @@ class SqliteStore:
         url: str,
         timeout: float = 2.0,
         *,
+        sync: str = "normal",
         pbx: str = "",
         shared: SqliteStore | None = None,
     ) -> None:
         """``timeout``: how long a statement waits for a file locked by another connection;
+        ``sync``: SQLite's ``synchronous`` level, "normal" or "full" (:func:`connect`);
         ``pbx`` names the hosted PBX whose rows this store reads and writes ('' for the default
         PBX); ``shared``: the store whose connection it uses (and does not close)."""
         self.url = url
@@ -486,23 +608,28 @@ class SqliteStore:
         self.conn: sqlite3.Connection
         self.guard: FileGuard
         self.writes: GroupCommit
+        self.counts: SessionCounts
         if shared is not None:
             self.path = shared.path
             self.conn = shared.conn
             self.guard = shared.guard
             self.writes = shared.writes
+            self.counts = shared.counts
         else:
             self.path = path_from_url(url)
             # Held until close: the header checks must not drop this process's locks on it.
             hold(self.path)
             try:
-                self.conn = connect(self.path, timeout)
+                self.conn = connect(self.path, timeout, sync)
             except BaseException:
                 release(self.path)
                 raise
             self.guard = FileGuard(self.path)
             # One group commit per connection: the writes of one moment share a transaction.
             self.writes = GroupCommit(self.conn)
+            # What the group's transaction adds to the session counts, written as it commits.
+            self.counts = SessionCounts()
+            self.writes.add_hook(self.counts)
             if self.path != ":memory:":
                 self._checkpointer = Checkpointer(self.path, timeout, watch=self.guard.watch)
                 self._checkpointer.start()
@@ -514,7 +641,7 @@ class SqliteStore:
         # read is never an answer for another.
         self.view = DataVersionView(self.conn, guard)
         self.sessions: SessionStore = ViewedSessions(
-            SqliteSessions(self.conn, self.writes, guard, pbx), self.view
+            SqliteSessions(self.conn, self.writes, guard, pbx, self.counts), self.view
         )
         self.lockouts = SqliteLockouts(self.conn, guard, pbx)
         self.state: StateStore = ViewedState(SqliteState(self.conn, guard, pbx), self.view)
@@ -528,7 +655,8 @@ class SqliteStore:
 
     async def forget_namespace(self, name: str) -> None:
         with immediate(self.conn) as conn:
-            for table in ("sessions", "lockouts", "state", "reports", "journal", *OUTBOX_TABLES):
+            tables = ("sessions", "lockouts", "state", "reports", "journal", "journal_batches")
+            for table in (*tables, *OUTBOX_TABLES):
                 conn.execute(f"DELETE FROM {table} WHERE pbx = ?{hosted_only(name)}", (name,))
             scope = f"{name}/"
             conn.execute("DELETE FROM leases WHERE substr(name, 1, ?) = ?", (len(scope), scope))

@@ -14,7 +14,7 @@ import contextlib
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from yspbx.store.sqlite_guard import is_fault
 
@@ -50,11 +50,39 @@ _Operation = Callable[[sqlite3.Connection], Any]
 _Pending = tuple[_Operation, "asyncio.Future[Any]"]
 
 
+class TransactionHook(Protocol):
+    """Work deferred to the end of each of the group's transactions (say, counters that every
+    operation of the group moves: written once per transaction, not once per operation)."""
+
+    def flush(self, conn: sqlite3.Connection) -> None:
+        """Write what the transaction's operations left; runs just before its COMMIT."""
+
+    def discard(self) -> None:
+        """Forget what the transaction's operations left: it was rolled back."""
+
+
 class GroupCommit:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
         self._queue: list[_Pending] = []
         self._scheduled = False
+        self._hooks: list[TransactionHook] = []
+
+    def add_hook(self, hook: TransactionHook) -> None:
+        self._hooks.append(hook)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction whose hooks flush before it commits and forget on rollback."""
+        try:
+            with immediate(self._conn) as conn:
+                yield conn
+                for hook in self._hooks:
+                    hook.flush(conn)
+        except BaseException:
+            for hook in self._hooks:
+                hook.discard()
+            raise
 
     async def execute(self, sql: str, params: tuple[Any, ...]) -> None:
         """Run ``sql`` in the next group transaction; return once it is committed."""
@@ -86,7 +114,7 @@ class GroupCommit:
             return
         results = []
         try:
-            with immediate(self._conn) as conn:
+            with self._transaction() as conn:
                 for operation, _ in batch:
                     results.append(operation(conn))
         except Exception as exc:
@@ -109,7 +137,7 @@ class GroupCommit:
             if done.done():
                 continue
             try:
-                with immediate(self._conn) as conn:
+                with self._transaction() as conn:
                     result = operation(conn)
             except Exception as exc:
                 done.set_exception(exc)

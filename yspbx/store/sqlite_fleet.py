@@ -12,8 +12,9 @@ import time
 from collections.abc import Sequence
 
 from yspbx.store.base import JournalEntry, LeaseGrant
-from yspbx.store.sqlite_commit import GroupCommit, rollback
+from yspbx.store.sqlite_commit import GroupCommit, immediate, rollback
 from yspbx.store.sqlite_guard import FileGuard, guarded
+from yspbx.store.sqlite_journal_rows import pack, unpack
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS leases (
@@ -35,7 +36,43 @@ CREATE TABLE IF NOT EXISTS journal (
     http_status INTEGER NOT NULL,
     response BLOB NOT NULL
 );
+-- The journal as written now: a row per batch of entries (:mod:`sqlite_journal_rows`). The
+-- table above keeps rows written by earlier versions until the first start moves them here.
+CREATE TABLE IF NOT EXISTS journal_batches (
+    id INTEGER PRIMARY KEY,
+    pbx TEXT NOT NULL DEFAULT '',
+    entries INTEGER NOT NULL,
+    packed BLOB NOT NULL
+);
 """
+
+
+def move_journal_rows(conn: sqlite3.Connection) -> None:
+    """Pack the rows of the journal's earlier layout, a row per entry, into batches, oldest
+    first, so the journal reads as it did; afterwards that table stays empty."""
+    if conn.execute("SELECT 1 FROM journal LIMIT 1").fetchone() is None:
+        return
+    with immediate(conn):
+        rows = conn.execute(
+            "SELECT pbx, time, client_ip, method, path, query, body, http_status, response "
+            "FROM journal ORDER BY id"
+        ).fetchall()
+        by_pbx: dict[str, list[JournalEntry]] = {}
+        for pbx, t, ip, m, p, q, b, st, r in rows:
+            by_pbx.setdefault(str(pbx), []).append(
+                JournalEntry(
+                    float(t), str(ip), str(m), str(p), bytes(q), bytes(b), int(st), bytes(r)
+                )
+            )
+        for pbx, entries in by_pbx.items():
+            for start in range(0, len(entries), 500):
+                chunk = entries[start : start + 500]
+                conn.execute(
+                    "INSERT INTO journal_batches (pbx, entries, packed) VALUES (?, ?, ?)",
+                    (pbx, len(chunk), pack(chunk)),
+                )
+        conn.execute("DELETE FROM journal")
+
 
 # The journal is cut back to its size every this many appends, not on every one.
 _TRIM_EVERY = 64
@@ -122,48 +159,46 @@ class SqliteJournal:
     async def append(self, entries: Sequence[JournalEntry], keep: int) -> None:
         if not entries:
             return
-        rows = [
-            (
-                self._pbx,
-                e.time,
-                e.client_ip,
-                e.method,
-                e.path,
-                e.query,
-                e.body,
-                e.http_status,
-                e.response,
-            )
-            for e in entries
-        ]
-        # In the same transaction as the sessions' writes of this moment (group commit).
-        await self._writes.execute_many(
-            "INSERT INTO journal (pbx, time, client_ip, method, path, query, body, http_status, "
-            "response) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
+        # One row for the batch, in the same transaction as the sessions' writes of this
+        # moment (group commit).
+        await self._writes.execute(
+            "INSERT INTO journal_batches (pbx, entries, packed) VALUES (?, ?, ?)",
+            (self._pbx, len(entries), pack(entries)),
         )
         self._appends += 1
-        # Finding where the newest ``keep`` end reads ``keep`` ids: done once per eighth of
-        # ``keep`` appends, it costs each append a few rows; reads take the newest ``keep``.
+        # The batches older than the one that completes the newest ``keep`` entries go; done
+        # once per eighth of ``keep`` appends, it costs each append little; reads take the
+        # newest ``keep``.
         if self._appends % max(_TRIM_EVERY, keep // 8) == 0:
             await self._writes.execute(
-                f"DELETE FROM journal WHERE pbx = ?{self._only} AND id <= ("
-                f"SELECT id FROM journal WHERE pbx = ?{self._only} "
-                "ORDER BY id DESC LIMIT 1 OFFSET ?)",
+                f"DELETE FROM journal_batches WHERE pbx = ?{self._only} AND id < ("
+                "SELECT id FROM (SELECT id, SUM(entries) OVER (ORDER BY id DESC) AS newer "
+                f"FROM journal_batches WHERE pbx = ?{self._only}) "
+                "WHERE newer >= ? ORDER BY id DESC LIMIT 1)",
                 (self._pbx, self._pbx, keep),
             )
 
     async def entries(self, keep: int) -> list[JournalEntry]:
-        rows = self._conn.execute(
-            "SELECT time, client_ip, method, path, query, body, http_status, response "
-            f"FROM (SELECT * FROM journal WHERE pbx = ?{self._only} ORDER BY id DESC LIMIT ?) "
-            "ORDER BY id",
-            (self._pbx, keep),
-        ).fetchall()
-        return [
-            JournalEntry(float(t), str(ip), str(m), str(p), bytes(q), bytes(b), int(s), bytes(r))
-            for t, ip, m, p, q, b, s, r in rows
-        ]
+        if keep <= 0:
+            return []
+        cursor = self._conn.execute(
+            f"SELECT entries, packed FROM journal_batches WHERE pbx = ?{self._only} "
+            "ORDER BY id DESC",
+            (self._pbx,),
+        )
+        newest_first: list[bytes] = []
+        found = 0
+        for count, packed in cursor:
+            newest_first.append(bytes(packed))
+            found += int(count)
+            if found >= keep:
+                break
+        cursor.close()
+        kept: list[JournalEntry] = []
+        for packed in reversed(newest_first):
+            kept += unpack(packed)
+        return kept[-keep:]
 
     async def clear(self) -> None:
         self._conn.execute(f"DELETE FROM journal WHERE pbx = ?{self._only}", (self._pbx,))
+        self._conn.execute(f"DELETE FROM journal_batches WHERE pbx = ?{self._only}", (self._pbx,))

@@ -12,9 +12,9 @@ who waits in a queue) it asks through :class:`CallHooks`.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from yspbx.clock import Clock
 from yspbx.errors import Errno, PbxError
@@ -39,7 +39,7 @@ from yspbx.pbx.models import (
     Trunk,
 )
 from yspbx.pbx.settings import PbxSettings
-from yspbx.pbx.simulated import kinds, references
+from yspbx.pbx.simulated import additions, kinds, references
 from yspbx.pbx.simulated.events import EventBus
 from yspbx.pbx.simulated.queue_agents import QueueMember
 from yspbx.pbx.simulated.rules.conferences import check_conference
@@ -202,6 +202,23 @@ class SimulatedConfig(ConfigTables):
                     renamed.append(room.number)
             await self._save()
         await self._emit([ConfigChanged("extension", "update", number) for number in renamed])
+
+    # Scenarios: the objects a scenario needs.
+
+    async def add_objects(
+        self, objects: Mapping[str, Sequence[Mapping[str, Any]]]
+    ) -> additions.Added:
+        """Add the objects (config file format, ``{"queues": [{...}], ...}``) the PBX lacks,
+        all or none, stored like any other change (a restart keeps them); objects whose number
+        or name the PBX has are left as they are. :class:`additions.ObjectsRefused` names the
+        object and the problem. No reports: the PBX is set up, nothing happened on it."""
+        async with self._lock:
+            done, new = additions.add_objects(self, objects)
+            if new:
+                for kind in {kind.table: kind for kind, _ in new}.values():
+                    self._fill(kind, list(self._table(kind).values()))
+                await self._save()
+        return done
 
     # ConfigOps: apply.
 

@@ -41,7 +41,9 @@ class QueueAgents:
         roster = self.roster(queue)
         paused = set(roster.paused)
         members = [QueueMember(a, False, a in paused) for a in static]
-        members += [QueueMember(a, True, a in paused) for a in roster.dynamic if a not in static]
+        if roster.dynamic:
+            fixed = set(static)
+            members += [QueueMember(a, True, a in paused) for a in roster.dynamic if a not in fixed]
         return members
 
     def log_in(self, queue: str, agent: str) -> None:

@@ -55,10 +55,15 @@ from yspbx.pbx.simulated.calls.hotel import Hotel
 from yspbx.pbx.simulated.calls.ids import IdSource
 from yspbx.pbx.simulated.calls.inbound_control import InboundControl
 from yspbx.pbx.simulated.calls.members import member
-from yspbx.pbx.simulated.calls.model import LegKind
+from yspbx.pbx.simulated.calls.model import Call, Leg, LegKind
 from yspbx.pbx.simulated.calls.phones import Phones
 from yspbx.pbx.simulated.calls.prompt_calls import PromptCalls
-from yspbx.pbx.simulated.calls.queries import describe, inbound_calls, outbound_calls
+from yspbx.pbx.simulated.calls.queries import (
+    describe,
+    inbound_calls,
+    outbound_calls,
+    trunk_parties,
+)
 from yspbx.pbx.simulated.calls.recordings import Recordings
 from yspbx.pbx.simulated.calls.records import RecordAccess
 from yspbx.pbx.simulated.calls.routing import Router
@@ -148,10 +153,16 @@ class SimulatedCalls:
         return self._switch.extension_status(number)
 
     async def inbound_calls(self, inboundids: list[str] | None = None) -> list[InboundCall]:
-        return inbound_calls(list(self._switch.calls.values()), inboundids)
+        return inbound_calls(self._trunk_parties(inboundids, LegKind.INBOUND))
 
     async def outbound_calls(self, outboundids: list[str] | None = None) -> list[OutboundCall]:
-        return outbound_calls(list(self._switch.calls.values()), outboundids)
+        return outbound_calls(self._trunk_parties(outboundids, LegKind.OUTBOUND))
+
+    def _trunk_parties(self, leg_ids: list[str] | None, kind: LegKind) -> list[tuple[Call, Leg]]:
+        """The trunk parties asked for: looked up by id, or (none named) every one."""
+        if leg_ids is None:
+            return trunk_parties(self._switch.calls.values(), kind)
+        return self._switch.trunk_legs(leg_ids, kind)
 
     # -- CallOps: control ------------------------------------------------------------------
 
@@ -332,6 +343,12 @@ class SimulatedCalls:
 
     def live_call(self, callid: str) -> dict[str, Any]:
         return describe(self._phones.call(callid))
+
+    def call_state(self, callid: str) -> str | None:
+        """The live call's state in one word (as :meth:`live_calls` shows it); None once it
+        has ended."""
+        call = self._switch.calls.get(callid)
+        return None if call is None else call.state
 
     async def place_call(self, caller: str, dialled: str, trunk: str | None = None) -> str:
         """A call arrives on ``trunk`` from ``caller``, or extension ``caller`` dials."""

@@ -13,8 +13,9 @@ import csv
 import io
 import json
 from collections.abc import Collection
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import timezone
+from typing import Any
 
 from yspbx.pbx.models import Cdr, CdrStatus
 from yspbx.pbx.simulated.calls.model import Segment
@@ -64,9 +65,20 @@ def build_cdr(
     )
 
 
+# The record's fields in order. Every value is a str, int or float, so reading them off is
+# what dataclasses.asdict does, without its deep copy of each value (several times slower, and
+# paid for every call's record).
+_FIELDS = tuple(f.name for f in fields(Cdr))
+
+
+def cdr_document(cdr: Cdr) -> dict[str, Any]:
+    """The record as the JSON object the store keeps (the same keys as ``asdict``)."""
+    return {name: getattr(cdr, name) for name in _FIELDS}
+
+
 def csv_row(cdr: Cdr, sn: str) -> dict[str, str]:
     """The record under the CSV's column names."""
-    row = asdict(cdr)
+    row = cdr_document(cdr)
     row["callduraction"] = str(row.pop("call_duration"))
     row["talkduraction"] = str(row.pop("talk_duration"))
     row["dsttrunkname"] = row.pop("desttrunkname")
@@ -89,7 +101,7 @@ class CdrBook:
 
     async def save(self, cdr: Cdr, index: int) -> None:
         key = f"{PREFIX}{cdr.started_at:020.6f}/{cdr.callid}/{index}"
-        await self._state.put(key, json.dumps(asdict(cdr)).encode())
+        await self._state.put(key, json.dumps(cdr_document(cdr)).encode())
 
     async def between(
         self, start: float, end: float, extensions: Collection[str] | None = None

@@ -60,11 +60,10 @@ class Channels:
         return [CallView(call.callid, members_of(call)) for call in chosen if call.parties()]
 
     def find(self, channel: str) -> tuple[Call, Leg]:
-        for call in self._switch.calls.values():
-            for leg in call.live_legs():
-                if leg.channel == channel:
-                    return call, leg
-        raise PbxError(Errno.CALL_NOT_FOUND, f"no live member on {channel}")
+        found = self._switch.channel_leg(channel)
+        if found is None:
+            raise PbxError(Errno.CALL_NOT_FOUND, f"no live member on {channel}")
+        return found
 
     # -- control ------------------------------------------------------------------------
 

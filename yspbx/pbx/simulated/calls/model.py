@@ -195,6 +195,9 @@ class Feature:
         """The feature for the control plane's call listing."""
         return {}
 
+    def left(self, call: Call) -> None:
+        """The call no longer has this feature (another took its place, or none)."""
+
 
 @dataclass(eq=False)
 class Call:
@@ -214,7 +217,7 @@ class Call:
     digits: str = ""
     ended: bool = False
     timers: list[Timer] = field(default_factory=list, repr=False)
-    feature: Feature | None = field(default=None, repr=False)
+    _feature: Feature | None = field(default=None, repr=False)
     # An inbound call waiting for the application (Invite: accept/refuse; Incoming: a transfer).
     offer: OfferKind | None = None
     # (queue, agent) while a queue agent talks with the caller.
@@ -223,6 +226,21 @@ class Call:
     service: dict[str, str] = field(default_factory=dict)
     # Extensions whose forwarding rules sent the call on, in order (a loop ends the call).
     forwarded: list[str] = field(default_factory=list)
+    # Where the call stands among the live calls (the switch counts calls as it creates
+    # them): answers found through an index are put back in the order of the call list.
+    order: int = 0
+
+    @property
+    def feature(self) -> Feature | None:
+        """The feature holding the call, if any; the one it replaces is told it
+        :meth:`~Feature.left` (a queue counts its waiting callers that way)."""
+        return self._feature
+
+    @feature.setter
+    def feature(self, feature: Feature | None) -> None:
+        old, self._feature = self._feature, feature
+        if old is not None and old is not feature:
+            old.left(self)
 
     @property
     def caller(self) -> Leg:

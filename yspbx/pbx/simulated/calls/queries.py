@@ -8,6 +8,7 @@ held by the other side, in an IVR or a queue, or hearing ring-back during a tran
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from yspbx.pbx.call_ops import InboundCall, OutboundCall, TrunkCallStatus
@@ -43,19 +44,12 @@ def callee_of(call: Call, leg: Leg) -> list[dict[str, str]]:
     return callee
 
 
-def _trunk_legs(
-    calls: list[Call], kind: LegKind, wanted: list[str] | None
-) -> list[tuple[Call, Leg]]:
-    chosen = None if wanted is None else set(wanted)
-    found = []
-    for call in calls:
-        for leg in call.parties():
-            if leg.kind is kind and (chosen is None or leg.leg_id in chosen):
-                found.append((call, leg))
-    return found
+def trunk_parties(calls: Iterable[Call], kind: LegKind) -> list[tuple[Call, Leg]]:
+    """Every live trunk party of ``kind``, in the order of the calls, then of their legs."""
+    return [(call, leg) for call in calls for leg in call.parties() if leg.kind is kind]
 
 
-def inbound_calls(calls: list[Call], wanted: list[str] | None) -> list[InboundCall]:
+def inbound_calls(found: Iterable[tuple[Call, Leg]]) -> list[InboundCall]:
     return [
         InboundCall(
             inboundid=leg.leg_id,
@@ -65,11 +59,11 @@ def inbound_calls(calls: list[Call], wanted: list[str] | None) -> list[InboundCa
             status=trunk_status(call, leg),
             callee=callee_of(call, leg),
         )
-        for call, leg in _trunk_legs(calls, LegKind.INBOUND, wanted)
+        for call, leg in found
     ]
 
 
-def outbound_calls(calls: list[Call], wanted: list[str] | None) -> list[OutboundCall]:
+def outbound_calls(found: Iterable[tuple[Call, Leg]]) -> list[OutboundCall]:
     return [
         OutboundCall(
             outboundid=leg.leg_id,
@@ -78,7 +72,7 @@ def outbound_calls(calls: list[Call], wanted: list[str] | None) -> list[Outbound
             trunk=leg.trunk,
             status=trunk_status(call, leg),
         )
-        for call, leg in _trunk_legs(calls, LegKind.OUTBOUND, wanted)
+        for call, leg in found
     ]
 
 

@@ -42,9 +42,13 @@ class Queues:
         self.switch = destinations.switch
         self.config = destinations.config
         self.strategy = Strategy(rng or random.Random())
-        # (queue, agent) -> what the queue remembers about the agent
-        self._records: dict[tuple[str, str], AgentRecord] = {}
+        # queue -> agent -> what the queue remembers about the agent
+        self._records: dict[str, dict[str, AgentRecord]] = {}
+        # queue -> the callids waiting in it, in the order they came: kept as callers enter
+        # and leave, so neither queuestatus/query nor a caller entering counts the others.
+        self._waiting: dict[str, dict[str, None]] = {}
         self.switch.leg_ended.append(self._leg_ended)
+        self.switch.call_closed.append(self._call_closed)
         self.config.hooks.queue_waiting = self.waiting
         self.config.hooks.agent_state = self.agent_state
 
@@ -58,6 +62,7 @@ class Queues:
         call.caller.up = True
         wait = QueueWait(self, number)
         call.feature = wait
+        self._waiting.setdefault(number, {})[call.callid] = None
         seconds = float(queue.maxwaittime) if queue.maxwaittime > 0 else 1800.0
         self.destinations.player.after(call, seconds, lambda: wait.give_up(call), "queue wait")
         wait.ring_round(call)
@@ -65,11 +70,20 @@ class Queues:
     # -- what queuestatus/query asks ------------------------------------------------------
 
     def waiting(self, queue: str) -> int:
-        return sum(
-            1
-            for call in self.switch.calls.values()
-            if isinstance(call.feature, QueueWait) and call.feature.number == queue
-        )
+        return len(self._waiting.get(queue, ()))
+
+    def left(self, queue: str, call: Call) -> None:
+        """The caller no longer waits in ``queue`` (an agent answered, it left for a failover
+        or a breakout, it was transferred, or its call ended)."""
+        waiting = self._waiting.get(queue)
+        if waiting is not None:
+            waiting.pop(call.callid, None)
+            if not waiting:
+                del self._waiting[queue]
+
+    def _call_closed(self, call: Call, status: object) -> None:
+        if isinstance(call.feature, QueueWait):
+            self.left(call.feature.number, call)
 
     def agent_state(self, queue: str, agent: str) -> AgentState | None:
         if self.in_wrapup(queue, agent):
@@ -79,10 +93,10 @@ class Queues:
     # -- agents ---------------------------------------------------------------------------
 
     def records(self, queue: str) -> dict[str, AgentRecord]:
-        return {agent: r for (q, agent), r in self._records.items() if q == queue}
+        return self._records.get(queue, {})
 
     def in_wrapup(self, queue: str, agent: str) -> bool:
-        record = self._records.get((queue, agent))
+        record = self._records.get(queue, {}).get(agent)
         return record is not None and self.switch.now() < record.wrapup_until
 
     def free_agents(self, queue: Queue) -> list[str]:
@@ -102,7 +116,7 @@ class Queues:
             return
         call.queue_agent = None
         queue = self.config.queues.get(queue_number)
-        record = self._records.setdefault((queue_number, agent), AgentRecord())
+        record = self._records.setdefault(queue_number, {}).setdefault(agent, AgentRecord())
         now = self.switch.now()
         record.calls += 1
         record.last_ended = now
@@ -190,3 +204,6 @@ class QueueWait(Feature):
 
     def describe(self) -> dict[str, str]:
         return {"type": "queue", "number": self.number}
+
+    def left(self, call: Call) -> None:
+        self._queues.left(self.number, call)

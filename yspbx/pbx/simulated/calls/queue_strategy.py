@@ -53,7 +53,8 @@ class Strategy:
         if strategy == "Rrmemory":
             chosen = self._round_robin(queue, members, free)
         else:
-            turn = [agent for agent in free if agent not in tried] or free
+            rung = set(tried)
+            turn = [agent for agent in free if agent not in rung] or free
             if turn is free:
                 tried.clear()
             chosen = self._one_of(strategy, turn, records)

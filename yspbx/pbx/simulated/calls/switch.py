@@ -11,7 +11,7 @@ queue or a ring group is decided in :mod:`.destinations`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import timezone
 
 from yspbx.clock import Clock
@@ -82,11 +82,17 @@ class Switch:
         self._zone = zone
         self.status = StatusReporter(config, effects)
         self.call_status = CallStatusTracker(effects)
+        # The live calls, oldest first, and indexes over their live legs, kept as legs come
+        # and go, so that no per-call step looks through every call (docs/calls.md, "Cost").
         self.calls: dict[str, Call] = {}
         self._extension_legs: dict[str, tuple[Call, Leg]] = {}
         # Grows whenever an extension's call status may have changed (answers can be cached).
         self.revision = 0
         self._trunk_legs: dict[str, tuple[Call, Leg]] = {}
+        self._channel_legs: dict[str, tuple[Call, Leg]] = {}
+        # trunk name -> live legs in _trunk_legs on it
+        self._trunk_use: dict[str, int] = {}
+        self._call_sequence = 0
         self._cdrs_written: dict[str, int] = {}
         self._firing_at: float | None = None
         # Destinations decide what happens when nobody is left ringing (queues retry).
@@ -132,9 +138,21 @@ class Switch:
     def is_idle(self, number: str) -> bool:
         return number not in self._extension_legs
 
+    def trunk_legs(self, leg_ids: Iterable[str], kind: LegKind) -> list[tuple[Call, Leg]]:
+        """The live trunk legs of ``kind`` among ``leg_ids``, each once, in the order a look
+        through every call would find them (calls oldest first, then their legs)."""
+        found = [self.trunk_leg(leg_id, kind) for leg_id in dict.fromkeys(leg_ids)]
+        legs = [pair for pair in found if pair is not None]
+        legs.sort(key=lambda pair: (pair[0].order, pair[0].legs.index(pair[1])))
+        return legs
+
+    def channel_leg(self, channel: str) -> tuple[Call, Leg] | None:
+        """The live leg on ``channel`` (2.0.0's member channel), with its call."""
+        return self._channel_legs.get(channel)
+
     def trunk_in_use(self, name: str) -> bool:
         """Whether a live call has a leg on the trunk (the configuration then refuses deletion)."""
-        return any(leg.trunk == name for _, leg in self._trunk_legs.values())
+        return self._trunk_use.get(name, 0) > 0
 
     def extension_status(self, number: str) -> str | None:
         found = self._extension_legs.get(number)
@@ -153,11 +171,13 @@ class Switch:
         reports_alert: bool = False,
     ) -> Call:
         now = self.now()
+        self._call_sequence += 1
         call = Call(
             callid=callid or self.ids.next(),
             segment=Segment(type=type, started_at=now, callfrom=callfrom, callto=callto),
             reports_ring=reports_ring,
             reports_alert=reports_alert,
+            order=self._call_sequence,
         )
         self.calls[call.callid] = call
         return call
@@ -170,12 +190,13 @@ class Switch:
         if leg.kind is LegKind.EXTENSION and leg.role is Role.CALLEE:
             leg.callpath = call.callpath
         self.call_status.changed(call, leg, False)
+        self._channel_legs[leg.channel] = (call, leg)
         if leg.kind is LegKind.EXTENSION:
             self.revision += 1
             self._extension_legs[leg.number] = (call, leg)
             self.status.update(leg.number, [leg])
         elif leg.leg_id:
-            self._trunk_legs[leg.leg_id] = (call, leg)
+            self._index_trunk_leg(call, leg)
         if leg.state is LegState.RINGING:
             self._start_ringing(call, leg, ring_seconds)
         return leg
@@ -192,7 +213,9 @@ class Switch:
             if self._extension_legs.get(leg.number, (None, None))[1] is leg:
                 del self._extension_legs[leg.number]
             if leg.leg_id and self._trunk_legs.get(leg.leg_id, (None, None))[1] is leg:
-                del self._trunk_legs[leg.leg_id]
+                self._unindex_trunk_leg(leg.leg_id)
+            if self._channel_legs.get(leg.channel, (None, None))[1] is leg:
+                del self._channel_legs[leg.channel]
         if leg.kind is LegKind.EXTENSION:
             self.revision += 1
             self.status.update(leg.number, [leg] if leg.live else [])
@@ -369,9 +392,24 @@ class Switch:
         if leg.kind is LegKind.EXTENSION:
             self._extension_legs[leg.number] = (into, leg)
         elif leg.leg_id:
-            self._trunk_legs[leg.leg_id] = (into, leg)
+            self._index_trunk_leg(into, leg)
+        self._channel_legs[leg.channel] = (into, leg)
         self.call_status.changed(into, leg, False)
         self.discard(source)
+
+    def _index_trunk_leg(self, call: Call, leg: Leg) -> None:
+        if leg.leg_id in self._trunk_legs:
+            self._unindex_trunk_leg(leg.leg_id)
+        self._trunk_legs[leg.leg_id] = (call, leg)
+        self._trunk_use[leg.trunk] = self._trunk_use.get(leg.trunk, 0) + 1
+
+    def _unindex_trunk_leg(self, leg_id: str) -> None:
+        _, leg = self._trunk_legs.pop(leg_id)
+        left = self._trunk_use.get(leg.trunk, 0) - 1
+        if left > 0:
+            self._trunk_use[leg.trunk] = left
+        else:
+            self._trunk_use.pop(leg.trunk, None)
 
     def discard(self, call: Call) -> None:
         """Drop the call as if it never was: no report beyond the legs' status, no record."""
