@@ -26,7 +26,11 @@ BENCHMARKS = {
     ),
     "fanout": (
         "bench.fanout",
-        "extension/update cost with many idle sessions whose receiver is down",
+        "fan-out cost per event with 1 to 10,000 sessions whose receiver is down",
+    ),
+    "pipeline": (
+        "bench.pipeline",
+        "the report pipeline at full speed vs a bare httpx POST loop to one uvicorn receiver",
     ),
     "scenario_day": (
         "bench.scenario_day",

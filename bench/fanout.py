@@ -1,153 +1,150 @@
-"""Fan-out cost with many idle sessions whose receiver is down.
+"""Fan-out cost per event against the number of live sessions whose receiver is down.
 
-A real ``yspbx serve`` (memory store, then SQLite) is given ``--sessions`` logins over HTTP
-(wrk) whose report port nobody listens on, so every report to them is refused at once and each
-session backs off. Then one session changes an extension (``extension/update``, which reports
-``ConfigChange`` to every session) ``--updates`` times; the median answer time and the server's
-resident memory growth are what the table shows, next to the same with no idle session.
+``python -m bench fanout [--sessions N ...] [--events E] [--store memory|sqlite] [--no-docs]``
+
+What runs: the server's real parts in this process (``Services``: store, sessions, engine,
+report fan-out, outbox and deliverer, on uvloop as the server uses it). ``N`` sessions log in
+(through the session rules, as a login does) with a report port nobody listens on (port 9 on
+loopback: a report is refused at once); one event makes every one of them attempt its first
+report, which fails, so each backs off (the first retry a minute later, out of the measured
+window). Then ``E`` ``ExtensionStatus`` events are emitted through the engine's event bus one
+after another; the figure is the time the engine's ``emit`` takes per event (the fan-out
+returns once the event is stored for everyone it concerns), and the store's growth (rows of
+the report log) over those events.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-import httpx
+from yspbx.pbx.events import ExtensionStatusChanged
+from yspbx.services import Services
+from yspbx.sessions.manager import LoginRequest, SessionManager
+from yspbx.settings import load_settings
 
-from bench.scale import rss_mib
-from yspbx.testing import ServerProcess
-
-# Port 9 (discard) on loopback: nobody listens, a report is refused at once.
-LOGIN = {
-    "username": "api",
-    "password": "8dc34f93e849dab027e77e05a7da40ac",
-    "port": "9",
-    "version": "1.0.2",
-}
-# The session bounds lifted; the first retry after a minute, so the figures are the fan-out's
-# and not the idle sessions' retries (which, once backed off to reports.retry_max, cost one
-# attempt per session per minute whatever happens).
-UNBOUNDED = {
-    "YSPBX_API_MAX_SESSIONS": "1000000",
-    "YSPBX_API_MAX_SESSIONS_PER_IP": "1000000",
-    "YSPBX_REPORTS_RETRY_INITIAL": "60",
-}
+SIZES = (1, 100, 1000, 10000)
 
 
-def _log_in(url: str, count: int) -> None:
-    script = Path(__file__).resolve().parent / "wrk" / "post.lua"
-    env = {**os.environ, "WRK_BODY": json.dumps(LOGIN)}
-    while httpx.get(url + "/sim/v1/state", timeout=30).json()["sessions"] < count:
-        subprocess.run(
-            ["wrk", "-t1", "-c16", "-d1s", "-s", str(script), url + "/api/v1.1.0/login"],
-            check=True,
-            capture_output=True,
-            env=env,
-        )
-
-
-def _all_backing_off(url: str, sessions: int, timeout: float = 120) -> None:
-    """Wait until every idle session's first report was attempted (and refused)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        log = httpx.get(url + "/sim/v1/reports", timeout=60).json()
-        if len(log) >= sessions and all(entry["attempts"] >= 1 for entry in log):
-            return
-        time.sleep(0.5)
-    raise RuntimeError("the idle sessions' first reports were not all attempted")
-
-
-def measure(store: str, sessions: int, updates: int) -> dict[str, float]:
-    with ServerProcess(store=store, env=UNBOUNDED, extra_args=("--log-level", "error")) as server:
-        url = server.url
-        if sessions:
-            _log_in(url, sessions)
-            httpx.post(url + "/sim/v1/extensions/1001/unregister", json={}, timeout=60)
-            live = httpx.get(url + "/sim/v1/state", timeout=30).json()["sessions"]
-            _all_backing_off(url, live)
-        live = httpx.get(url + "/sim/v1/state", timeout=30).json()["sessions"]
-        token = httpx.post(url + "/api/v1.1.0/login", json=LOGIN, timeout=30).json()["token"]
-        before = rss_mib(server.pid)
-        times = []
-        with httpx.Client(timeout=120) as client:
-            for n in range(updates):
-                body = {"extid": "1002", "username": f"Ben{n}"}
-                started = time.perf_counter()
-                answer = client.post(
-                    url + f"/api/v1.1.0/extension/update?token={token}", json=body
-                ).json()
-                times.append(time.perf_counter() - started)
-                assert answer["status"] == "Success", answer
-        return {
-            "sessions": float(live),
-            "median_ms": statistics.median(times) * 1000,
-            "max_ms": max(times) * 1000,
-            "rss_growth_mib": rss_mib(server.pid) - before,
+async def measure(store: str, directory: Path, sessions: int, events: int) -> dict[str, float]:
+    url = "memory://" if store == "memory" else f"sqlite:///{directory / f'fanout-{sessions}.db'}"
+    settings = load_settings(
+        overrides={
+            "server": {"store": url},
+            "api": {"max_sessions": sessions + 10, "max_sessions_per_ip": sessions + 10},
+            "reports": {"retry_initial": 60.0, "concurrency": 64},
         }
+    )
+    services = Services.build(settings)
+    await services.start()
+    try:
+        password = SessionManager.hash_password(settings.api.password.get_secret_value())
+        request = LoginRequest(settings.api.username, password, "9", version="1.0.2")
+        for _ in range(sessions):
+            await services.sessions.login("127.0.0.1", request)
+        seat = services.seat
+        await services.simulator.emit(ExtensionStatusChanged("1001", "Unregistered"))
+        # Every session's first report attempted (refused) and its retry timer armed.
+        deadline = time.monotonic() + 300
+        while seat.reports.deliverer.backing_off < sessions:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the sessions' first reports were not all attempted")
+            await asyncio.sleep(0.05)
+        rows_before = len(await services.store.outbox.reports())
+        times = []
+        for n in range(events):
+            started = time.perf_counter()
+            await services.simulator.emit(
+                ExtensionStatusChanged("1001", "Registered" if n % 2 else "Unregistered")
+            )
+            times.append(time.perf_counter() - started)
+        rows_after = len(await services.store.outbox.reports())
+    finally:
+        await services.stop()
+    return {
+        "sessions": float(sessions),
+        "median_us": statistics.median(times) * 1e6,
+        "p90_us": statistics.quantiles(times, n=10)[-1] * 1e6 if len(times) > 1 else times[0],
+        "per_session_us": statistics.median(times) * 1e6 / sessions,
+        "rows_per_event": (rows_after - rows_before) / events,
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench fanout", description=__doc__)
     parser.add_argument("--sessions", type=int, action="append", default=[])
-    parser.add_argument("--updates", type=int, default=20)
+    parser.add_argument("--events", type=int, default=50)
+    parser.add_argument("--store", action="append", choices=("memory", "sqlite"), default=[])
+    parser.add_argument("--label", default="", help="a name for this run in the results file")
     parser.add_argument("--no-docs", dest="write_docs", action="store_false")
+    parser.add_argument("--smoke", action="store_true", help="tiny run: checks it works")
     args = parser.parse_args(argv)
-    sizes = args.sessions or [0, 1000, 10000]
+    sizes = args.sessions or list(SIZES)
+    stores = args.store or ["memory", "sqlite"]
+    if args.smoke:
+        sizes, args.events, args.write_docs = [1, 5], 3, False
+    runner: Any = asyncio.Runner()
+    with contextlib.suppress(ImportError):
+        import uvloop
+
+        runner = asyncio.Runner(loop_factory=uvloop.new_event_loop)
     results: dict[str, list[dict[str, float]]] = {}
-    with tempfile.TemporaryDirectory() as workdir:
-        for name, store in (("memory", "memory://"), ("sqlite", f"sqlite:///{workdir}/f.db")):
-            results[name] = []
+    with runner, tempfile.TemporaryDirectory(prefix="yspbx-fanout-") as workdir:
+        for store in stores:
+            results[store] = []
             for size in sizes:
-                if store.startswith("sqlite"):
-                    Path(f"{workdir}/f.db").unlink(missing_ok=True)
-                figures = measure(store, size, args.updates)
-                results[name].append(figures)
+                figures = runner.run(measure(store, Path(workdir), size, args.events))
+                results[store].append(figures)
                 print(
-                    f"{name}, {size} idle sessions: extension/update median "
-                    f"{figures['median_ms']:.1f} ms, max {figures['max_ms']:.1f} ms, "
-                    f"RSS +{figures['rss_growth_mib']:.1f} MiB over {args.updates} updates",
+                    f"{store}, {size} sessions backing off: {figures['median_us']:.0f} us per "
+                    f"event (p90 {figures['p90_us']:.0f}), {figures['per_session_us']:.2f} us "
+                    f"per session, {figures['rows_per_event']:.0f} report rows per event",
                     flush=True,
                 )
-    output = Path(__file__).resolve().parent / "results" / "fanout.json"
+    output = Path(__file__).resolve().parent / "results" / f"fanout{args.label}.json"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(results, indent=2))
     if args.write_docs:
-        write_docs(results, args.updates)
+        write_docs(results, args.events)
     return 0
 
 
-def write_docs(results: dict[str, list[dict[str, float]]], updates: int) -> None:
+def write_docs(results: dict[str, list[dict[str, float]]], events: int) -> None:
     from bench import writeup
 
     rows = [
         [
             name,
             f"{f['sessions']:,.0f}",
-            f"{f['median_ms']:.1f}",
-            f"{f['max_ms']:.1f}",
-            f"{f['rss_growth_mib']:.1f}",
+            f"{f['median_us']:,.0f}",
+            f"{f['p90_us']:,.0f}",
+            f"{f['per_session_us']:.2f}",
+            f"{f['rows_per_event']:,.0f}",
         ]
         for name, figures in results.items()
         for f in figures
     ]
     body = "\n\n".join(
         [
-            "## Fan-out with idle sessions whose receiver is down",
+            "## Fan-out with sessions whose receiver is down (`python -m bench fanout`)",
             f"Command: `python -m bench fanout`. Machine: {writeup.machine()}.",
-            "Live sessions logged in with a report port nobody listens on (each one's first "
-            f"report refused, so it backs off); then {updates} `extension/update` calls, each "
-            "reporting `ConfigChange` to every session. Answer time of one update, and the "
-            "server's resident memory growth over all of them:",
+            "Live sessions logged in with a report port nobody listens on, each one's first "
+            f"report refused, so each backs off; then {events} `ExtensionStatus` events emitted "
+            "through the engine one after another. Time the engine's emit takes per event "
+            "(the fan-out returns once the event is stored), and the report rows each event "
+            "adds to the store:",
             writeup.table(
-                ["store", "live sessions", "median (ms)", "max (ms)", "RSS growth (MiB)"], rows
+                ["store", "sessions", "median (µs)", "p90 (µs)", "µs per session", "rows/event"],
+                rows,
             ),
         ]
     )

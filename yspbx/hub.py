@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +28,7 @@ from yspbx.store.base import (
     LeaseStore,
     LockoutState,
     LockoutStore,
+    LoggedEvent,
     NewReport,
     OutboxStore,
     SessionLimits,
@@ -231,6 +232,33 @@ class PublishingOutbox:
 
     async def trim(self, keep: int) -> int:
         return await self._inner.trim(keep)
+
+    # The event log and the parked sessions: no report changes state here (a parked session's
+    # reports are queued, and told, when it catches up).
+
+    async def log_event(self, action: str, bodies: Mapping[str, bytes], created_at: float) -> int:
+        return await self._inner.log_event(action, bodies, created_at)
+
+    async def events_after(self, seq: int, limit: int | None = None) -> list[LoggedEvent]:
+        return await self._inner.events_after(seq, limit)
+
+    async def count_events_after(self, seq: int) -> int:
+        return await self._inner.count_events_after(seq)
+
+    async def last_event_seq(self) -> int:
+        return await self._inner.last_event_seq()
+
+    async def forget_events(self, upto: int) -> int:
+        return await self._inner.forget_events(upto)
+
+    async def park(self, token: str, seq: int) -> None:
+        await self._inner.park(token, seq)
+
+    async def unpark(self, token: str) -> None:
+        await self._inner.unpark(token)
+
+    async def parked(self) -> dict[str, int]:
+        return await self._inner.parked()
 
     async def clear(self) -> None:
         self._attempts.clear()

@@ -66,3 +66,23 @@ def test_scenario_day_benchmark_runs() -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "memory: call-centre (300 PBX s) completed" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "lines"),
+    [
+        ("fanout", ("memory, 5 sessions backing off", "sqlite, 5 sessions backing off")),
+        ("pipeline", ("bare httpx POST loop, keep-alive", "yspbx pipeline, reports.keepalive")),
+    ],
+)
+def test_fanout_and_pipeline_benchmarks_run(name: str, lines: tuple[str, ...]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", name, "--smoke"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    for line in lines:
+        assert line in done.stdout

@@ -338,3 +338,40 @@ async def test_shed_counts_survive_a_reopen_of_the_sqlite_file(tmp_path: Path) -
         assert await again.outbox.shed(["a"], 1) == {"a": 3}
     finally:
         await again.close()
+
+
+async def test_the_event_log_keeps_each_event_once_and_parked_sessions_their_marker(
+    store: Store,
+) -> None:
+    outbox = store.outbox
+    assert (await outbox.last_event_seq(), await outbox.parked()) == (0, {})
+    bodies = {"": b'{"n":1}', "1.0.2": b'{"n":1,"v":1}'}
+    first = await outbox.log_event("ExtensionStatus", bodies, T0)
+    second = await outbox.log_event("BootUp", {"2.0.0": b'{"event":"BootUp"}'}, T0 + 1)
+    third = await outbox.log_event("NewCdr", {"1.0.2": "é".encode()}, T0 + 2)
+    assert first < second < third == await outbox.last_event_seq()
+    logged = await outbox.events_after(first)
+    assert [(e.seq, e.action, e.created_at) for e in logged] == [
+        (second, "BootUp", T0 + 1),
+        (third, "NewCdr", T0 + 2),
+    ]
+    assert logged[1].bodies == {"1.0.2": "é".encode()}
+    assert (await outbox.events_after(0))[0].bodies == bodies
+    # The newest ones only, oldest first, with a limit; and how many there are in all.
+    assert [e.seq for e in await outbox.events_after(0, limit=2)] == [second, third]
+    assert await outbox.count_events_after(first) == 2
+    await outbox.park("a", first)
+    await outbox.park("b", second)
+    await outbox.park("a", second)  # a marker moves
+    assert await outbox.parked() == {"a": second, "b": second}
+    assert await outbox.forget_events(second) == 2
+    assert [e.seq for e in await outbox.events_after(0)] == [third]
+    assert await outbox.last_event_seq() == third
+    await outbox.unpark("b")
+    # Dropping a session (it ended) unparks it too.
+    await outbox.add([report("a", 1)])
+    assert await outbox.drop("a") == 1
+    assert await outbox.parked() == {}
+    await outbox.park("c", third)
+    await outbox.clear()
+    assert (await outbox.parked(), await outbox.events_after(0)) == ({}, [])

@@ -103,6 +103,11 @@ class Deliverer:
             return
         self.wake(token)
 
+    @property
+    def backing_off(self) -> int:
+        """Sessions with a retry timer armed (their head waits for its next attempt)."""
+        return len(self._timers)
+
     def forget(self, token: str) -> None:
         """The session ended: no more timers for it (a worker in flight finishes its attempt)."""
         timer = self._timers.pop(token, None)
@@ -155,6 +160,18 @@ class Deliverer:
                 return _Step.WAITING
             claim = await self._outbox.store.claim(token, self.owner, now, now + self._lease)
             report = claim.report
+            if self._outbox.is_parked(token) and (
+                (report is None and claim.wait_until is None)
+                or (report is not None and report.attempts == 0)
+            ):
+                # Its failing head settled: the events it missed become its reports (after
+                # everything it has queued), and it is no longer parked.
+                await self._outbox.catch_up(session)
+                if report is None:
+                    claim = await self._outbox.store.claim(
+                        token, self.owner, now, now + self._lease
+                    )
+                    report = claim.report
             if report is None:
                 if claim.wait_until is not None:
                     self._arm(token, claim.wait_until)
@@ -206,6 +223,8 @@ class Deliverer:
             next_at - now,
         )
         if pending:
+            # Backing off: events queue nothing for it until its head settles (it is parked).
+            await self._outbox.park(token)
             self._arm(token, next_at)
         return _Step.WAITING
 

@@ -10,6 +10,7 @@ the engine's event order is the reports' order, and a crash after it loses nothi
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable
 
 from yspbx.clock import Clock
@@ -26,11 +27,15 @@ from yspbx.reports.formats import action_of, render
 from yspbx.reports.formats_v2 import NAMES, V2_FORMAT, render_v2
 from yspbx.reports.outbox import Outbox
 from yspbx.reports.streams import EventStreams
-from yspbx.sessions.models import Session
+from yspbx.sessions.models import Session, format_of
 from yspbx.store.base import SessionStore
 
 # Sessions queued per transaction when every session gets a report at start (``BootUp``).
 BATCH = 500
+
+# A session's report format from its version, remembered: the fan-out asks it of every live
+# session for every event, and there are a handful of versions.
+_format_of = functools.lru_cache(maxsize=64)(format_of)
 
 # Whether an extension's status is monitored (an unknown number counts as monitored).
 MonitoredCheck = Callable[[str], bool]
@@ -84,8 +89,10 @@ class ReportFanout:
         name = name_of(event)
         if sessions:
             await self._outbox.enqueue(sessions, name, lambda fmt: render_for(event, sn, fmt), now)
+            parked = self._outbox.is_parked
             for session in sessions:
-                self._deliverer.nudge(session.token)
+                if not parked(session.token):
+                    self._deliverer.nudge(session.token)
         if streams is not None:
             await streams.publish(name, lambda fmt: render_for(event, sn, fmt), now)
 
@@ -103,17 +110,19 @@ class ReportFanout:
         queued = 0
         now = self._clock.now()
         sessions = await self._session_store.live(now) if self.http else []
+        body = lambda fmt: render_for(event, sn, fmt)  # noqa: E731
+        if sessions:
+            # Once in the log for the parked sessions; the batches queue it for the others.
+            await self._outbox.enqueue([], action, body, now)
         for start in range(0, len(sessions), BATCH):
             batch = sessions[start : start + BATCH]
             newest = await self._outbox.store.newest_pending([s.token for s in batch])
             fresh = [s for s in batch if newest.get(s.token) != action]
             if fresh:
-                await self._outbox.enqueue(
-                    fresh, action, lambda fmt: render_for(event, sn, fmt), now
-                )
+                ids = await self._outbox.enqueue(fresh, action, body, now, log=False)
                 for session in fresh:
                     self._deliverer.wake(session.token)
-                queued += len(fresh)
+                queued += len(ids)
             await asyncio.sleep(0)
         return queued
 
@@ -142,7 +151,7 @@ def one_per_target(sessions: list[Session]) -> list[Session]:
     newest: dict[str, Session] = {}
     kept: list[Session] = []
     for session in sessions:
-        if session.report_format != V2_FORMAT:
+        if _format_of(session.version) != V2_FORMAT:
             kept.append(session)
             continue
         address = session.target.address

@@ -1,6 +1,16 @@
 """The outbox rules: a report is stored before anyone tries to send it, retried on a capped
 exponential backoff, dropped when its session ends, and forgotten only once finished and old.
 
+**Parked sessions.** A session whose head report is backing off (its receiver unreachable, or
+refusing) is *parked*: an event queues no report for it, however many such sessions there are.
+The event goes once into the store's event log instead (its body rendered once per report
+format), and the parked session keeps one marker, the last logged event it has reports for.
+When its head settles (delivered, or given up) it *catches up*: the logged events after its
+marker become its reports, in order, the oldest beyond ``reports.max_pending`` dropped and
+counted as they would have been, and it is unparked. So an event costs one stored report per
+session that is being delivered to, and nothing per session that is not. The log is written
+only while some session is parked, and forgotten up to the oldest marker.
+
 The data lives in an :class:`~yspbx.store.base.OutboxStore` (memory, SQLite, ...); this module
 decides what goes in and when the next attempt is due. Delivery itself is
 :mod:`yspbx.reports.delivery`.
@@ -8,14 +18,15 @@ decides what goes in and when the next attempt is due. Delivery itself is
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from yspbx.journal import mask
-from yspbx.sessions.models import Session
+from yspbx.sessions.models import LEGACY_FORMAT, V2_FORMAT, WELL_FORMED_FORMAT, Session
 from yspbx.settings import ReportSettings
 from yspbx.store.base import NewReport, OutboxStore, ReportState, StoredReport
 
@@ -61,6 +72,27 @@ class Outbox:
         self._shed_unlogged: dict[str, int] = {}
         self.shed_total = 0
         self._shed_logged_at = -_SHED_LOG_INTERVAL
+        # Parked sessions and the last logged event each has reports for (mirrors the store's
+        # markers: only the engine's process parks, under this lock, which also keeps a
+        # catch-up and an event's queueing from interleaving).
+        self._parked: dict[str, int] = {}
+        self._last_seq = 0
+        self._lock = asyncio.Lock()
+        self._loaded = False
+
+    async def load(self) -> None:
+        """Read the parked sessions and the log's last number from the store (a seat starts:
+        after a restart or a take-over the parked sessions stay parked)."""
+        async with self._lock:
+            await self._load()
+
+    async def _load(self) -> None:
+        self._parked = await self.store.parked()
+        self._last_seq = await self.store.last_event_seq()
+        self._loaded = True
+
+    def is_parked(self, token: str) -> bool:
+        return token in self._parked
 
     async def enqueue(
         self,
@@ -68,9 +100,34 @@ class Outbox:
         action: str,
         body_for: Callable[[str], bytes | None],
         now: float,
+        log: bool = True,
     ) -> list[int]:
-        """Queue one report per session, each in the format its login asked for (none for a
-        session whose format has no report for the event)."""
+        """Queue one report per session that is not parked, each in the format its login
+        asked for (none for a session whose format has no report for the event); with parked
+        sessions, log the event once for them (unless ``log`` is False: a caller queueing one
+        event in batches logs it once)."""
+        async with self._lock:
+            if not self._loaded:
+                await self._load()  # an event before the seat's start: the markers count
+            parked = self._parked
+            if parked:
+                if log:
+                    bodies = {}
+                    for fmt in ALL_FORMATS:
+                        body = body_for(fmt)
+                        if body is not None:
+                            bodies[fmt] = body
+                    self._last_seq = await self.store.log_event(action, bodies, now)
+                sessions = [s for s in sessions if s.token not in parked]
+            return await self._queue(sessions, action, body_for, now)
+
+    async def _queue(
+        self,
+        sessions: Sequence[Session],
+        action: str,
+        body_for: Callable[[str], bytes | None],
+        now: float,
+    ) -> list[int]:
         bodies: dict[str, bytes | None] = {}
         reports = []
         for session in sessions:
@@ -119,8 +176,85 @@ class Outbox:
             self.shed_total,
         )
 
+    async def park(self, token: str) -> None:
+        """The session's head is backing off: events queue nothing for it from now on."""
+        async with self._lock:
+            if not self._loaded:
+                await self._load()
+            if token in self._parked:
+                return
+            self._parked[token] = self._last_seq
+            await self.store.park(token, self._last_seq)
+
+    async def catch_up(self, session: Session, stay_parked: bool = False) -> list[int]:
+        """Queue the session's reports for the events logged since its marker (the newest
+        ``reports.max_pending`` of its pending ones kept, as if they had been queued one by
+        one) and unpark it; with ``stay_parked``, move its marker instead (the report log is
+        being read: it lists what is pending). The ids queued."""
+        async with self._lock:
+            token = session.token
+            marker = self._parked.get(token)
+            if marker is None:
+                return []
+            # More than the bound plus the history would be dropped and forgotten at once:
+            # such events are counted, not written.
+            window = self._window()
+            events = await self.store.events_after(marker, window)
+            skipped = 0
+            if window is not None and len(events) == window:
+                skipped = await self.store.count_events_after(marker) - window
+            fmt = session.report_format
+            target = session.target.address
+            reports: list[NewReport] = []
+            for event in events:
+                if fmt not in event.bodies or event.created_at < session.created_at:
+                    continue
+                if event.action == BOOT_UP and reports and reports[-1].action == BOOT_UP:
+                    continue  # take-overs in a row: one BootUp says it (as for the others)
+                body = event.bodies[fmt]
+                reports.append(NewReport(token, event.action, body, target, event.created_at))
+            ids = await self.store.add(reports)
+            if stay_parked:
+                self._parked[token] = self._last_seq
+                await self.store.park(token, self._last_seq)
+            else:
+                del self._parked[token]
+                await self.store.unpark(token)
+            shed = await self.store.shed([token], self._max_pending) if self._max_pending else {}
+            if skipped:
+                shed[token] = shed.get(token, 0) + skipped
+            if shed:
+                self._count_shed(shed)
+            return ids
+
+    async def catch_up_parked(self, session_of: Callable[[str], Awaitable[Session | None]]) -> None:
+        """Every parked session's reports queued from the log, the sessions staying parked
+        (before the report log is read: it lists every pending report)."""
+        for token in list(self._parked):
+            session = await session_of(token)
+            if session is not None:
+                await self.catch_up(session, stay_parked=True)
+
+    async def forget_log(self) -> None:
+        """Forget the logged events every parked session has caught up to; reread the markers
+        (a session that ended in another process was unparked there)."""
+        async with self._lock:
+            self._parked = await self.store.parked()
+            upto = min(self._parked.values(), default=self._last_seq)
+            window = self._window()
+            if window is not None:
+                # A catch-up writes no more than the window: older events are only counted,
+                # and a log that grew past it would be memory for a count.
+                upto = max(upto, self._last_seq - window)
+            await self.store.forget_events(upto)
+
+    def _window(self) -> int | None:
+        """The most logged events a catch-up writes (the bound plus the kept history)."""
+        return None if self._max_pending is None else self._max_pending + self._history
+
     async def drop(self, token: str, reason: str) -> int:
         """The session ended: its undelivered reports will never be sent; say how many."""
+        self._parked.pop(token, None)
         dropped = await self.store.drop(token)
         if dropped:
             log.warning(
@@ -141,6 +275,7 @@ class Outbox:
     async def trim(self) -> None:
         self._finished_since_trim = 0
         await self.store.trim(self._history)
+        await self.forget_log()
 
     async def listing(self) -> list[dict[str, Any]]:
         """``GET /sim/v1/reports``: every report kept, oldest first, body as the bytes sent."""
@@ -148,8 +283,15 @@ class Outbox:
 
     async def clear(self) -> None:
         self._finished_since_trim = 0
+        self._parked.clear()
+        self._loaded = False
         await self.store.clear()
 
+
+BOOT_UP = "BootUp"
+
+# Every report format a logged event is rendered in, once.
+ALL_FORMATS = (LEGACY_FORMAT, WELL_FORMED_FORMAT, V2_FORMAT)
 
 # How the report log names each state.
 STATE_NAMES = {

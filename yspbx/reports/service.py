@@ -95,6 +95,10 @@ class ReportService:
         many sessions there are. A report the engine publishes meanwhile waits for the
         announcement, so ``BootUp`` still comes first."""
         self._arm_sweep()
+        try:
+            await self.outbox.load()
+        except StoreUnavailable as exc:
+            log.warning("parked report sessions not read: the store did not answer (%s)", exc)
         if announce:
             self.fanout.hold()
         self._starting = asyncio.create_task(self._after_start(announce), name="yspbx-boot")
@@ -133,6 +137,9 @@ class ReportService:
         await self.outbox.drop(session.token, reason)
 
     async def listing(self) -> list[dict[str, Any]]:
+        # Parked sessions' reports are in the event log until they catch up: the listing shows
+        # every pending report, so they are queued first (in order; the sessions stay parked).
+        await self.outbox.catch_up_parked(self._store.sessions.get)
         return await self.outbox.listing()
 
     async def _resume(self) -> None:

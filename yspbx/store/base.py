@@ -8,7 +8,7 @@ that cannot answer (Redis down, a time-out) raises :class:`StoreUnavailable`, ne
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum, IntEnum
 from typing import Protocol
@@ -198,6 +198,17 @@ class AttemptOutcome:
     given_up: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class LoggedEvent:
+    """An event as the outbox's event log keeps it, once for every session: its report body in
+    each report format that has one (keyed by format: legacy "", "1.0.2", "2.0.0")."""
+
+    seq: int
+    action: str
+    created_at: float
+    bodies: Mapping[str, bytes]
+
+
 class OutboxStore(Protocol):
     """Reports waiting for, and reports done with, delivery.
 
@@ -223,7 +234,8 @@ class OutboxStore(Protocol):
         """Give up every lease ``owner`` holds (a process stopping mid-attempt)."""
 
     async def drop(self, token: str) -> int:
-        """Mark every pending report of the session dropped; return how many there were."""
+        """Mark every pending report of the session dropped, and unpark it; return how many
+        reports there were."""
 
     async def shed(self, tokens: Sequence[str], keep: int) -> dict[str, int]:
         """For each of these sessions that has more than ``keep`` pending reports, mark the
@@ -239,6 +251,32 @@ class OutboxStore(Protocol):
 
     async def reports(self, after_id: int = 0) -> list[StoredReport]:
         """Every report kept (pending, delivered or dropped), oldest first."""
+
+    async def log_event(self, action: str, bodies: Mapping[str, bytes], created_at: float) -> int:
+        """Keep the event once in the event log (for the parked sessions, below); its sequence
+        number, growing."""
+
+    async def events_after(self, seq: int, limit: int | None = None) -> list[LoggedEvent]:
+        """The logged events after ``seq``, oldest first; with ``limit``, only the newest
+        ``limit`` of them."""
+
+    async def count_events_after(self, seq: int) -> int:
+        """How many logged events there are after ``seq``."""
+
+    async def last_event_seq(self) -> int:
+        """The newest logged event's sequence number (0: none yet)."""
+
+    async def forget_events(self, upto: int) -> int:
+        """Forget the logged events up to ``upto`` (nobody parked needs them)."""
+
+    async def park(self, token: str, seq: int) -> None:
+        """Mark the session parked: it has reports for the logged events up to ``seq`` and
+        gets no more until it catches up from the log (:class:`~yspbx.reports.outbox.Outbox`)."""
+
+    async def unpark(self, token: str) -> None: ...
+
+    async def parked(self) -> dict[str, int]:
+        """Parked sessions and the sequence number each caught up to."""
 
     async def trim(self, keep: int) -> int:
         """Forget the oldest finished reports beyond the newest ``keep``; pending ones stay."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from yspbx.sessions.models import ReportTarget, Session
@@ -22,6 +22,7 @@ from yspbx.store.base import (
     JournalEntry,
     LeaseGrant,
     LockoutState,
+    LoggedEvent,
     NewReport,
     ReportState,
     SessionLimits,
@@ -212,6 +213,10 @@ class MemoryOutbox:
         self._rows: dict[int, _Row] = {}  # insertion order = id order
         self._pending: dict[str, list[int]] = {}  # per session, ids of pending reports in order
         self._ids = itertools.count(1)
+        self._events: dict[int, LoggedEvent] = {}  # insertion order = sequence order
+        self._seqs = itertools.count(1)
+        self._last_seq = 0
+        self._parked: dict[str, int] = {}
 
     async def add(self, reports: Sequence[NewReport]) -> list[int]:
         ids = []
@@ -284,6 +289,7 @@ class MemoryOutbox:
         return released
 
     async def drop(self, token: str) -> int:
+        self._parked.pop(token, None)
         ids = self._pending.pop(token, [])
         for report_id in ids:
             row = self._rows[report_id]
@@ -325,9 +331,52 @@ class MemoryOutbox:
             del self._rows[report_id]
         return len(excess)
 
+    async def log_event(self, action: str, bodies: Mapping[str, bytes], created_at: float) -> int:
+        seq = self._last_seq = next(self._seqs)
+        self._events[seq] = LoggedEvent(seq, action, created_at, dict(bodies))
+        return seq
+
+    async def events_after(self, seq: int, limit: int | None = None) -> list[LoggedEvent]:
+        found: list[LoggedEvent] = []
+        # Newest first, so a catch-up reads what it keeps, not the whole log.
+        for event in reversed(self._events.values()):
+            if event.seq <= seq or (limit is not None and len(found) >= limit):
+                break
+            found.append(event)
+        found.reverse()
+        return found
+
+    async def count_events_after(self, seq: int) -> int:
+        count = 0
+        for event in reversed(self._events.values()):
+            if event.seq <= seq:
+                break
+            count += 1
+        return count
+
+    async def last_event_seq(self) -> int:
+        return self._last_seq
+
+    async def forget_events(self, upto: int) -> int:
+        old = list(itertools.takewhile(lambda seq: seq <= upto, self._events))
+        for seq in old:
+            del self._events[seq]
+        return len(old)
+
+    async def park(self, token: str, seq: int) -> None:
+        self._parked[token] = seq
+
+    async def unpark(self, token: str) -> None:
+        self._parked.pop(token, None)
+
+    async def parked(self) -> dict[str, int]:
+        return dict(self._parked)
+
     async def clear(self) -> None:
         self._rows.clear()
         self._pending.clear()
+        self._events.clear()
+        self._parked.clear()
 
 
 @dataclass(slots=True)

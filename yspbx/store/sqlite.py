@@ -9,25 +9,18 @@ thread: each takes microseconds, far less than a thread hop would cost.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from yspbx.sessions.models import ReportTarget, Session
 from yspbx.store.base import (
     NO_LIMITS,
     Admission,
-    AttemptOutcome,
     BlockedIp,
-    Claim,
     FailureOutcome,
     LockoutState,
-    NewReport,
-    ReportState,
     SessionLimits,
     SessionStore,
     StateStore,
-    StoredReport,
     StoreUnavailable,
 )
 from yspbx.store.sqlite_checkpoint import Checkpointer
@@ -36,6 +29,9 @@ from yspbx.store.sqlite_fleet import SCHEMA as FLEET_SCHEMA
 from yspbx.store.sqlite_fleet import SqliteJournal, SqliteLeases, move_journal_rows
 from yspbx.store.sqlite_guard import SQLITE_HEADER, FileGuard, guarded, open_error
 from yspbx.store.sqlite_header import hold, read_header, release
+from yspbx.store.sqlite_outbox import SCHEMA as OUTBOX_SCHEMA
+from yspbx.store.sqlite_outbox import TABLES as OUTBOX_TABLES
+from yspbx.store.sqlite_outbox import SqliteOutbox, hosted_only
 from yspbx.store.sqlite_view import DataVersionView, ViewedSessions, ViewedState
 
 SCHEMA = """
@@ -90,45 +86,6 @@ CREATE TABLE IF NOT EXISTS state (
     value BLOB NOT NULL,
     PRIMARY KEY (pbx, key)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS reports (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    pbx TEXT NOT NULL DEFAULT '',
-    token TEXT NOT NULL,
-    action TEXT NOT NULL,
-    body BLOB NOT NULL,
-    target TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    last_status INTEGER,
-    state INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at REAL NOT NULL,
-    lease_owner TEXT NOT NULL DEFAULT '',
-    lease_until REAL NOT NULL DEFAULT 0,
-    refusals INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS reports_pending ON reports (token, id) WHERE state = 0;
--- Pending reports per session, kept by triggers, so the sessions over a bound are found
--- through an index instead of by counting every session's queue.
-CREATE TABLE IF NOT EXISTS pending_counts (
-    token TEXT PRIMARY KEY,
-    n INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS pending_counts_by_n ON pending_counts (n);
-CREATE TRIGGER IF NOT EXISTS reports_pending_added AFTER INSERT ON reports
-WHEN NEW.state = 0 BEGIN
-    INSERT INTO pending_counts (token, n) VALUES (NEW.token, 1)
-    ON CONFLICT (token) DO UPDATE SET n = n + 1;
-END;
-CREATE TRIGGER IF NOT EXISTS reports_pending_settled AFTER UPDATE OF state ON reports
-WHEN OLD.state = 0 AND NEW.state != 0 BEGIN
-    UPDATE pending_counts SET n = n - 1 WHERE token = OLD.token;
-    DELETE FROM pending_counts WHERE token = OLD.token AND n <= 0;
-END;
-CREATE TRIGGER IF NOT EXISTS reports_pending_deleted AFTER DELETE ON reports
-WHEN OLD.state = 0 BEGIN
-    UPDATE pending_counts SET n = n - 1 WHERE token = OLD.token;
-    DELETE FROM pending_counts WHERE token = OLD.token AND n <= 0;
-END;
 """
 
 # Indexes on the ``pbx`` columns, created once a file from before hosted PBXs has them. They
@@ -141,11 +98,6 @@ CREATE INDEX IF NOT EXISTS reports_of_hosted ON reports (pbx, id) WHERE pbx != '
 CREATE INDEX IF NOT EXISTS journal_of_hosted ON journal (pbx, id) WHERE pbx != '';
 CREATE INDEX IF NOT EXISTS journal_batches_of_hosted ON journal_batches (pbx, id) WHERE pbx != '';
 """
-
-
-def hosted_only(pbx: str) -> str:
-    """The condition that lets a hosted PBX's query use the partial indexes above."""
-    return " AND pbx != ''" if pbx else ""
 
 
 _SESSION_COLUMNS = (
@@ -215,7 +167,7 @@ def _open(path: str, busy_timeout: float, sync: str = "NORMAL") -> sqlite3.Conne
         conn.execute("PRAGMA wal_autocheckpoint=0")
         # After the checkpointer restarts the log, the file is cut back to this size.
         conn.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
-    conn.executescript(SCHEMA + FLEET_SCHEMA)
+    conn.executescript(SCHEMA + OUTBOX_SCHEMA + FLEET_SCHEMA)
     _add_missing_columns(conn)
     _key_tables_by_pbx(conn)
     conn.executescript(INDEXES)
@@ -633,194 +585,6 @@ class SqliteState:
         self._conn.execute("DELETE FROM state WHERE pbx = ?", (self._pbx,))
 
 
-_REPORT_COLUMNS = (
-    "id, token, action, body, target, created_at, attempts, last_status, state, next_attempt_at, "
-    "refusals"
-)
-
-
-def _report(row: tuple[Any, ...]) -> StoredReport:
-    (report_id, token, action, body, target, created, attempts, status, state, next_at) = row[:10]
-    refusals = row[10]
-    return StoredReport(
-        id=int(report_id),
-        token=str(token),
-        action=str(action),
-        body=bytes(body),
-        target=str(target),
-        created_at=float(created),
-        attempts=int(attempts),
-        last_status=None if status is None else int(status),
-        state=ReportState(int(state)),
-        next_attempt_at=float(next_at),
-        refusals=int(refusals),
-    )
-
-
-@guarded
-class SqliteOutbox:
-    """The outbox as one table; a claim is a single conditional UPDATE, atomic across processes."""
-
-    def __init__(self, conn: sqlite3.Connection, guard: FileGuard, pbx: str = "") -> None:
-        self._conn = conn
-        self._guard = guard
-        self._pbx = pbx
-        self._only = hosted_only(pbx)
-
-    async def add(self, reports: Sequence[NewReport]) -> list[int]:
-        ids: list[int] = []
-        if not reports:
-            return ids
-        with immediate(self._conn) as conn:
-            for new in reports:
-                cursor = conn.execute(
-                    "INSERT INTO reports (pbx, token, action, body, target, created_at, "
-                    "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        self._pbx,
-                        new.token,
-                        new.action,
-                        new.body,
-                        new.target,
-                        new.created_at,
-                        new.created_at,
-                    ),
-                )
-                assert cursor.lastrowid is not None
-                ids.append(cursor.lastrowid)
-        return ids
-
-    async def claim(self, token: str, owner: str, now: float, lease_until: float) -> Claim:
-        rows = self._conn.execute(
-            "UPDATE reports SET lease_owner = ?, lease_until = ? "
-            "WHERE id = (SELECT MIN(id) FROM reports WHERE token = ? AND state = 0) "
-            "AND next_attempt_at <= ? AND (lease_owner IN ('', ?) OR lease_until <= ?) "
-            f"RETURNING {_REPORT_COLUMNS}",
-            (owner, lease_until, token, now, owner, now),
-        ).fetchall()  # all rows: a RETURNING statement commits only once stepped to its end
-        if rows:
-            return Claim(_report(rows[0]))
-        head = self._conn.execute(
-            "SELECT next_attempt_at, lease_owner, lease_until FROM reports "
-            "WHERE token = ? AND state = 0 ORDER BY id LIMIT 1",
-            (token,),
-        ).fetchone()
-        if head is None:
-            return Claim(None)
-        next_at, lease_owner, leased_until = head
-        if lease_owner not in ("", owner) and leased_until > now:
-            return Claim(None, float(leased_until))
-        return Claim(None, float(next_at))
-
-    async def finish(self, report_id: int, owner: str, outcome: AttemptOutcome) -> bool:
-        with immediate(self._conn) as conn:
-            row = conn.execute(
-                "SELECT state FROM reports WHERE id = ? AND pbx = ?", (report_id, self._pbx)
-            ).fetchone()
-            if row is None:
-                return False
-            pending = int(row[0]) == ReportState.PENDING
-            state = ReportState(row[0])
-            # A report dropped while its attempt was in flight (the session ended) that still
-            # got its 200 was delivered, and the log says so.
-            if outcome.delivered and state is not ReportState.DELIVERED:
-                state = ReportState.DELIVERED
-            elif pending and outcome.given_up:
-                state = ReportState.REFUSED
-            conn.execute(
-                "UPDATE reports SET target = ?, attempts = attempts + 1, "
-                "last_status = COALESCE(?, last_status), refusals = refusals + ?, "
-                "state = ?, next_attempt_at = ?, "
-                "lease_until = CASE WHEN lease_owner = ? THEN 0 ELSE lease_until END, "
-                "lease_owner = CASE WHEN lease_owner = ? THEN '' ELSE lease_owner END "
-                "WHERE id = ?",
-                (
-                    outcome.target,
-                    outcome.status,
-                    int(outcome.refused),
-                    int(state),
-                    outcome.next_attempt_at,
-                    owner,
-                    owner,
-                    report_id,
-                ),
-            )
-        return pending
-
-    async def release(self, owner: str) -> int:
-        cursor = self._conn.execute(
-            "UPDATE reports SET lease_owner = '', lease_until = 0 "
-            f"WHERE pbx = ?{self._only} AND lease_owner = ?",
-            (self._pbx, owner),
-        )
-        return cursor.rowcount
-
-    async def drop(self, token: str) -> int:
-        cursor = self._conn.execute(
-            "UPDATE reports SET state = ? WHERE token = ? AND state = 0",
-            (int(ReportState.DROPPED), token),
-        )
-        return cursor.rowcount
-
-    async def shed(self, tokens: Sequence[str], keep: int) -> dict[str, int]:
-        wanted = set(tokens)
-        shed: dict[str, int] = {}
-        with immediate(self._conn) as conn:
-            over = conn.execute(
-                "SELECT token, n FROM pending_counts WHERE n > ?", (keep,)
-            ).fetchall()
-            for token, count in over:
-                if token not in wanted:
-                    continue
-                excess = int(count) - keep
-                conn.execute(
-                    "UPDATE reports SET state = ? WHERE id IN (SELECT id FROM reports "
-                    "WHERE token = ? AND state = 0 ORDER BY id LIMIT ?)",
-                    (int(ReportState.DROPPED), token, excess),
-                )
-                shed[str(token)] = excess
-        return shed
-
-    async def pending_tokens(self) -> list[str]:
-        rows = self._conn.execute(
-            f"SELECT token FROM reports WHERE pbx = ?{self._only} AND state = 0 "
-            "GROUP BY token ORDER BY MIN(id)",
-            (self._pbx,),
-        ).fetchall()
-        return [str(token) for (token,) in rows]
-
-    async def newest_pending(self, tokens: Sequence[str]) -> dict[str, str]:
-        if not tokens:
-            return {}
-        marks = ",".join("?" * len(tokens))
-        rows = self._conn.execute(
-            "SELECT token, action FROM reports WHERE id IN (SELECT MAX(id) FROM reports "
-            f"WHERE state = 0 AND token IN ({marks}) GROUP BY token)",
-            tuple(tokens),
-        ).fetchall()
-        return {str(token): str(action) for token, action in rows}
-
-    async def reports(self, after_id: int = 0) -> list[StoredReport]:
-        rows = self._conn.execute(
-            f"SELECT {_REPORT_COLUMNS} FROM reports WHERE pbx = ?{self._only} AND id > ? "
-            "ORDER BY id",
-            (self._pbx, after_id),
-        ).fetchall()
-        return [_report(row) for row in rows]
-
-    async def trim(self, keep: int) -> int:
-        cursor = self._conn.execute(
-            f"DELETE FROM reports WHERE pbx = ?{self._only} AND state != 0 AND id <= ("
-            f"SELECT id FROM reports WHERE pbx = ?{self._only} AND state != 0 "
-            "ORDER BY id DESC LIMIT 1 OFFSET ?)",
-            (self._pbx, self._pbx, keep),
-        )
-        return cursor.rowcount
-
-    async def clear(self) -> None:
-        self._conn.execute(f"DELETE FROM reports WHERE pbx = ?{self._only}", (self._pbx,))
-
-
 class SqliteStore:
     shareable = True
 
@@ -891,7 +655,8 @@ class SqliteStore:
 
     async def forget_namespace(self, name: str) -> None:
         with immediate(self.conn) as conn:
-            for table in ("sessions", "lockouts", "state", "reports", "journal", "journal_batches"):
+            tables = ("sessions", "lockouts", "state", "reports", "journal", "journal_batches")
+            for table in (*tables, *OUTBOX_TABLES):
                 conn.execute(f"DELETE FROM {table} WHERE pbx = ?{hosted_only(name)}", (name,))
             scope = f"{name}/"
             conn.execute("DELETE FROM leases WHERE substr(name, 1, ?) = ?", (len(scope), scope))

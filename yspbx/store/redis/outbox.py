@@ -3,17 +3,27 @@
 Keys (``P`` is the prefix): ``P o:seq`` (the last id), ``P o:r:<id>`` (a report's fields),
 ``P o:ids`` (every kept id), ``P o:done`` (finished ids, for trimming), ``P o:q:<token>`` (a
 session's pending ids, in order), ``P o:tokens`` (sessions with pending reports, scored by their
-oldest pending id) and ``P o:leased:<owner>`` (what an owner holds, for :meth:`release`).
+oldest pending id) and ``P o:leased:<owner>`` (what an owner holds, for :meth:`release`);
+the event log ``P o:ev`` (sequence number -> the event as JSON; ``P o:evseq`` the last number)
+and ``P o:parked`` (parked session -> the sequence number it caught up to).
 Numbers are written as Python's ``repr`` and handed back as stored, so no precision is lost.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 
 from redis.asyncio import Redis
 
-from yspbx.store.base import AttemptOutcome, Claim, NewReport, ReportState, StoredReport
+from yspbx.store.base import (
+    AttemptOutcome,
+    Claim,
+    LoggedEvent,
+    NewReport,
+    ReportState,
+    StoredReport,
+)
 from yspbx.store.redis.connection import delete_matching, glob_escape, guarded, text
 
 _FIELDS = (
@@ -135,6 +145,7 @@ for _, id in ipairs(ids) do
 end
 redis.call('DEL', queue)
 redis.call('ZREM', p .. 'o:tokens', ARGV[2])
+redis.call('HDEL', p .. 'o:parked', ARGV[2])
 return #ids
 """
 
@@ -312,6 +323,65 @@ class RedisOutbox:
     @guarded
     async def trim(self, keep: int) -> int:
         return int(await self._trim(keys=[], args=[self._prefix, keep]))
+
+    @guarded
+    async def log_event(self, action: str, bodies: Mapping[str, bytes], created_at: float) -> int:
+        seq = int(await self._client.incr(f"{self._prefix}o:evseq"))
+        payload = {
+            "action": action,
+            "created_at": repr(created_at),
+            "bodies": {f: b.decode("utf-8", "surrogateescape") for f, b in bodies.items()},
+        }
+        await self._client.hset(f"{self._prefix}o:ev", str(seq), json.dumps(payload))
+        return seq
+
+    async def _seqs(self) -> list[int]:
+        return sorted(int(text(k)) for k in await self._client.hkeys(f"{self._prefix}o:ev"))
+
+    @guarded
+    async def events_after(self, seq: int, limit: int | None = None) -> list[LoggedEvent]:
+        wanted = [n for n in await self._seqs() if n > seq]
+        if limit is not None:
+            wanted = wanted[max(0, len(wanted) - limit) :]
+        if not wanted:
+            return []
+        values = await self._client.hmget(f"{self._prefix}o:ev", [str(n) for n in wanted])
+        events = []
+        for n, value in zip(wanted, values, strict=True):
+            if value is None:
+                continue
+            loaded = json.loads(text(value))
+            bodies = {f: b.encode("utf-8", "surrogateescape") for f, b in loaded["bodies"].items()}
+            events.append(LoggedEvent(n, loaded["action"], float(loaded["created_at"]), bodies))
+        return events
+
+    @guarded
+    async def count_events_after(self, seq: int) -> int:
+        return sum(1 for n in await self._seqs() if n > seq)
+
+    @guarded
+    async def last_event_seq(self) -> int:
+        return int(text(await self._client.get(f"{self._prefix}o:evseq")) or 0)
+
+    @guarded
+    async def forget_events(self, upto: int) -> int:
+        old = [str(n) for n in await self._seqs() if n <= upto]
+        if old:
+            await self._client.hdel(f"{self._prefix}o:ev", *old)
+        return len(old)
+
+    @guarded
+    async def park(self, token: str, seq: int) -> None:
+        await self._client.hset(f"{self._prefix}o:parked", token, str(seq))
+
+    @guarded
+    async def unpark(self, token: str) -> None:
+        await self._client.hdel(f"{self._prefix}o:parked", token)
+
+    @guarded
+    async def parked(self) -> dict[str, int]:
+        found = await self._client.hgetall(f"{self._prefix}o:parked")
+        return {text(token): int(text(seq)) for token, seq in found.items()}
 
     @guarded
     async def clear(self) -> None:
