@@ -40,8 +40,8 @@ from typing import Any
 
 import httpx
 
+from bench.reports import report_body
 from yspbx.pbx.events import ExtensionStatusChanged
-from yspbx.reports.formats import render
 from yspbx.services import Services
 from yspbx.sessions.manager import LoginRequest, SessionManager
 from yspbx.settings import load_settings
@@ -131,15 +131,11 @@ class Receiver:
 # -- the two sides ---------------------------------------------------------------------------
 
 
-def _body(seq: int) -> bytes:
-    return render(ExtensionStatusChanged(str(seq), "Idle"), "369300000001", well_formed=True)
-
-
 async def bare_loop(receiver: Receiver, count: int, keepalive: bool) -> float:
     """Reports/s of one client POSTing the bodies one after another, nothing else."""
     limits = httpx.Limits(max_keepalive_connections=None if keepalive else 0)
     headers = {"User-Agent": "WebAPI", "Content-Type": "application/json"}
-    bodies = [_body(FIRST + i) for i in range(count)]
+    bodies = [report_body(FIRST + i) for i in range(count)]
     async with httpx.AsyncClient(limits=limits, headers=headers) as client:
         started = time.perf_counter()
         for body in bodies:

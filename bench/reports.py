@@ -133,7 +133,8 @@ class ReceiverProcess:
 # The measurements.
 
 
-def _body(seq: int) -> bytes:
+def report_body(seq: int) -> bytes:
+    """One small report, the same for every benchmark that posts reports (reports, pipeline)."""
     return render(ExtensionStatusChanged(str(seq), "Idle"), "369300000001", well_formed=True)
 
 
@@ -144,7 +145,7 @@ async def bare_loop(receiver: ReceiverProcess, count: int, keepalive: bool) -> f
     async with httpx.AsyncClient(limits=limits, headers=headers) as client:
         started = time.monotonic_ns()
         for i in range(count):
-            response = await client.post(receiver.url, content=_body(FIRST + i))
+            response = await client.post(receiver.url, content=report_body(FIRST + i))
             assert response.status_code == 200
         elapsed = (time.monotonic_ns() - started) / 1e9
     await receiver.arrivals(count)
@@ -225,7 +226,7 @@ async def bare_fixed_rate(receiver: ReceiverProcess, rate: float, seconds: float
             if delay > 0:
                 await asyncio.sleep(delay)
             started[FIRST + i] = time.monotonic_ns()
-            await client.post(receiver.url, content=_body(FIRST + i))
+            await client.post(receiver.url, content=report_body(FIRST + i))
     arrivals = await receiver.arrivals(count)
     return sorted((ns - started[seq]) / 1e6 for ns, seq in arrivals)
 
