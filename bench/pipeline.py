@@ -5,9 +5,9 @@
 Issue 19's target: at ``max`` speed the report pipeline keeps at least half the throughput of
 a bare httpx POST loop to the same receiver, measured in the same run.
 
-- **The receiver**: a bare ASGI app on uvicorn (its own process, uvloop and httptools as
-  uvicorn picks them) that answers ``200`` to every POST and counts them; a long-polling GET
-  says when a given count has arrived, so the benchmark asks once per phase.
+- **The receiver**: bench/reports.py's, in its own process: a bare asyncio protocol on uvloop
+  with httptools' parser that answers ``200`` to every POST at once and counts them; a
+  long-polling GET says when a given count has arrived, so the benchmark asks once per phase.
 - **yspbx**: the server's real parts in this process (``Services``: store, session rules,
   simulated engine, fan-out, outbox, deliverer, sender; uvloop, as ``yspbx serve`` runs), one
   session logged in with the receiver as its target. ``count`` events are emitted through the
@@ -28,19 +28,17 @@ import argparse
 import asyncio
 import contextlib
 import json
-import multiprocessing
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from bench.reports import report_body
+from bench.reports import ReceiverProcess, report_body
 from yspbx.pbx.events import ExtensionStatusChanged
 from yspbx.services import Services
 from yspbx.sessions.manager import LoginRequest, SessionManager
@@ -49,89 +47,10 @@ from yspbx.settings import load_settings
 WARMUP = 200
 FIRST = 100_000  # extension numbers of the emitted events (clear of the config's)
 
-# -- the receiver: a bare ASGI app on uvicorn, in a process of its own ----------------------
-
-
-def _receiver_app() -> Callable[..., Awaitable[None]]:
-    state = {"count": 0}
-    arrived = asyncio.Event()
-
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            return
-        more = True
-        while more:
-            message = await receive()
-            more = message.get("more_body", False)
-        path = scope["path"]
-        body = b""
-        if scope["method"] == "GET" and path.startswith("/wait/"):
-            wanted = int(path.rsplit("/", 1)[1])
-            while state["count"] < wanted:
-                arrived.clear()
-                await arrived.wait()
-            body = str(state["count"]).encode()
-            state["count"] = 0
-        elif scope["method"] == "POST":
-            state["count"] += 1
-            arrived.set()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 200,
-                "headers": [(b"content-length", str(len(body)).encode())],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
-
-    return app
-
-
-def _receiver_main(conn: Connection) -> None:
-    import socket
-
-    import uvicorn
-
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    conn.send(sock.getsockname()[1])
-    config = uvicorn.Config(_receiver_app(), log_level="error", access_log=False, backlog=1024)
-    uvicorn.Server(config).run(sockets=[sock])
-
-
-class Receiver:
-    def __init__(self) -> None:
-        context = multiprocessing.get_context("spawn")
-        self._conn, child = context.Pipe()
-        self._process = context.Process(target=_receiver_main, args=(child,), daemon=True)
-        self._process.start()
-        self.port: int = self._conn.recv()
-        self.url = f"http://127.0.0.1:{self.port}/events"
-        deadline = time.monotonic() + 30
-        while True:  # uvicorn is up once it answers
-            try:
-                httpx.post(self.url, timeout=1)
-                httpx.get(f"http://127.0.0.1:{self.port}/wait/1", timeout=5)
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-
-    async def wait(self, count: int) -> None:
-        async with httpx.AsyncClient(timeout=300) as client:
-            answer = await client.get(f"http://127.0.0.1:{self.port}/wait/{count}")
-        assert int(answer.text) == count, answer.text
-
-    def stop(self) -> None:
-        self._process.terminate()
-        self._process.join(5)
-
-
 # -- the two sides ---------------------------------------------------------------------------
 
 
-async def bare_loop(receiver: Receiver, count: int, keepalive: bool) -> float:
+async def bare_loop(receiver: ReceiverProcess, count: int, keepalive: bool) -> float:
     """Reports/s of one client POSTing the bodies one after another, nothing else."""
     limits = httpx.Limits(max_keepalive_connections=None if keepalive else 0)
     headers = {"User-Agent": "WebAPI", "Content-Type": "application/json"}
@@ -141,7 +60,7 @@ async def bare_loop(receiver: Receiver, count: int, keepalive: bool) -> float:
         for body in bodies:
             response = await client.post(receiver.url, content=body)
             assert response.status_code == 200
-        await receiver.wait(count)
+        assert len(await receiver.arrivals(count)) == count
         return count / (time.perf_counter() - started)
 
 
@@ -162,7 +81,7 @@ class Pipeline:
     async def __aexit__(self, *exc: object) -> None:
         await self.services.stop()
 
-    async def run(self, receiver: Receiver, count: int) -> float:
+    async def run(self, receiver: ReceiverProcess, count: int) -> float:
         """Reports/s from the first event emitted to the last report's arrival."""
         await self.services.reset()
         password = SessionManager.hash_password(self.settings.api.password.get_secret_value())
@@ -174,7 +93,7 @@ class Pipeline:
         started = time.perf_counter()
         for i in range(count):
             await emit(ExtensionStatusChanged(str(FIRST + i), "Idle"))
-        await receiver.wait(count)
+        assert len(await receiver.arrivals(count)) == count
         return count / (time.perf_counter() - started)
 
 
@@ -189,7 +108,7 @@ RATIOS = (
 )
 
 
-async def measure(store: str, count: int, rounds: int, receiver: Receiver) -> dict[str, Any]:
+async def measure(store: str, count: int, rounds: int, receiver: ReceiverProcess) -> dict[str, Any]:
     rates: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="yspbx-pipeline-") as directory:
         async with (
@@ -231,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         import uvloop
 
         runner = asyncio.Runner(loop_factory=uvloop.new_event_loop)
-    receiver = Receiver()
+    receiver = ReceiverProcess()
     results: dict[str, dict[str, Any]] = {}
     try:
         with runner:
@@ -272,8 +191,8 @@ def write_docs(results: dict[str, dict[str, Any]], count: int, rounds: int) -> N
             f"Command: `python -m bench pipeline`. Machine: {writeup.machine()}.",
             "Engine events emitted through the engine's event bus as fast as it takes them, "
             "to one session, delivered by the real path (fan-out, outbox, deliverer, sender) "
-            "to a bare ASGI app on uvicorn answering 200 in another process; against a bare "
-            "httpx loop POSTing the same bodies one after another to the same receiver, in "
+            "to a bare asyncio receiver (httptools) answering 200 in another process; against "
+            "a bare httpx loop POSTing the same bodies one after another to the same receiver, in "
             f"the same run. {count} reports per phase, {rounds} interleaved rounds:",
             writeup.table(["store", "phase", "reports/s (median)", "min", "max"], rows),
             writeup.table(["store", "ratio", "median", "per round", "note"], ratio_rows),

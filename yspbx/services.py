@@ -22,8 +22,6 @@ import math
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 
-import httpx
-
 from yspbx.clock import Clock
 from yspbx.fleet.links import EngineUnavailable
 from yspbx.fleet.messages import Message
@@ -90,14 +88,13 @@ class Services:
         cls,
         settings: Settings,
         store: Store | None = None,
-        report_transport: httpx.AsyncBaseTransport | None = None,
         seats: SeatFactory | None = None,
         *,
         hosted_by: Services | None = None,
         name: str = "",
     ) -> Services:
-        """Build the process's parts (the seat comes at start); ``report_transport`` replaces
-        the network under report delivery, ``seats`` the factory the settings ask for.
+        """Build the process's parts (the seat comes at start); ``seats`` is the factory the
+        settings ask for.
 
         ``hosted_by``: the default PBX's services, for a PBX ``name`` hosted beside it: its
         store is the default's namespace ``name``; the report sender, the process's name and
@@ -144,9 +141,7 @@ class Services:
         if hosted_by is not None:
             sender = hosted_by.report_sender
         else:
-            sender = ReportSender(
-                reports.timeout, reports.concurrency, report_transport, keepalive=reports.keepalive
-            )
+            sender = ReportSender(reports.timeout, reports.concurrency, keepalive=reports.keepalive)
         services = cls(
             settings=settings,
             clock=clock,
