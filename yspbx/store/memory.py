@@ -212,6 +212,8 @@ class MemoryOutbox:
     def __init__(self) -> None:
         self._rows: dict[int, _Row] = {}  # insertion order = id order
         self._pending: dict[str, list[int]] = {}  # per session, ids of pending reports in order
+        # Rows no longer pending: trim finds the oldest of them without looking at every row.
+        self._finished = 0
         self._ids = itertools.count(1)
         self._events: dict[int, LoggedEvent] = {}  # insertion order = sequence order
         self._seqs = itertools.count(1)
@@ -261,6 +263,7 @@ class MemoryOutbox:
         state = report.state
         if pending and (outcome.delivered or outcome.given_up):
             state = ReportState.DELIVERED if outcome.delivered else ReportState.REFUSED
+            self._finished += 1
             self._pending[report.token].remove(report_id)
             if not self._pending[report.token]:
                 del self._pending[report.token]
@@ -291,6 +294,7 @@ class MemoryOutbox:
     async def drop(self, token: str) -> int:
         self._parked.pop(token, None)
         ids = self._pending.pop(token, [])
+        self._finished += len(ids)
         for report_id in ids:
             row = self._rows[report_id]
             row.report = replace(row.report, state=ReportState.DROPPED)
@@ -307,6 +311,7 @@ class MemoryOutbox:
                 row = self._rows[report_id]
                 row.report = replace(row.report, state=ReportState.DROPPED)
             del queue[:excess]
+            self._finished += excess
             shed[token] = excess
         return shed
 
@@ -325,10 +330,19 @@ class MemoryOutbox:
         return [row.report for report_id, row in self._rows.items() if report_id > after_id]
 
     async def trim(self, keep: int) -> int:
-        finished = [i for i, row in self._rows.items() if row.report.state != ReportState.PENDING]
-        excess = finished[: max(0, len(finished) - keep)]
+        wanted = self._finished - keep
+        if wanted <= 0:
+            return 0
+        # Oldest first (rows are in id order); pending rows on the way stay.
+        excess = []
+        for report_id, row in self._rows.items():
+            if row.report.state is not ReportState.PENDING:
+                excess.append(report_id)
+                if len(excess) == wanted:
+                    break
         for report_id in excess:
             del self._rows[report_id]
+        self._finished -= len(excess)
         return len(excess)
 
     async def log_event(self, action: str, bodies: Mapping[str, bytes], created_at: float) -> int:
@@ -375,6 +389,7 @@ class MemoryOutbox:
     async def clear(self) -> None:
         self._rows.clear()
         self._pending.clear()
+        self._finished = 0
         self._events.clear()
         self._parked.clear()
 
