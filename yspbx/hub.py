@@ -177,6 +177,19 @@ class PublishingOutbox:
 
     async def finish(self, report_id: int, owner: str, outcome: AttemptOutcome) -> bool:
         pending = await self._inner.finish(report_id, owner, outcome)
+        self._finished(report_id, outcome)
+        return pending
+
+    async def finish_and_claim(
+        self, report_id: int, token: str, owner: str, outcome: AttemptOutcome, lease_until: float
+    ) -> tuple[bool, Claim]:
+        pending, claim = await self._inner.finish_and_claim(
+            report_id, token, owner, outcome, lease_until
+        )
+        self._finished(report_id, outcome)
+        return pending, claim
+
+    def _finished(self, report_id: int, outcome: AttemptOutcome) -> None:
         attempts = self._attempts.get(report_id, 0) + 1
         change = _outcome_change(outcome)
         if change == "attempted":
@@ -200,7 +213,6 @@ class PublishingOutbox:
                     "attempts": attempts,
                 },
             )
-        return pending
 
     async def release(self, owner: str) -> int:
         return await self._inner.release(owner)

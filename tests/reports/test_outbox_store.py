@@ -197,6 +197,36 @@ async def test_trim_keeps_the_newest_finished_and_every_pending(store: Store) ->
     assert [r.id for r in await store.outbox.reports()] == ids[3:]
 
 
+async def test_trim_counts_dropped_and_shed_reports_as_finished(store: Store) -> None:
+    (waiting,) = await store.outbox.add([report("w", 0)])  # pending, oldest: never trimmed
+    dropped = await store.outbox.add([report("d", n) for n in range(3)])
+    await store.outbox.drop("d")
+    shed = await store.outbox.add([report("s", n) for n in range(3)])
+    assert await store.outbox.shed(["s"], 1) == {"s": 2}
+    assert await store.outbox.trim(3) == 2
+    assert [r.id for r in await store.outbox.reports()] == [waiting, dropped[2], *shed]
+    assert await store.outbox.trim(3) == 0
+
+
+async def test_finish_and_claim_settles_the_head_and_leases_the_next(store: Store) -> None:
+    first, second, third = await store.outbox.add([report("a", n) for n in range(3)])
+    await store.outbox.claim("a", "p1", T0, T0 + 30)
+    pending, claim = await store.outbox.finish_and_claim(first, "a", "p1", ok(), T0 + 30)
+    assert pending is True
+    assert claim.report is not None
+    assert claim.report.id == second
+    # Leased to p1 as a claim would have: nobody else gets it meanwhile.
+    elsewhere = await store.outbox.claim("a", "p2", T0 + 1, T0 + 31)
+    assert (elsewhere.report, elsewhere.wait_until) == (None, T0 + 30)
+    pending, claim = await store.outbox.finish_and_claim(second, "a", "p1", ok(), T0 + 30)
+    assert claim.report is not None
+    assert claim.report.id == third
+    pending, claim = await store.outbox.finish_and_claim(third, "a", "p1", ok(), T0 + 30)
+    assert (pending, claim) == (True, Claim(None))
+    states = [r.state for r in await store.outbox.reports()]
+    assert states == [ReportState.DELIVERED] * 3
+
+
 async def test_ids_keep_growing_after_clear(store: Store) -> None:
     (first,) = await store.outbox.add([report("a", 1)])
     await store.outbox.clear()

@@ -34,7 +34,7 @@ from yspbx.reports.refusals import RefusalPolicy
 from yspbx.reports.sender import ReportSender
 from yspbx.scheduler import Scheduler, Timer
 from yspbx.sessions.manager import SessionManager
-from yspbx.store.base import AttemptOutcome, SessionStore, StoreUnavailable
+from yspbx.store.base import AttemptOutcome, Claim, SessionStore, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -133,32 +133,36 @@ class Deliverer:
         await self._outbox.store.release(self.owner)
 
     async def _work(self, token: str) -> None:
+        # The next head, leased already when the previous report settled (in the same store
+        # step as its outcome), or None: claim it first.
+        claim: Claim | None = None
         try:
             while True:
                 self._again.discard(token)
                 try:
-                    step = await self._step(token)
+                    step, claim = await self._step(token, claim)
                 except StoreUnavailable:
                     # The store says so in the log itself, once: not once per session here.
                     self._arm(token, self._clock.now() + self._retry.initial)
-                    step = _Step.WAITING
+                    step, claim = _Step.WAITING, None
                 except Exception:
                     log.exception("report delivery for session %s failed", mask(token))
                     self._arm(token, self._clock.now() + self._retry.maximum)
-                    step = _Step.WAITING
+                    step, claim = _Step.WAITING, None
                 if step is _Step.WAITING and token not in self._again:
                     return
         finally:
             self._workers.pop(token, None)
 
-    async def _step(self, token: str) -> _Step:
+    async def _step(self, token: str, claim: Claim | None) -> tuple[_Step, Claim | None]:
         async with self._slots:
             now = self._clock.now()
             session = await self._session_store.get(token)
             if session is None or session.expires_at <= now:
                 await self._outbox.drop(token, "expired" if session else "gone")
-                return _Step.WAITING
-            claim = await self._outbox.store.claim(token, self.owner, now, now + self._lease)
+                return _Step.WAITING, None
+            if claim is None or claim.report is None:
+                claim = await self._outbox.store.claim(token, self.owner, now, now + self._lease)
             report = claim.report
             if self._outbox.is_parked(token) and (
                 (report is None and claim.wait_until is None)
@@ -175,7 +179,7 @@ class Deliverer:
             if report is None:
                 if claim.wait_until is not None:
                     self._arm(token, claim.wait_until)
-                return _Step.WAITING
+                return _Step.WAITING, None
             target = session.target.address
             result = await self._sender.post(target, report.body)
         now = self._clock.now()
@@ -191,16 +195,20 @@ class Deliverer:
             next_at = now + self._retry.delay(report.refusals + 1)
         else:
             next_at = now + self._retry.delay(attempts)
-        pending = await self._outbox.store.finish(
-            report.id,
-            self.owner,
-            AttemptOutcome(target, result.status, delivered, next_at, refused, given_up),
-        )
+        outcome = AttemptOutcome(target, result.status, delivered, next_at, refused, given_up)
+        if delivered or given_up:
+            # The next report goes at once: its lease comes with this one's outcome.
+            pending, claim = await self._outbox.store.finish_and_claim(
+                report.id, token, self.owner, outcome, now + self._lease
+            )
+        else:
+            pending = await self._outbox.store.finish(report.id, self.owner, outcome)
+            claim = None
         if delivered:
             if pending:
                 await self._sessions.touch(session, now)
             await self._outbox.finished()
-            return _Step.SETTLED
+            return _Step.SETTLED, claim
         if given_up:
             log.warning(
                 "report %d (%s) to %s: refused %d times (last status %s); given up, the "
@@ -212,7 +220,7 @@ class Deliverer:
                 result.status,
             )
             await self._outbox.finished()
-            return _Step.SETTLED if pending else _Step.WAITING
+            return _Step.SETTLED, claim
         log.info(
             "report %d (%s) to %s: attempt %d got %s; next in %.3g s",
             report.id,
@@ -226,7 +234,7 @@ class Deliverer:
             # Backing off: events queue nothing for it until its head settles (it is parked).
             await self._outbox.park(token)
             self._arm(token, next_at)
-        return _Step.WAITING
+        return _Step.WAITING, None
 
     def _arm(self, token: str, when: float) -> None:
         previous = self._timers.pop(token, None)

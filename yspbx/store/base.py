@@ -230,6 +230,13 @@ class OutboxStore(Protocol):
         ``refusals``; one that is ``given_up`` settles a pending report as REFUSED, so the
         session's next report becomes its head."""
 
+    async def finish_and_claim(
+        self, report_id: int, token: str, owner: str, outcome: AttemptOutcome, lease_until: float
+    ) -> tuple[bool, Claim]:
+        """:meth:`finish`, then :meth:`claim` of the session ``token``'s (the report's) next
+        head at ``outcome.next_attempt_at``, in one step: a delivered report's successor goes
+        at once, and a store that pays per round trip (SQLite's commit) pays once."""
+
     async def release(self, owner: str) -> int:
         """Give up every lease ``owner`` holds (a process stopping mid-attempt)."""
 

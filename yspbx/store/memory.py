@@ -283,6 +283,12 @@ class MemoryOutbox:
             row.lease_owner, row.lease_until = "", 0.0
         return pending
 
+    async def finish_and_claim(
+        self, report_id: int, token: str, owner: str, outcome: AttemptOutcome, lease_until: float
+    ) -> tuple[bool, Claim]:
+        pending = await self.finish(report_id, owner, outcome)
+        return pending, await self.claim(token, owner, outcome.next_attempt_at, lease_until)
+
     async def release(self, owner: str) -> int:
         released = 0
         for row in self._rows.values():

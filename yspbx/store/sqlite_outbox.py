@@ -148,6 +148,9 @@ class SqliteOutbox:
         return ids
 
     async def claim(self, token: str, owner: str, now: float, lease_until: float) -> Claim:
+        return self._claim(token, owner, now, lease_until)
+
+    def _claim(self, token: str, owner: str, now: float, lease_until: float) -> Claim:
         rows = self._conn.execute(
             "UPDATE reports SET lease_owner = ?, lease_until = ? "
             "WHERE id = (SELECT MIN(id) FROM reports WHERE token = ? AND state = 0) "
@@ -170,38 +173,50 @@ class SqliteOutbox:
         return Claim(None, float(next_at))
 
     async def finish(self, report_id: int, owner: str, outcome: AttemptOutcome) -> bool:
-        with immediate(self._conn) as conn:
-            row = conn.execute(
-                "SELECT state FROM reports WHERE id = ? AND pbx = ?", (report_id, self._pbx)
-            ).fetchone()
-            if row is None:
-                return False
-            pending = int(row[0]) == ReportState.PENDING
-            state = ReportState(row[0])
-            # A report dropped while its attempt was in flight (the session ended) that still
-            # got its 200 was delivered, and the log says so.
-            if outcome.delivered and state is not ReportState.DELIVERED:
-                state = ReportState.DELIVERED
-            elif pending and outcome.given_up:
-                state = ReportState.REFUSED
-            conn.execute(
-                "UPDATE reports SET target = ?, attempts = attempts + 1, "
-                "last_status = COALESCE(?, last_status), refusals = refusals + ?, "
-                "state = ?, next_attempt_at = ?, "
-                "lease_until = CASE WHEN lease_owner = ? THEN 0 ELSE lease_until END, "
-                "lease_owner = CASE WHEN lease_owner = ? THEN '' ELSE lease_owner END "
-                "WHERE id = ?",
-                (
-                    outcome.target,
-                    outcome.status,
-                    int(outcome.refused),
-                    int(state),
-                    outcome.next_attempt_at,
-                    owner,
-                    owner,
-                    report_id,
-                ),
-            )
+        with immediate(self._conn):
+            return self._finish(report_id, owner, outcome)
+
+    async def finish_and_claim(
+        self, report_id: int, token: str, owner: str, outcome: AttemptOutcome, lease_until: float
+    ) -> tuple[bool, Claim]:
+        # One transaction, one commit, for the attempt's outcome and the next head's lease.
+        with immediate(self._conn):
+            pending = self._finish(report_id, owner, outcome)
+            return pending, self._claim(token, owner, outcome.next_attempt_at, lease_until)
+
+    def _finish(self, report_id: int, owner: str, outcome: AttemptOutcome) -> bool:
+        conn = self._conn
+        row = conn.execute(
+            "SELECT state FROM reports WHERE id = ? AND pbx = ?", (report_id, self._pbx)
+        ).fetchone()
+        if row is None:
+            return False
+        pending = int(row[0]) == ReportState.PENDING
+        state = ReportState(row[0])
+        # A report dropped while its attempt was in flight (the session ended) that still
+        # got its 200 was delivered, and the log says so.
+        if outcome.delivered and state is not ReportState.DELIVERED:
+            state = ReportState.DELIVERED
+        elif pending and outcome.given_up:
+            state = ReportState.REFUSED
+        conn.execute(
+            "UPDATE reports SET target = ?, attempts = attempts + 1, "
+            "last_status = COALESCE(?, last_status), refusals = refusals + ?, "
+            "state = ?, next_attempt_at = ?, "
+            "lease_until = CASE WHEN lease_owner = ? THEN 0 ELSE lease_until END, "
+            "lease_owner = CASE WHEN lease_owner = ? THEN '' ELSE lease_owner END "
+            "WHERE id = ?",
+            (
+                outcome.target,
+                outcome.status,
+                int(outcome.refused),
+                int(state),
+                outcome.next_attempt_at,
+                owner,
+                owner,
+                report_id,
+            ),
+        )
         return pending
 
     async def release(self, owner: str) -> int:

@@ -277,6 +277,13 @@ class RedisOutbox:
         )
         return int(answer) == 1
 
+    async def finish_and_claim(
+        self, report_id: int, token: str, owner: str, outcome: AttemptOutcome, lease_until: float
+    ) -> tuple[bool, Claim]:
+        # Two calls, each a script of its own (one script would duplicate both).
+        pending = await self.finish(report_id, owner, outcome)
+        return pending, await self.claim(token, owner, outcome.next_attempt_at, lease_until)
+
     @guarded
     async def release(self, owner: str) -> int:
         return int(await self._release(keys=[], args=[self._prefix, owner]))
