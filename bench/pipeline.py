@@ -15,7 +15,9 @@ a bare httpx POST loop to the same receiver, measured in the same run.
   stored); the figure is reports/s from the first emit to the last report's arrival. One
   session's reports go one at a time, in order (the PBX's rule), so the fair comparison is:
 - **the bare loop**: one ``httpx.AsyncClient`` POSTing the same bodies one after another, with
-  a kept-alive connection (the fastest a sequential client gets), in the same process.
+  a kept-alive connection (the fastest a sequential httpx client gets), in the same process;
+  and yspbx's own report sender in the same bare loop, which shows what the pipeline's other
+  parts (fan-out, outbox, deliverer) add to the POSTs.
 
 Both run with ``reports.keepalive`` on (as a scenario at ``max`` speed would) and, for the
 record, with the default new connection per report against a bare loop that also opens one
@@ -40,6 +42,7 @@ import httpx
 
 from bench.reports import ReceiverProcess, report_body
 from yspbx.pbx.events import ExtensionStatusChanged
+from yspbx.reports.sender import ReportSender
 from yspbx.services import Services
 from yspbx.sessions.manager import LoginRequest, SessionManager
 from yspbx.settings import load_settings
@@ -64,13 +67,31 @@ async def bare_loop(receiver: ReceiverProcess, count: int, keepalive: bool) -> f
         return count / (time.perf_counter() - started)
 
 
+async def sender_loop(receiver: ReceiverProcess, count: int) -> float:
+    """Reports/s of yspbx's own report sender (reports.keepalive on) POSTing the bodies one
+    after another, nothing else: what the pipeline's other parts add shows against it."""
+    sender = ReportSender(timeout=5.0, concurrency=1, keepalive=True)
+    bodies = [report_body(FIRST + i) for i in range(count)]
+    try:
+        started = time.perf_counter()
+        for body in bodies:
+            result = await sender.post(receiver.url, body)
+            assert result.status == 200, result
+        assert len(await receiver.arrivals(count)) == count
+        return count / (time.perf_counter() - started)
+    finally:
+        await sender.aclose()
+
+
 class Pipeline:
     """The server's parts, started in this process on a store of their own."""
 
     def __init__(self, store: str, directory: Path, keepalive: bool) -> None:
         name = f"pipeline-{int(keepalive)}.db"
         url = "memory://" if store == "memory" else f"sqlite:///{directory / name}"
-        overrides = {"server": {"store": url}, "reports": {"keepalive": keepalive}}
+        # Every event is emitted at once: the per-session bound must not shed any of them.
+        reports = {"keepalive": keepalive, "max_pending": 1_000_000}
+        overrides = {"server": {"store": url}, "reports": reports}
         self.settings = load_settings(overrides=overrides)
         self.services = Services.build(self.settings)
 
@@ -101,8 +122,10 @@ BARE = "bare httpx POST loop, keep-alive"
 YSPBX = "yspbx pipeline, reports.keepalive = true"
 BARE_FRESH = "bare httpx POST loop, new connection each"
 YSPBX_FRESH = "yspbx pipeline, default (new connection each)"
+SENDER = "bare loop of yspbx's report sender, keep-alive"
 RATIOS = (
     (YSPBX, BARE, "target: at least 0.5"),
+    (YSPBX, SENDER, "what fan-out, outbox and delivery add to the sender"),
     (YSPBX_FRESH, BARE, "the faithful default against the fastest loop"),
     (YSPBX_FRESH, BARE_FRESH, "like for like"),
 )
@@ -120,6 +143,7 @@ async def measure(store: str, count: int, rounds: int, receiver: ReceiverProcess
                 YSPBX: lambda n: reusing.run(receiver, n),
                 BARE_FRESH: lambda n: bare_loop(receiver, n, keepalive=False),
                 YSPBX_FRESH: lambda n: faithful.run(receiver, n),
+                SENDER: lambda n: sender_loop(receiver, n),
             }
             for phase in phases.values():
                 await phase(WARMUP)

@@ -217,7 +217,9 @@ class Stack:
     def __init__(self, store: str, directory: Path, keepalive: bool = False) -> None:
         name = "bench-keepalive.db" if keepalive else "bench.db"
         url = "memory://" if store == "memory" else f"sqlite:///{directory / name}"
-        overrides = {"server": {"store": url}, "reports": {"keepalive": keepalive}}
+        # Bursts are emitted at once: the per-session bound must not shed any of them.
+        reports = {"keepalive": keepalive, "max_pending": 1_000_000}
+        overrides = {"server": {"store": url}, "reports": reports}
         self.keepalive = keepalive
         self.settings = load_settings(overrides=overrides)
         self.services = Services.build(self.settings)
