@@ -177,6 +177,10 @@ class _Connection(asyncio.Protocol):
     def send(self, data: bytes) -> asyncio.Future[int]:
         """Write one request (head and body in one write); the future gets the status."""
         assert self.transport is not None
+        if self.closed or self.transport.is_closing():
+            # Closed under us (by the loop after a failed write) before the loop said so.
+            self.closed = True
+            raise _NoAnswer("the connection closed before the request went out")
         loop = asyncio.get_running_loop()
         self._answer = loop.create_future()
         self._parser = httptools.HttpResponseParser(self)
@@ -263,7 +267,8 @@ class ReportSender:
         while idle:
             connection = idle.pop()
             self._idle_count -= 1
-            if not connection.closed:
+            transport = connection.transport
+            if not connection.closed and transport is not None and not transport.is_closing():
                 return connection
         return None
 
