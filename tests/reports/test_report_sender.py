@@ -111,6 +111,31 @@ async def test_keepalive_opens_a_new_connection_when_the_receiver_closed_it(
     await sender.aclose()
 
 
+async def test_keepalive_sends_again_on_a_new_connection_when_the_kept_one_was_closed(
+    loopback: Loopback,
+) -> None:
+    # The receiver closes each connection as it answers: the next report, sent at once, finds
+    # its kept connection closed (seen or not yet) and goes on a new one, never failing.
+    loopback.answer = lambda n: b"HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nclose-me"
+    sender = ReportSender(timeout=2, concurrency=4, keepalive=True)
+    results = [await sender.post(loopback.url, b'{"n":%d}' % n) for n in range(20)]
+    assert [r.status for r in results] == [200] * 20
+    assert len(loopback.requests) == 20
+    await sender.aclose()
+
+
+async def test_keepalive_does_not_resend_once_an_answer_began(loopback: Loopback) -> None:
+    loopback.answer = lambda n: (
+        OK if n == 1 else b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nclose-me"
+    )
+    sender = ReportSender(timeout=2, concurrency=4, keepalive=True)
+    assert (await sender.post(loopback.url, b"{}")).status == 200
+    cut = await sender.post(loopback.url, b"{}")  # on the kept connection, cut mid-body
+    assert cut.status is None
+    assert len(loopback.requests) == 2
+    await sender.aclose()
+
+
 @pytest.mark.parametrize(
     ("answer", "status"),
     [

@@ -6,7 +6,8 @@ The request carries the PBX's headers (``User-Agent: WebAPI``, ``Content-Type`` 
 refuses any request that carries the mark, so a report never reaches it through the trust it
 gives loopback clients (the receiver may ignore the header). It goes out on a new TCP
 connection each time, as the PBX's short-lived flows do (``reports.keepalive`` reuses
-connections instead, per target: faster, less faithful). Redirects are never followed. The whole
+connections instead, per target: faster, less faithful; a kept connection found closed before
+any answer came back is replaced by a new one for the same report). Redirects are never followed. The whole
 exchange, connecting and the answer's body included, must finish within ``timeout`` seconds of
 wall time: a receiver that hangs or trickles bytes cannot hold a delivery slot longer than that.
 The answer's body is read (so a cut-off answer counts as no answer) and thrown away as it
@@ -121,6 +122,7 @@ class _Connection(asyncio.Protocol):
         self._headers_done = False
         self._sized = False  # the answer says where its body ends (length, chunks)
         self.reusable = False
+        self.answered = False  # some of the current exchange's answer arrived
 
     # asyncio's side.
 
@@ -129,6 +131,7 @@ class _Connection(asyncio.Protocol):
         self.transport = cast(asyncio.Transport, transport)
 
     def data_received(self, data: bytes) -> None:
+        self.answered = True
         parser = self._parser
         if parser is None:
             # Bytes nobody asked for: the connection can carry no further exchange.
@@ -185,7 +188,7 @@ class _Connection(asyncio.Protocol):
         self._answer = loop.create_future()
         self._parser = httptools.HttpResponseParser(self)
         self._status, self._headers_done, self._sized = 0, False, False
-        self.reusable = False
+        self.reusable = self.answered = False
         self.transport.write(data)
         return self._answer
 
@@ -233,15 +236,23 @@ class ReportSender:
         except BadTarget as exc:
             return SendResult(None, str(exc))
         connection: _Connection | None = None
+        request = b"%b%d\r\n\r\n%b" % (target.head, len(body), body)
         try:
             async with asyncio.timeout(self.timeout):
                 connection = self._reuse(target)
+                if connection is not None:
+                    try:
+                        status = await connection.send(request)
+                    except _NoAnswer:
+                        if connection.answered:
+                            raise
+                        # A kept connection the receiver had closed as the request went out
+                        # (its close not seen yet): again on a new one, within the deadline.
+                        # Delivery is at least once, and a failed attempt is sent again anyway.
+                        connection = None
                 if connection is None:
-                    loop = asyncio.get_running_loop()
-                    _, connection = await loop.create_connection(
-                        _Connection, target.host, target.port
-                    )
-                status = await connection.send(b"%b%d\r\n\r\n%b" % (target.head, len(body), body))
+                    connection = await self._connect(target)
+                    status = await connection.send(request)
         except TimeoutError:
             if connection is not None:
                 connection.abort()
@@ -259,6 +270,11 @@ class ReportSender:
             raise
         self._keep(target, connection)
         return SendResult(status)
+
+    async def _connect(self, target: _Target) -> _Connection:
+        loop = asyncio.get_running_loop()
+        _, connection = await loop.create_connection(_Connection, target.host, target.port)
+        return connection
 
     def _reuse(self, target: _Target) -> _Connection | None:
         if not self._idle_count:
