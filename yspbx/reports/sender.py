@@ -7,11 +7,11 @@ refuses any request that carries the mark, so a report never reaches it through 
 gives loopback clients (the receiver may ignore the header). It goes out on a new TCP
 connection each time, as the PBX's short-lived flows do (``reports.keepalive`` reuses
 connections instead, per target: faster, less faithful; a kept connection found closed before
-any answer came back is replaced by a new one for the same report). Redirects are never followed. The whole
-exchange, connecting and the answer's body included, must finish within ``timeout`` seconds of
-wall time: a receiver that hangs or trickles bytes cannot hold a delivery slot longer than that.
-The answer's body is read (so a cut-off answer counts as no answer) and thrown away as it
-arrives.
+any answer came back is replaced by a new one for the same report). Redirects are never
+followed. The whole exchange, connecting and the answer's body included, must finish within
+``timeout`` seconds of wall time: a receiver that hangs or trickles bytes cannot hold a delivery
+slot longer than that. The answer's body is read (so a cut-off answer counts as no answer) and
+thrown away as it arrives.
 
 Why not httpx: a report is one small POST whose answer only matters by its status, repeated a
 hundred thousand times in a day played at full speed, one after another per session. A general
