@@ -156,7 +156,7 @@ class Deliverer:
             now = self._clock.now()
             session = await self._session_store.get(token)
             if session is None or session.expires_at <= now:
-                await self._outbox.drop(token, "expired" if session else "gone")
+                await self._outbox.drop(token, "expired" if session else "gone", session)
                 return _Step.WAITING
             claim = await self._outbox.store.claim(token, self.owner, now, now + self._lease)
             report = claim.report

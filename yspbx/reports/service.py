@@ -23,6 +23,7 @@ from yspbx.reports.outbox import Outbox, RetryPolicy
 from yspbx.reports.refusals import RefusalPolicy
 from yspbx.reports.sender import ReportSender
 from yspbx.reports.streams import STREAM_PREFIX, EventStreams
+from yspbx.reports.subscriptions import is_v2, taken_over_at
 from yspbx.scheduler import Scheduler, Timer
 from yspbx.sessions.manager import SessionManager
 from yspbx.sessions.models import Session
@@ -73,6 +74,8 @@ class ReportService:
             store.sessions, clock, self.outbox, self.deliverer, serial_number, monitored
         )
         self.fanout.http = settings.transport == "http"
+        self.outbox.taken_over_at = self._taken_over_at
+        self._clock = clock
         self._sweep_timer: Timer | None = None
         self._starting: asyncio.Task[None] | None = None
         self._streams: EventStreams | None = None
@@ -134,13 +137,17 @@ class ReportService:
 
     async def session_ended(self, session: Session, reason: str) -> None:
         self.deliverer.forget(session.token)
-        await self.outbox.drop(session.token, reason)
+        await self.outbox.drop(session.token, reason, session)
 
     async def listing(self) -> list[dict[str, Any]]:
-        # Parked sessions' reports are in the event log until they catch up: the listing shows
-        # every pending report, so they are queued first (in order; the sessions stay parked).
-        await self.outbox.catch_up_parked(self._store.sessions.get)
-        return await self.outbox.listing()
+        # A read changes nothing: a parked session's reports for the events it missed are
+        # listed from the event log, not queued (docs/reports.md).
+        return await self.outbox.listing(self._store.sessions.get)
+
+    async def _taken_over_at(self, session: Session) -> float | None:
+        if not is_v2(session):
+            return None
+        return taken_over_at(session, await self._store.sessions.reporting(self._clock.now()))
 
     async def _resume(self) -> None:
         for count, token in enumerate(await self._store.outbox.pending_tokens(), 1):
