@@ -311,7 +311,15 @@ class Outbox:
         when it catches up (``id`` null: none is stored yet; the newest
         ``reports.max_pending`` of them). Reading changes nothing."""
         entries = [_entry(report) for report in await self.store.reports()]
+        entries.extend(_owed_entry(report) for report in await self.owed(session_of))
+        return entries
+
+    async def owed(self, session_of: Callable[[str], Awaitable[Session | None]]) -> list[NewReport]:
+        """The reports the parked sessions will have queued when they catch up, as a catch-up
+        would write them (the newest ``reports.max_pending`` of each), session after session;
+        read only, nothing is stored."""
         parked = self._parked if self._loaded else await self.store.parked()
+        found: list[NewReport] = []
         for token, marker in list(parked.items()):
             session = await session_of(token)
             if session is None:
@@ -319,8 +327,8 @@ class Outbox:
             owed, _ = await self._owed(session, marker)
             if self._max_pending is not None:
                 owed = owed[-self._max_pending :] if self._max_pending else []
-            entries.extend(_owed_entry(report) for report in owed)
-        return entries
+            found.extend(owed)
+        return found
 
     async def clear(self) -> None:
         self._finished_since_trim = 0

@@ -23,7 +23,7 @@ from yspbx.reports.outbox import Outbox, RetryPolicy
 from yspbx.reports.refusals import RefusalPolicy
 from yspbx.reports.sender import ReportSender
 from yspbx.reports.streams import STREAM_PREFIX, EventStreams
-from yspbx.reports.subscriptions import is_v2, taken_over_at
+from yspbx.reports.subscriptions import takeover_reader
 from yspbx.scheduler import Scheduler, Timer
 from yspbx.sessions.manager import SessionManager
 from yspbx.sessions.models import Session
@@ -74,8 +74,7 @@ class ReportService:
             store.sessions, clock, self.outbox, self.deliverer, serial_number, monitored
         )
         self.fanout.http = settings.transport == "http"
-        self.outbox.taken_over_at = self._taken_over_at
-        self._clock = clock
+        self.outbox.taken_over_at = takeover_reader(store.sessions, clock)
         self._sweep_timer: Timer | None = None
         self._starting: asyncio.Task[None] | None = None
         self._streams: EventStreams | None = None
@@ -144,10 +143,15 @@ class ReportService:
         # listed from the event log, not queued (docs/reports.md).
         return await self.outbox.listing(self._store.sessions.get)
 
-    async def _taken_over_at(self, session: Session) -> float | None:
-        if not is_v2(session):
-            return None
-        return taken_over_at(session, await self._store.sessions.reporting(self._clock.now()))
+    async def owed(self, since: float) -> dict[str, int]:
+        """Per report address, the reports for events from ``since`` on that the parked
+        sessions have not queued yet (they are in the event log until each catches up): what
+        a count of queued reports adds to be complete while sessions are parked."""
+        counts: dict[str, int] = {}
+        for report in await self.outbox.owed(self._store.sessions.get):
+            if report.created_at >= since:
+                counts[report.target] = counts.get(report.target, 0) + 1
+        return counts
 
     async def _resume(self) -> None:
         for count, token in enumerate(await self._store.outbox.pending_tokens(), 1):

@@ -14,9 +14,11 @@ they idle out. Sessions in the 1.1.0 formats keep one subscription each.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 
+from yspbx.clock import Clock
 from yspbx.sessions.models import V2_FORMAT, Session, format_of
+from yspbx.store.base import SessionStore
 
 # A session's report format from its version, remembered: the fan-out asks it of every session
 # it reports to for every event, and there are a handful of versions.
@@ -55,3 +57,17 @@ def taken_over_at(session: Session, reporting: Iterable[Session]) -> float | Non
         if other.token != session.token and is_v2(other) and other.target.address == address
     ]
     return min(found, default=None)
+
+
+def takeover_reader(
+    sessions: SessionStore, clock: Clock
+) -> Callable[[Session], Awaitable[float | None]]:
+    """:func:`taken_over_at` against the store's reporting list now (read only for a 2.0.0
+    session: the others keep their subscription whatever else is logged in)."""
+
+    async def read(session: Session) -> float | None:
+        if not is_v2(session):
+            return None
+        return taken_over_at(session, await sessions.reporting(clock.now()))
+
+    return read

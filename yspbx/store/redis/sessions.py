@@ -266,8 +266,9 @@ class RedisSessions:
             pipe.expireat(key, _forgotten_at(session))
             pipe.zadd(ip_key, {session.token: session.expires_at})
             pipe.expireat(ip_key, _forgotten_at(session))
-            await self._enlist(keys=[], args=[self._prefix, session.token], client=pipe)
             await pipe.execute()
+        # Then on the reporting list, unless the token is parked (stored again under its token).
+        await self._enlist(keys=[], args=[self._prefix, session.token])
 
     @guarded
     async def add_unless_locked(
