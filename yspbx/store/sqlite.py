@@ -103,8 +103,7 @@ CREATE INDEX IF NOT EXISTS journal_batches_of_hosted ON journal_batches (pbx, id
 # The sessions reports are queued for (:meth:`SqliteSessions.reporting`): a partial index on
 # the sessions that are not parked (``muted`` = 0), by expiry, so the live ones are one range of
 # it and the parked and expired ones are never read. ``muted`` follows ``report_parked`` through
-# triggers, in the transaction that parks or unparks (whichever process does it); a session
-# stored again under a parked token (a heartbeat's new ``version``) stays muted.
+# triggers, in the transaction that parks or unparks (whichever process does it).
 REPORTING = """
 CREATE INDEX IF NOT EXISTS sessions_reporting ON sessions (pbx, expires_at) WHERE muted = 0;
 CREATE TRIGGER IF NOT EXISTS report_parked_mutes AFTER INSERT ON report_parked BEGIN
@@ -113,11 +112,15 @@ END;
 CREATE TRIGGER IF NOT EXISTS report_parked_unmutes AFTER DELETE ON report_parked BEGIN
     UPDATE sessions SET muted = 0 WHERE token = OLD.token;
 END;
-CREATE TRIGGER IF NOT EXISTS sessions_added_parked AFTER INSERT ON sessions
-WHEN EXISTS (SELECT 1 FROM report_parked WHERE token = NEW.token) BEGIN
-    UPDATE sessions SET muted = 1 WHERE token = NEW.token;
-END;
 """
+
+# A session stored again under its token (:meth:`SqliteSessions.add`, a heartbeat's new
+# ``version``) is muted if that token is parked; a login's new token never is, so logins pay
+# nothing for it.
+_MUTE_IF_PARKED = (
+    "UPDATE sessions SET muted = 1 WHERE token = ?1 "
+    "AND EXISTS (SELECT 1 FROM report_parked WHERE token = ?1)"
+)
 
 
 _SESSION_COLUMNS = (
@@ -417,6 +420,7 @@ class SqliteSessions:
 
         def insert(conn: sqlite3.Connection) -> None:
             conn.execute(_INSERT_SESSION, values)
+            conn.execute(_MUTE_IF_PARKED, (session.token,))
             counts.add(pbx, session.client_ip)
 
         await self._writes.run(insert)
