@@ -345,3 +345,27 @@ async def test_reading_the_report_log_changes_nothing(opened: Callable[[], Store
     assert [e["body"] for e in await outbox.listing(store.sessions.get)] == [
         e["body"] for e in listing
     ]
+
+
+async def test_a_sqlite_file_from_before_the_list_has_its_parked_sessions_left_out(
+    tmp_path: Path,
+) -> None:
+    """A file written before the ``muted`` column: opened again, its parked sessions are not
+    on the list (the column is set from the markers), and the others are."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    store = SqliteStore(url)
+    for n in (1, 2):
+        await store.sessions.add(session(n))
+    await store.outbox.park(session(1).token, 0)
+    store.conn.execute("DROP INDEX sessions_reporting")
+    for trigger in ("report_parked_mutes", "report_parked_unmutes"):
+        store.conn.execute(f"DROP TRIGGER {trigger}")
+    store.conn.execute("ALTER TABLE sessions DROP COLUMN muted")
+    await store.close()
+    store = SqliteStore(url)
+    try:
+        assert await listed(store) == [2]
+        await store.outbox.unpark(session(1).token)
+        assert await listed(store) == [1, 2]
+    finally:
+        await store.close()
