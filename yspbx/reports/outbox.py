@@ -255,6 +255,16 @@ class Outbox:
                 upto = max(upto, self._last_seq - window)
             await self.store.forget_events(upto)
 
+    async def overflowing(self, token: str) -> bool:
+        """Whether the parked session missed at least ``reports.max_pending`` logged events:
+        queued one by one, they would have pushed out what it has pending (its head too). A
+        count over the log, asked once per retry of its head; some of the events may have no
+        report in its format, so it may say so early (a catch-up then drops nothing)."""
+        marker = self._parked.get(token)
+        if marker is None or self._max_pending is None:
+            return False
+        return await self.store.count_events_after(marker) >= self._max_pending
+
     async def _missed(self, token: str) -> int:
         """How many logged events the parked session has no report for."""
         async with self._lock:
