@@ -8,7 +8,8 @@ that cannot answer (Redis down, a time-out) raises :class:`StoreUnavailable`, ne
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import Enum, IntEnum
 from typing import Protocol
@@ -27,6 +28,16 @@ class StoreUnavailable(Exception):
 class StoreFileError(StoreUnavailable):
     """The store's file cannot be used (damaged, not a database, unreadable): the message names
     the file and says what to do; ``yspbx serve`` prints it as its one line and stops."""
+
+
+# Writes a store may leave uncommitted when its method returns, for the caller to await before
+# it answers. Set (to an empty list) by the API envelope for each request: a SQLite login
+# decided from the process's view queues its session here and returns at once, so the request
+# waits once, for the group commit that also carries its journal entry. Whoever did not set it
+# (a test, the control plane) gets stores that return only once their writes are committed.
+DEFERRED_WRITES: ContextVar[list[Awaitable[object]] | None] = ContextVar(
+    "yspbx_deferred_writes", default=None
+)
 
 
 @dataclass(frozen=True, slots=True)

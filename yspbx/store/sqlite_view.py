@@ -46,6 +46,12 @@ class DataVersionView:
         self._guard = guard
         self.sessions: dict[str, SessionRow] = {}
         self.values: dict[str, bytes | None] = {}
+        # What a login checks, for logins decided at once (:meth:`SqliteSessions.
+        # add_unless_locked`): per client IP its lockout entry, (failures, blocked_until) or
+        # (None, None) when there is none; per client IP (and '' for all) the stored sessions,
+        # those read plus those this process added since.
+        self.lockouts: dict[str, tuple[int | None, float | None]] = {}
+        self.counts: dict[str, int] = {}
         # Grows each time the view is emptied: a read that began before must not refill it.
         self.epoch = 0
         self._seen = self._version()
@@ -83,10 +89,24 @@ class DataVersionView:
     def _look_again(self) -> None:
         self._looked = False
 
+    @property
+    def seen(self) -> int:
+        """The ``data_version`` what the view holds was read under."""
+        return self._seen
+
+    def flush(self, conn: sqlite3.Connection) -> None:
+        """Nothing to write: the view is a hook of the group commit only for :meth:`discard`."""
+
+    def discard(self) -> None:
+        """A group transaction rolled back: what the view counted for its logins is wrong."""
+        self.forget()
+
     def forget(self) -> None:
         self.epoch += 1
         self.sessions.clear()
         self.values.clear()
+        self.lockouts.clear()
+        self.counts.clear()
 
 
 class ViewedSessions:
@@ -144,6 +164,7 @@ class ViewedSessions:
             return await self._inner.remove(token)
         finally:
             self._view.sessions.pop(token, None)
+            self._view.counts.clear()
 
     async def live(self, now: float) -> list[Session]:
         return await self._inner.live(now)
@@ -156,12 +177,14 @@ class ViewedSessions:
             return await self._inner.purge(expired_before)
         finally:
             self._view.sessions.clear()
+            self._view.counts.clear()
 
     async def clear(self) -> None:
         try:
             await self._inner.clear()
         finally:
             self._view.sessions.clear()
+            self._view.counts.clear()
 
 
 class ViewedState:
