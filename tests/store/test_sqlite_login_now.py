@@ -15,8 +15,15 @@ from pathlib import Path
 import pytest
 
 from yspbx.sessions.models import ReportTarget, Session
-from yspbx.store.base import DEFERRED_WRITES, NO_LIMITS, Admission, JournalEntry, SessionLimits
-from yspbx.store.sqlite import CAP_MARGIN, SqliteStore
+from yspbx.store.base import (
+    DEFERRED_WRITES,
+    NO_LIMITS,
+    Admission,
+    JournalEntry,
+    SessionLimits,
+    StoreUnavailable,
+)
+from yspbx.store.sqlite import CAP_MARGIN, SqliteSessions, SqliteStore
 
 IP = "10.0.0.7"
 NOW = 1000.0
@@ -128,3 +135,24 @@ async def test_near_a_cap_the_count_is_exact(
     assert admitted == cap - 2
     with sqlite3.connect(here.path) as conn:
         assert conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == cap
+
+
+async def test_a_login_whose_commit_fails_is_refused_with_nothing_stored(
+    pair: tuple[SqliteStore, SqliteStore, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here, _, path = pair
+
+    def disk_fails(conn: sqlite3.Connection, items: list[object]) -> None:
+        error = sqlite3.OperationalError("disk I/O error")
+        error.sqlite_errorcode = 10  # type: ignore[attr-defined]  # SQLITE_IOERR
+        raise error
+
+    monkeypatch.setattr(
+        SqliteSessions, "write_carried", lambda self, conn, items: disk_fails(conn, items)
+    )
+    admission, deferred = await login(here, 1)
+    assert admission is Admission.ADDED
+    with pytest.raises(StoreUnavailable):
+        await deferred[0]
+    assert stored_tokens(path) == set()
+    assert here.view.counts == {}  # what the view counted for the group is forgotten

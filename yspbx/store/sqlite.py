@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Awaitable
 from pathlib import Path
+from typing import Any
 
 from yspbx.sessions.models import ReportTarget, Session
 from yspbx.store.base import (
@@ -527,25 +528,27 @@ class SqliteSessions:
         ):
             return None
         known[ip], known[""] = by_ip + 1, total + 1
-        values = _session_values(pbx, session)
-        counts = self._counts
-        if failures is None:
-
-            def insert(conn: sqlite3.Connection) -> None:
-                conn.execute(_INSERT_SESSION, values)
-                counts.add(pbx, ip)
-
-        else:
+        if failures is not None:
             # A good login resets the IP's failures.
             view.lockouts[ip] = (None, None)
-
-            def insert(conn: sqlite3.Connection) -> None:
-                conn.execute("DELETE FROM lockouts WHERE pbx = ? AND ip = ?", (pbx, ip))
-                conn.execute(_INSERT_SESSION, values)
-                counts.add(pbx, ip)
-
-        deferred.append(self._writes.queue(insert))
+        # Carried in the next group transaction with the other logins of the moment (and the
+        # journal's entries): one future for the whole group.
+        deferred.append(
+            self._writes.carry(self, (_session_values(pbx, session), failures is not None))
+        )
         return Admission.ADDED
+
+    def write_carried(self, conn: sqlite3.Connection, items: list[Any]) -> None:
+        """The sessions of the logins decided at once, in one ``executemany``, each
+        resetting its IP's failures first when it had some."""
+        pbx, counts = self._pbx, self._counts
+        logins: list[tuple[tuple[object, ...], bool]] = items
+        resets = [(pbx, values[2]) for values, reset in logins if reset]
+        if resets:
+            conn.executemany("DELETE FROM lockouts WHERE pbx = ? AND ip = ?", resets)
+        conn.executemany(_INSERT_SESSION, [values for values, _ in logins])
+        for values, _ in logins:
+            counts.add(pbx, str(values[2]))
 
     async def get(self, token: str) -> Session | None:
         row = self._conn.execute(

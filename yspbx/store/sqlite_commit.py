@@ -5,6 +5,12 @@ write of the log plus the lock round trip. When many requests write at once (a b
 logins), each one queues its statement and waits; the batch is committed once per turn of the
 event loop, in one ``BEGIN IMMEDIATE`` ... ``COMMIT``, and every waiter is answered after the
 commit. A lone request pays one loop turn more; a burst pays one commit instead of dozens.
+
+Besides operations (a function run in the transaction, its result handed back), a writer may
+*carry* items (:meth:`GroupCommit.carry`): the journal's entries, the sessions of logins decided
+at once. Each carrier writes its items of the group together (one row, one ``executemany``)
+and all of them wait on one future for the group: a request whose login session and journal
+entry ride in the same group waits once, for one commit.
 """
 
 from __future__ import annotations
@@ -161,10 +167,12 @@ class GroupCommit:
         results = []
         try:
             with self._transaction() as conn:
-                for operation, _ in batch:
-                    results.append(operation(conn))
+                # Carried items first: an operation that counts what the transaction added (a
+                # login decided in it) sees the sessions carried in it too.
                 for carrier, items in carried.items():
                     carrier.write_carried(conn, items)
+                for operation, _ in batch:
+                    results.append(operation(conn))
         except Exception as exc:
             if is_fault(exc):
                 # The file fails (locked, full, damaged): so would every retry, each after the
@@ -175,10 +183,10 @@ class GroupCommit:
                         done.set_exception(told)
                 _settle(carried_done, told)
                 return
-            # One failing operation must not fail its neighbours: run each on its own, then
-            # the carried items in a transaction of their own.
-            self._one_by_one(batch)
+            # One failing operation must not fail its neighbours: the carried items in a
+            # transaction of their own, then each operation on its own.
             self._carry_alone(carried, carried_done)
+            self._one_by_one(batch)
             return
         for (_, done), result in zip(batch, results, strict=True):
             if not done.done():

@@ -14,9 +14,13 @@ expiry, moves it) in the same synchronous step as the statement, before anything
 the event loop. A read adds what it found only if the view was not emptied while it read (its
 ``epoch``): a foreign commit seen meanwhile must not be undone by an older row. Tokens that
 are unknown are not remembered (a guessing client must not fill memory); the view holds at
-most :data:`VIEW_LIMIT` sessions and starts over when full. Lockouts are not held: no request
-that succeeds reads them outside a write transaction (a good login checks its IP inside the one
-that stores the session).
+most :data:`VIEW_LIMIT` sessions and starts over when full.
+
+A login reads the view too: its IP's lockout entry and the stored-session counts
+(:meth:`SqliteSessions.add_unless_locked` decides a login from them at once when it is far
+from the caps, and carries its session in the next group commit). The lockout store and the
+session writes of this process move or drop those entries in the same synchronous step; a group
+transaction rolled back empties the view (:meth:`DataVersionView.discard`).
 """
 
 from __future__ import annotations
