@@ -36,10 +36,15 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-# The console's browser tests drive Debian's chromium (tests/console).
+# The console's browser tests drive Debian's chromium (tests/console); the benchmarks' smoke
+# tests (tests/cli/test_bench_smoke.py) drive wrk. The suite runs on every core (pytest-xdist;
+# `make test WORKERS=0` runs it in one process); a module's tests stay on one worker, so a
+# module's servers start once.
+WORKERS ?= auto
 test: lint typecheck
 	test -x /usr/bin/chromium || apt-get install -y chromium
-	$(BIN)/python -m pytest -q
+	command -v wrk >/dev/null || apt-get install -y wrk
+	$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadscope
 
 format: $(STAMP)
 	$(BIN)/ruff format $(CODE)

@@ -24,24 +24,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from yspbx.object_tables import PBX_TABLES
+
 if TYPE_CHECKING:
     from yspbx.settings import Settings
 
 ENV_PREFIX = "YSPBX_"
 
-# The PBX's objects: the tables ``base = "empty"`` starts empty and references point between.
-PBX_TABLES = (
-    "extensions",
-    "extensiongroups",
-    "trunks",
-    "inroutes",
-    "outroutes",
-    "ivrs",
-    "queues",
-    "ringgroups",
-    "paginggroups",
-    "conferences",
-)
 
 # Beyond this many, a list of the names that exist is cut ("1000, 1001, ... (12)").
 _SHOWN_NAMES = 6

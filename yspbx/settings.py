@@ -27,12 +27,12 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from yspbx.config_check import (
     ENV_PREFIX,
-    PBX_TABLES,
     ConfigError,
     check_references,
     check_unique,
     describe,
 )
+from yspbx.object_tables import PBX_TABLES
 from yspbx.pbx.settings import PbxSettings
 
 DEFAULT_STORE = "sqlite:///./.yspbx/state.db"

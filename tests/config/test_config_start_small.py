@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import write_config
 from tests.support.docs import DOCS, code_blocks
 from yspbx.cli.init import starter_config_text
-from yspbx.config_check import PBX_TABLES
+from yspbx.object_tables import PBX_TABLES
 from yspbx.pbx.models import Device
 from yspbx.settings import ConfigError, load_settings
 

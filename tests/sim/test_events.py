@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
+import socket
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -25,6 +27,7 @@ class Stream:
         self.status: int | None = None
         self._client = httpx.Client(base_url=url, timeout=httpx.Timeout(WAIT, read=None))
         self._headers = headers or {}
+        self._socket: socket.socket | None = None
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()
@@ -34,6 +37,7 @@ class Stream:
         try:
             with self._client.stream("GET", "/sim/v1/events", headers=self._headers) as answer:
                 self.status = answer.status_code
+                self._socket = answer.extensions["network_stream"].get_extra_info("socket")
                 self.content_type = answer.headers.get("content-type", "")
                 if answer.status_code != 200:
                     self._ready.set()
@@ -62,6 +66,11 @@ class Stream:
                 return name, data
 
     def close(self) -> None:
+        # Leaving as a client that goes away does: the connection shut, which also wakes the
+        # reader blocked on it (closing the client alone would leave it waiting for data).
+        if self._socket is not None and self._thread.is_alive():
+            with contextlib.suppress(OSError):  # the server may have closed it first
+                self._socket.shutdown(socket.SHUT_RDWR)
         self._client.close()
         self._thread.join(WAIT)
 

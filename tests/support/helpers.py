@@ -8,6 +8,8 @@ from typing import Any
 
 import httpx
 
+from yspbx.client._verify import tls_verify
+
 PASSWORD = "yspbx-demo"
 PASSWORD_MD5 = hashlib.md5(PASSWORD.encode()).hexdigest()
 API = "/api/v1.1.0/"
@@ -15,7 +17,8 @@ API = "/api/v1.1.0/"
 
 def client(base_url: str, local_address: str = "127.0.0.1", **kwargs: Any) -> httpx.Client:
     """An HTTP client whose requests come from ``local_address`` (127.0.0.x acts as a host)."""
-    transport = httpx.HTTPTransport(local_address=local_address, verify=kwargs.pop("verify", True))
+    verify = tls_verify(kwargs.pop("verify", True))
+    transport = httpx.HTTPTransport(local_address=local_address, verify=verify)
     return httpx.Client(base_url=base_url, transport=transport, timeout=10.0, **kwargs)
 
 

@@ -34,6 +34,7 @@ from yspbx.client._areas._async import (
 from yspbx.client._base import USER_AGENT, BaseClient, Flow, Login, Send
 from yspbx.client._endpoint import Download, Endpoint
 from yspbx.client._exceptions import YspbxError
+from yspbx.client._verify import tls_verify
 from yspbx.client._wire import RequestModel
 
 log = logging.getLogger("yspbx.client")
@@ -90,7 +91,7 @@ class AsyncClient(BaseClient):
         )
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
-            verify=verify,
+            verify=tls_verify(verify),
             timeout=timeout,
             transport=transport,
             headers={"User-Agent": USER_AGENT},

@@ -33,6 +33,7 @@ from yspbx.client._areas._sync import (
 from yspbx.client._base import USER_AGENT, BaseClient, Flow, Login, Send
 from yspbx.client._endpoint import Download, Endpoint
 from yspbx.client._exceptions import YspbxError
+from yspbx.client._verify import tls_verify
 from yspbx.client._wire import RequestModel
 
 log = logging.getLogger("yspbx.client")
@@ -96,7 +97,7 @@ class Client(BaseClient):
         )
         self._http = httpx.Client(
             base_url=self.base_url,
-            verify=verify,
+            verify=tls_verify(verify),
             timeout=timeout,
             transport=transport,
             headers={"User-Agent": USER_AGENT},

@@ -30,6 +30,7 @@ from yspbx.client._simulator_models import (
     SimState,
     SimVoicemail,
 )
+from yspbx.client._verify import tls_verify
 
 
 class SimulatorError(YspbxError):
@@ -135,7 +136,7 @@ class Simulator:
             base_url=self.base_url + "/sim/v1",
             headers=headers,
             timeout=timeout,
-            verify=verify,
+            verify=tls_verify(verify),
             transport=transport,
         )
 
@@ -347,7 +348,7 @@ class AsyncSimulator:
             base_url=self.base_url + "/sim/v1",
             headers=headers,
             timeout=timeout,
-            verify=verify,
+            verify=tls_verify(verify),
             transport=transport,
         )
 

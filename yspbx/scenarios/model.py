@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from yspbx.object_tables import PBX_TABLES
 from yspbx.scenarios.distribution import Distribution
 from yspbx.scenarios.units import (
     DAY,
@@ -318,21 +319,6 @@ class ExtensionRange(Strict):
         return out
 
 
-# The config file's object tables, under [pbx] in the same format (docs/configuration.md).
-PBX_KINDS = (
-    "extensions",
-    "extensiongroups",
-    "trunks",
-    "inroutes",
-    "outroutes",
-    "ivrs",
-    "queues",
-    "ringgroups",
-    "paginggroups",
-    "conferences",
-)
-
-
 class PbxSection(Strict):
     """Objects the scenario needs, added to the target PBX where missing. Each table is checked
     against the PBX's own models when it is added (the scenario package knows only the shape)."""
@@ -353,7 +339,7 @@ class PbxSection(Strict):
         """The objects by config table, ranges expanded; only tables with objects."""
         out: dict[str, list[dict[str, Any]]] = {}
         ranged = [obj for r in self.extension_ranges for obj in r.expand()]
-        for kind in PBX_KINDS:
+        for kind in PBX_TABLES:
             items = [dict(o) for o in getattr(self, kind)]
             if kind == "extensions":
                 items = ranged + items
