@@ -19,6 +19,7 @@ from yspbx.store.base import (
     DEFERRED_WRITES,
     NO_LIMITS,
     Admission,
+    DeferredWrites,
     JournalEntry,
     SessionLimits,
     StoreUnavailable,
@@ -45,13 +46,13 @@ async def pair(tmp_path: Path) -> AsyncIterator[tuple[SqliteStore, SqliteStore, 
 async def login(
     store: SqliteStore, n: int, limits: SessionLimits = NO_LIMITS
 ) -> tuple[Admission, list[Awaitable[object]]]:
-    deferred: list[Awaitable[object]] = []
-    token = DEFERRED_WRITES.set(deferred)
+    collecting = DeferredWrites()
+    token = DEFERRED_WRITES.set(collecting)
     try:
         admission = await store.sessions.add_unless_locked(session(n), NOW, limits)
     finally:
         DEFERRED_WRITES.reset(token)
-    return admission, deferred
+    return admission, collecting.writes
 
 
 def stored_tokens(path: Path) -> set[str]:
@@ -144,7 +145,7 @@ async def test_a_login_whose_commit_fails_is_refused_with_nothing_stored(
 
     def disk_fails(conn: sqlite3.Connection, items: list[object]) -> None:
         error = sqlite3.OperationalError("disk I/O error")
-        error.sqlite_errorcode = 10  # type: ignore[attr-defined]  # SQLITE_IOERR
+        error.sqlite_errorcode = 10  # SQLITE_IOERR
         raise error
 
     monkeypatch.setattr(
@@ -156,3 +157,43 @@ async def test_a_login_whose_commit_fails_is_refused_with_nothing_stored(
         await deferred[0]
     assert stored_tokens(path) == set()
     assert here.view.counts == {}  # what the view counted for the group is forgotten
+
+
+async def test_an_expiry_refresh_is_left_to_the_request_and_committed_with_its_journal_entry(
+    pair: tuple[SqliteStore, SqliteStore, Path],
+) -> None:
+    here, there, _ = pair
+    await here.sessions.add(session(1))
+    collecting = DeferredWrites()
+    token = DEFERRED_WRITES.set(collecting)
+    try:
+        await here.sessions.extend(f"{1:032x}", NOW + 900)
+    finally:
+        DEFERRED_WRITES.reset(token)
+    deferred = collecting.writes
+    assert len(deferred) == 1
+    entry = JournalEntry(NOW, IP, "POST", "/api/v1.1.0/extensionlist/query", b"", b"", 200, b"{}")
+    journal_written = here.journal.carry(entry, 100)
+    assert journal_written is not None
+    await journal_written
+    assert deferred[0].done()  # type: ignore[attr-defined]
+    stored = await there.sessions.get(f"{1:032x}")
+    assert stored is not None
+    assert stored.expires_at == NOW + 900
+
+
+async def test_a_context_no_longer_collecting_gets_writes_that_wait_for_themselves(
+    pair: tuple[SqliteStore, SqliteStore, Path],
+) -> None:
+    # A timer or task started during a request runs in a copy of its context.
+    here, _, path = pair
+    collecting = DeferredWrites()
+    collecting.open = False
+    token = DEFERRED_WRITES.set(collecting)
+    try:
+        admission = await here.sessions.add_unless_locked(session(1), NOW, NO_LIMITS)
+    finally:
+        DEFERRED_WRITES.reset(token)
+    assert admission is Admission.ADDED
+    assert collecting.writes == []
+    assert f"{1:032x}" in stored_tokens(path)

@@ -54,7 +54,7 @@ from yspbx.asgi_body import BodyTooLarge, ClientGone, header, read_body
 from yspbx.errors import Errno, PbxError
 from yspbx.fleet.links import EngineUnavailable
 from yspbx.services import Services, ServicesHolder
-from yspbx.store.base import DEFERRED_WRITES, JournalEntry, StoreUnavailable
+from yspbx.store.base import DEFERRED_WRITES, DeferredWrites, JournalEntry, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -174,8 +174,9 @@ class ApiApp:
         journal = True
         # Writes the handler's store calls left to be committed with the journal entry (a
         # SQLite login decided at once): awaited before the answer leaves.
-        deferred: list[Awaitable[object]] = []
-        deferring = DEFERRED_WRITES.set(deferred)
+        collecting = DeferredWrites()
+        deferred = collecting.writes
+        deferring = DEFERRED_WRITES.set(collecting)
         try:
             if not services.seated:
                 await services.sync_clock()
@@ -214,6 +215,7 @@ class ApiApp:
                 False,
             )
         finally:
+            collecting.open = False
             DEFERRED_WRITES.reset(deferring)
         headers.append((b"Content-Length", str(len(payload)).encode("ascii")))
         if dialect.headers:

@@ -30,14 +30,33 @@ class StoreFileError(StoreUnavailable):
     the file and says what to do; ``yspbx serve`` prints it as its one line and stops."""
 
 
-# Writes a store may leave uncommitted when its method returns, for the caller to await before
-# it answers. Set (to an empty list) by the API envelope for each request: a SQLite login
-# decided from the process's view queues its session here and returns at once, so the request
-# waits once, for the group commit that also carries its journal entry. Whoever did not set it
-# (a test, the control plane) gets stores that return only once their writes are committed.
-DEFERRED_WRITES: ContextVar[list[Awaitable[object]] | None] = ContextVar(
+class DeferredWrites:
+    """Writes a store left uncommitted when its method returned, for the request to await
+    before it answers (a SQLite login decided from the process's view, an expiry refresh): the
+    request then waits once, for the group commit that also carries its journal entry.
+
+    ``open`` turns False once the request stops collecting: a timer or task started during
+    the request runs in a copy of its context, and must get stores that wait for their own
+    writes, not leave them to a request that has answered."""
+
+    __slots__ = ("open", "writes")
+
+    def __init__(self) -> None:
+        self.writes: list[Awaitable[object]] = []
+        self.open = True
+
+
+# Set by the API envelope for each request. Whoever did not set it (a test, the control plane)
+# gets stores that return only once their writes are committed.
+DEFERRED_WRITES: ContextVar[DeferredWrites | None] = ContextVar(
     "yspbx_deferred_writes", default=None
 )
+
+
+def deferred_writes() -> list[Awaitable[object]] | None:
+    """Where the running request collects writes left to it (None: wait for them here)."""
+    collecting = DEFERRED_WRITES.get()
+    return collecting.writes if collecting is not None and collecting.open else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,6 @@ from typing import Any
 
 from yspbx.sessions.models import ReportTarget, Session
 from yspbx.store.base import (
-    DEFERRED_WRITES,
     NO_LIMITS,
     Admission,
     BlockedIp,
@@ -25,6 +24,7 @@ from yspbx.store.base import (
     SessionStore,
     StateStore,
     StoreUnavailable,
+    deferred_writes,
 )
 from yspbx.store.sqlite_checkpoint import Checkpointer
 from yspbx.store.sqlite_commit import GroupCommit, immediate
@@ -320,6 +320,9 @@ def _target_values(target: ReportTarget) -> tuple[object, ...]:
 _INSERT_SESSION = f"INSERT INTO sessions (pbx, {_SESSION_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
 
 
+_EXTEND = "UPDATE sessions SET expires_at = ? WHERE token = ? AND pbx = ? AND expires_at < ?"
+
+
 def _session_values(pbx: str, session: Session) -> tuple[object, ...]:
     return (
         pbx,
@@ -408,7 +411,7 @@ class SqliteSessions:
     async def add_unless_locked(
         self, session: Session, now: float, limits: SessionLimits = NO_LIMITS
     ) -> Admission:
-        deferred = DEFERRED_WRITES.get()
+        deferred = deferred_writes()
         if deferred is not None and self._view is not None:
             decided = self._decide_now(session, now, limits, self._view, deferred)
             if decided is not None:
@@ -558,10 +561,13 @@ class SqliteSessions:
         return None if row is None else _session(row)
 
     async def extend(self, token: str, expires_at: float) -> None:
-        await self._writes.execute(
-            "UPDATE sessions SET expires_at = ? WHERE token = ? AND pbx = ? AND expires_at < ?",
-            (expires_at, token, self._pbx, expires_at),
-        )
+        params = (expires_at, token, self._pbx, expires_at)
+        deferred = deferred_writes()
+        if deferred is not None:
+            # Left for the request to await with its journal entry, in the same group commit.
+            deferred.append(self._writes.queue(lambda conn: conn.execute(_EXTEND, params)))
+            return
+        await self._writes.execute(_EXTEND, params)
 
     async def set_target(
         self, token: str, target: ReportTarget, expires_at: float
