@@ -197,3 +197,18 @@ async def test_a_context_no_longer_collecting_gets_writes_that_wait_for_themselv
     assert admission is Admission.ADDED
     assert collecting.writes == []
     assert f"{1:032x}" in stored_tokens(path)
+
+
+async def test_counts_are_not_read_while_a_login_of_this_process_waits_for_its_commit(
+    pair: tuple[SqliteStore, SqliteStore, Path],
+) -> None:
+    here, _, path = pair
+    first, carried = await login(here, 1)
+    assert first is Admission.ADDED
+    assert len(carried) == 1
+    here.view.counts.clear()  # as a logout in the same turn would leave it
+    # The file's counts lack the first login: the second is decided in the write transaction.
+    second, deferred = await login(here, 2)
+    assert second is Admission.ADDED
+    assert deferred == []
+    assert {f"{1:032x}", f"{2:032x}"} <= stored_tokens(path)

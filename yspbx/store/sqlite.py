@@ -464,14 +464,10 @@ class SqliteSessions:
             conn.execute(_INSERT_SESSION, values)
             counts.add(pbx, ip)
             if view is not None:
-                # What the view holds for this IP moves with this write (the view is emptied
-                # if the transaction rolls back: :meth:`DataVersionView.discard`).
+                # What the view holds for this IP is read again (after the commit: a count is
+                # read into the view only while no write is queued).
                 view.lockouts.pop(ip, None)
-                known = view.counts
-                if ip in known:
-                    known[ip] += 1
-                if "" in known:
-                    known[""] += 1
+                view.counts.clear()
             return Admission.ADDED
 
         return await self._writes.run(admit)
@@ -516,7 +512,7 @@ class SqliteSessions:
         known = view.counts
         by_ip, total = known.get(ip), known.get("")
         if by_ip is None or total is None:
-            if self._writes.queued:
+            if self._writes.pending(self):
                 # Sessions queued but not committed would be missing from what is read.
                 return None
             epoch = view.epoch
@@ -540,6 +536,11 @@ class SqliteSessions:
             self._writes.carry(self, (_session_values(pbx, session), failures is not None))
         )
         return Admission.ADDED
+
+    def discard_carried(self) -> None:
+        """The group's transaction failed: what the view counted for its logins is wrong."""
+        if self._view is not None:
+            self._view.forget()
 
     def write_carried(self, conn: sqlite3.Connection, items: list[Any]) -> None:
         """The sessions of the logins decided at once, in one ``executemany``, each
@@ -778,7 +779,6 @@ class SqliteStore:
         # store fails, the view answers nothing. Each PBX has a view of its own: what one PBX
         # read is never an answer for another.
         self.view = DataVersionView(self.conn, guard)
-        self.writes.add_hook(self.view)
         self.sessions: SessionStore = ViewedSessions(
             SqliteSessions(self.conn, self.writes, guard, pbx, self.counts, self.view), self.view
         )

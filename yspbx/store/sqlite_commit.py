@@ -68,10 +68,13 @@ class TransactionHook(Protocol):
 
 
 class Carrier(Protocol):
-    """Writes items that ride along in a group's transaction (the journal's entries): the
-    items of one group are written together, after its operations, before it commits."""
+    """Writes items that ride along in a group's transaction (the journal's entries, logins):
+    the items of one group are written together, before its operations."""
 
     def write_carried(self, conn: sqlite3.Connection, items: list[Any]) -> None: ...
+
+    def discard_carried(self) -> None:
+        """The transaction that carried items failed (they may be written again alone)."""
 
 
 class GroupCommit:
@@ -92,10 +95,9 @@ class GroupCommit:
         self._carried: dict[Carrier, list[Any]] = {}
         self._carried_done: asyncio.Future[None] | None = None
 
-    @property
-    def queued(self) -> int:
-        """Operations waiting for the next transaction."""
-        return len(self._queue)
+    def pending(self, carrier: Carrier) -> bool:
+        """Whether operations, or items of ``carrier``, wait for the next transaction."""
+        return bool(self._queue) or carrier in self._carried
 
     def add_hook(self, hook: TransactionHook) -> None:
         self._hooks.append(hook)
@@ -174,6 +176,8 @@ class GroupCommit:
                 for operation, _ in batch:
                     results.append(operation(conn))
         except Exception as exc:
+            for carrier in carried:
+                carrier.discard_carried()
             if is_fault(exc):
                 # The file fails (locked, full, damaged): so would every retry, each after the
                 # same wait. The whole group is refused at once.
@@ -203,6 +207,8 @@ class GroupCommit:
                 for carrier, items in carried.items():
                     carrier.write_carried(conn, items)
         except Exception as exc:
+            for carrier in carried:
+                carrier.discard_carried()
             told = exc if self._on_fault is None or not is_fault(exc) else self._on_fault(exc)
             _settle(done, told)
             return

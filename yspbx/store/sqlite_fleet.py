@@ -174,6 +174,9 @@ class SqliteJournal:
         self._keep = keep
         return self._writes.carry(self, entry)
 
+    def discard_carried(self) -> None:
+        """Nothing is kept of a failed group's entries but the entries themselves."""
+
     def write_carried(self, conn: sqlite3.Connection, items: list[Any]) -> None:
         """One row for the group's entries, in its transaction (:class:`GroupCommit`)."""
         entries: list[JournalEntry] = items

@@ -20,7 +20,7 @@ A login reads the view too: its IP's lockout entry and the stored-session counts
 (:meth:`SqliteSessions.add_unless_locked` decides a login from them at once when it is far
 from the caps, and carries its session in the next group commit). The lockout store and the
 session writes of this process move or drop those entries in the same synchronous step; a group
-transaction rolled back empties the view (:meth:`DataVersionView.discard`).
+transaction that fails with logins carried in it empties the view.
 """
 
 from __future__ import annotations
@@ -97,13 +97,6 @@ class DataVersionView:
     def seen(self) -> int:
         """The ``data_version`` what the view holds was read under."""
         return self._seen
-
-    def flush(self, conn: sqlite3.Connection) -> None:
-        """Nothing to write: the view is a hook of the group commit only for :meth:`discard`."""
-
-    def discard(self) -> None:
-        """A group transaction rolled back: what the view counted for its logins is wrong."""
-        self.forget()
 
     def forget(self) -> None:
         self.epoch += 1
