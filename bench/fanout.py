@@ -9,8 +9,10 @@ loopback: a report is refused at once); one event makes every one of them attemp
 report, which fails, so each backs off (the first retry a minute later, out of the measured
 window). Then ``E`` ``ExtensionStatus`` events are emitted through the engine's event bus one
 after another; the figure is the time the engine's ``emit`` takes per event (the fan-out
-returns once the event is stored for everyone it concerns), and the store's growth (rows of
-the report log) over those events.
+returns once the event is stored for everyone it concerns), the store's growth (rows of
+the report log) over those events, and the sessions the fan-out reads per event: the store's
+reporting list (live sessions that are not parked, ``SessionStore.reporting``), which the
+parked sessions are not on, so the time per event stays flat however many there are.
 """
 
 from __future__ import annotations
@@ -68,6 +70,8 @@ async def measure(store: str, directory: Path, sessions: int, events: int) -> di
             )
             times.append(time.perf_counter() - started)
         rows_after = len(await services.store.outbox.reports())
+        # What each event's fan-out read: the reporting list (the same at every event here).
+        read = len(await services.store.sessions.reporting(services.clock.now()))
     finally:
         await services.stop()
     return {
@@ -76,6 +80,7 @@ async def measure(store: str, directory: Path, sessions: int, events: int) -> di
         "p90_us": statistics.quantiles(times, n=10)[-1] * 1e6 if len(times) > 1 else times[0],
         "per_session_us": statistics.median(times) * 1e6 / sessions,
         "rows_per_event": (rows_after - rows_before) / events,
+        "sessions_read": float(read),
     }
 
 
@@ -107,7 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(
                     f"{store}, {size} sessions backing off: {figures['median_us']:.0f} us per "
                     f"event (p90 {figures['p90_us']:.0f}), {figures['per_session_us']:.2f} us "
-                    f"per session, {figures['rows_per_event']:.0f} report rows per event",
+                    f"per session, {figures['rows_per_event']:.0f} report rows per event, "
+                    f"{figures['sessions_read']:.0f} sessions read per event",
                     flush=True,
                 )
     output = Path(__file__).resolve().parent / "results" / f"fanout{args.label}.json"
@@ -129,6 +135,7 @@ def write_docs(results: dict[str, list[dict[str, float]]], events: int) -> None:
             f"{f['p90_us']:,.0f}",
             f"{f['per_session_us']:.2f}",
             f"{f['rows_per_event']:,.0f}",
+            f"{f.get('sessions_read', 0):,.0f}",
         ]
         for name, figures in results.items()
         for f in figures
@@ -140,10 +147,19 @@ def write_docs(results: dict[str, list[dict[str, float]]], events: int) -> None:
             "Live sessions logged in with a report port nobody listens on, each one's first "
             f"report refused, so each backs off; then {events} `ExtensionStatus` events emitted "
             "through the engine one after another. Time the engine's emit takes per event "
-            "(the fan-out returns once the event is stored), and the report rows each event "
-            "adds to the store:",
+            "(the fan-out returns once the event is stored), the report rows each event "
+            "adds to the store, and the sessions each event's fan-out reads (the store's "
+            "reporting list: live sessions that are not parked):",
             writeup.table(
-                ["store", "sessions", "median (µs)", "p90 (µs)", "µs per session", "rows/event"],
+                [
+                    "store",
+                    "sessions",
+                    "median (µs)",
+                    "p90 (µs)",
+                    "µs per session",
+                    "rows/event",
+                    "sessions read/event",
+                ],
                 rows,
             ),
         ]

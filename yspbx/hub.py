@@ -359,6 +359,9 @@ class PublishingSessions:
     async def live(self, now: float) -> list[Session]:
         return await self._inner.live(now)
 
+    async def reporting(self, now: float) -> list[Session]:
+        return await self._inner.reporting(now)
+
     async def count_live(self, now: float) -> int:
         return await self._inner.count_live(now)
 

@@ -78,12 +78,18 @@ def test_the_oldest_undelivered_reports_beyond_the_bound_are_dropped(
     wait_for_log(control, head_attempted(1))  # refused connection: backing off
     for action in ("register", "unregister", "register", "unregister", "register"):
         control.post(f"/extensions/1001/{action}")
+    # Parked: its head is stored; the newest events wait in the event log, listed (id null).
     log = control.get("/reports")
-    assert [entry["state"] for entry in log] == ["dropped"] * 3 + ["pending"] * PENDING
+    assert [(entry["id"] is None, entry["state"]) for entry in log] == [(False, "pending")] + [
+        (True, "pending")
+    ] * PENDING
     kept = [entry["body"] for entry in log[-PENDING:]]
-    # The receiver comes back: it gets the newest reports, in order, and nothing else.
+    # The receiver comes back: it gets the newest reports, in order, and nothing else (the
+    # head, pushed out by them, is not tried again).
     with receiver:
         control.advance(60)
         delivered = receiver.wait_for_acknowledged(PENDING)
         assert [r.body.decode() for r in delivered] == kept
         assert len(receiver.received) == PENDING
+    settled = ["dropped"] * 3 + ["delivered"] * PENDING
+    wait_for_log(control, lambda log: [entry["state"] for entry in log] == settled)

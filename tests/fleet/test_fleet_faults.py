@@ -178,15 +178,23 @@ def test_a_sigkill_in_a_burst_of_logins_leaves_no_half_written_session(prefix: s
             assert api_call(b.url, "heartbeat", {}, token)["status"] == "Success"
         client = redis.Redis.from_url(REDIS_URL)
         try:
-            # Session hashes; not the expiry index (s:exp) nor the per-IP indexes (s:ip:<ip>).
+            # Session hashes; not the expiry index (s:exp), the reporting list (s:rep) nor the
+            # per-IP indexes (s:ip:<ip>).
             keys = [
                 k
                 for k in client.scan_iter(match=prefix + "s:*")
-                if not k.endswith(b":exp") and not k.startswith(prefix.encode() + b"s:ip:")
+                if not k.endswith((b":exp", b":rep"))
+                and not k.startswith(prefix.encode() + b"s:ip:")
             ]
             stored = [client.hgetall(k) for k in keys]
+            # Every session stored is on the reporting list (in the login's one script).
+            listed = {
+                k.decode() for k in client.zrange(prefix + "s:rep", 0, -1) if isinstance(k, bytes)
+            }
         finally:
             client.close()
         assert len(stored) >= len(tokens)
+        assert len(listed) == len(stored)
+        assert set(tokens) <= listed
         fields = {b"client_ip", b"created_at", b"expires_at", b"ip", b"port", b"version"}
         assert all(fields <= set(session) for session in stored)

@@ -22,6 +22,7 @@ import pytest
 
 from tests.support.helpers import Api
 from tests.support.polling import wait_until
+from tests.support.stores import free_port
 from yspbx.client import Event
 from yspbx.scenarios import builtin_names
 from yspbx.testing import ReportCollector, ServerProcess
@@ -111,6 +112,32 @@ def test_every_builtin_runs_end_to_end(fast: ServerProcess, name: str) -> None:
         if name in ("call-centre", "burst"):
             assert run["summary"]["queues"], run["summary"]
     httpx.delete(f"{fast.url}/sim/v1/pbxs/{pbx['name']}")
+
+
+def test_a_session_whose_receiver_is_down_counts_every_report_queued(
+    fast: ServerProcess,
+) -> None:
+    """A session whose receiver never answers is parked after its first attempt: its reports
+    wait in the event log, and the summary still counts every one of them as queued (and not
+    delivered), as many as a session whose receiver answers gets."""
+    pbx = create_pbx(fast.url)
+    url = pbx["url"]
+    try:
+        with ReportCollector() as receiver, closing(Api(url)) as api:
+            api.token(port=str(receiver.port))
+            api.token(port=str(free_port()))  # nobody listens there
+            run = finished(url, start(url, scenario="small-office", seed=3, duration=600)["id"])
+            assert run["state"] == "completed", run
+            sessions = {s["target"]: s for s in run["summary"]["reports"]["sessions"]}
+            up = sessions[f"http://127.0.0.1:{receiver.port}/"]
+            (down,) = (s for target, s in sessions.items() if s is not up)
+            assert up["queued"] == up["delivered"] > 10
+            assert down["queued"] == up["queued"]
+            assert down["delivered"] == 0
+            reports = run["summary"]["reports"]
+            assert reports["pending"] == down["queued"] - reports["dropped"]
+    finally:
+        httpx.delete(f"{fast.url}/sim/v1/pbxs/{pbx['name']}")
 
 
 def test_same_seed_same_reports_and_cdrs_on_two_fresh_pbxs(server: ServerProcess) -> None:

@@ -210,7 +210,7 @@ def reports(
     for report in found:
         style = _STATE_STYLES.get(report.state, "")
         table.add_row(
-            str(report.id),
+            "-" if report.id is None else str(report.id),
             report.action,
             f"[{style}]{report.state}[/]" if style else report.state,
             str(report.attempts),

@@ -125,6 +125,8 @@ class SentReport(ResponseModel):
     """One event report the simulator produced; ``body`` is exactly what was (to be) sent."""
 
     id: Any = None
+    """The report's number; None for a report a parked session (receiver down) will queue
+    when it catches up, listed from the event log before it is stored."""
     action: str = ""
     target: str = ""
     """The full URL of the last attempt (before the first: where it is going)."""

@@ -183,6 +183,8 @@ class Run:
             with contextlib.suppress(Exception):
                 await self._store_offset(force=True)
             if hub.tally is self.summary.reports:
+                with contextlib.suppress(Exception):
+                    await self._count_owed()
                 hub.tally = None
             self._wall_seconds = time.monotonic() - self._wall_started
             self.done.set()
@@ -336,6 +338,16 @@ class Run:
             return
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stop.wait(), timeout=seconds)
+
+    async def _count_owed(self) -> None:
+        """Count as queued the run's reports that parked sessions (receiver down) have in the
+        event log only: they are written when each session catches up, after the run, when
+        nothing counts them any more (docs/reports.md, parked sessions)."""
+        if self.started_at is None or not self._seat_alive():
+            return
+        tally = self.summary.reports
+        for target, count in (await self._seat.reports.owed(self.started_at)).items():
+            tally.queued[target] = tally.queued.get(target, 0) + count
 
     def _check(self) -> None:
         if self._stop.is_set() or not self._seat_alive():

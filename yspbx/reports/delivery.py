@@ -156,22 +156,22 @@ class Deliverer:
             now = self._clock.now()
             session = await self._session_store.get(token)
             if session is None or session.expires_at <= now:
-                await self._outbox.drop(token, "expired" if session else "gone")
+                await self._outbox.drop(token, "expired" if session else "gone", session)
                 return _Step.WAITING
             claim = await self._outbox.store.claim(token, self.owner, now, now + self._lease)
             report = claim.report
             if self._outbox.is_parked(token) and (
                 (report is None and claim.wait_until is None)
                 or (report is not None and report.attempts == 0)
+                or (report is not None and await self._outbox.overflowing(token))
             ):
                 # Its failing head settled: the events it missed become its reports (after
-                # everything it has queued), and it is no longer parked.
+                # everything it has queued), and it is no longer parked. Or it missed so many
+                # that, queued one by one, they would have pushed its head out: caught up
+                # before the head is tried again, so the head is dropped as it would have been.
                 await self._outbox.catch_up(session)
-                if report is None:
-                    claim = await self._outbox.store.claim(
-                        token, self.owner, now, now + self._lease
-                    )
-                    report = claim.report
+                claim = await self._outbox.store.claim(token, self.owner, now, now + self._lease)
+                report = claim.report
             if report is None:
                 if claim.wait_until is not None:
                     self._arm(token, claim.wait_until)

@@ -1,16 +1,21 @@
-"""From one domain event to one queued report per live session.
+"""From one domain event to one queued report per live session that is reported to.
 
 Every live session (logged in, token not expired) gets every report, in the format its login
-chose. The one exception is the PBX's status-monitoring switch: ``ExtensionStatus`` for an
-extension that is not monitored is not reported, nor are ``RING``/``ALERT`` about one (the
-party the report is about, listed first). The report is in the store before this returns, so
+chose: queued at once for the sessions on the store's reporting list
+(:meth:`~yspbx.store.base.SessionStore.reporting`), logged once for the parked ones, which
+catch up later (:mod:`yspbx.reports.outbox`). The fan-out reads only that list, so its cost per
+event grows with the sessions being delivered to, not with those whose receiver is down. For
+sessions in the 2.0.0 format one per target URL gets the event (:mod:`.subscriptions`).
+
+The one exception is the PBX's status-monitoring switch: ``ExtensionStatus`` for an extension
+that is not monitored is not reported, nor are ``RING``/``ALERT`` about one (the party the
+report is about, listed first). The report is in the store before this returns, so
 the engine's event order is the reports' order, and a crash after it loses nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
 from collections.abc import Callable
 
 from yspbx.clock import Clock
@@ -27,15 +32,11 @@ from yspbx.reports.formats import action_of, render
 from yspbx.reports.formats_v2 import NAMES, V2_FORMAT, render_v2
 from yspbx.reports.outbox import Outbox
 from yspbx.reports.streams import EventStreams
-from yspbx.sessions.models import Session, format_of
+from yspbx.reports.subscriptions import one_per_target
 from yspbx.store.base import SessionStore
 
 # Sessions queued per transaction when every session gets a report at start (``BootUp``).
 BATCH = 500
-
-# A session's report format from its version, remembered: the fan-out asks it of every live
-# session for every event, and there are a handful of versions.
-_format_of = functools.lru_cache(maxsize=64)(format_of)
 
 # Whether an extension's status is monitored (an unknown number counts as monitored).
 MonitoredCheck = Callable[[str], bool]
@@ -75,19 +76,22 @@ class ReportFanout:
         self._ready.set()
 
     async def publish(self, event: DomainEvent) -> None:
-        """Queue ``event``'s report for every live session and wake their deliveries."""
+        """Queue ``event``'s report for every live session (the parked ones: once, in the event
+        log) and wake the deliveries of those it was queued for."""
         if not self.reportable(event):
             return
         if not self._ready.is_set():
             await self._ready.wait()  # after the BootUp being queued, in every queue
         now = self._clock.now()
         streams = self.streams
-        sessions = one_per_target(await self._session_store.live(now)) if self.http else []
-        if not sessions and (streams is None or not streams.count()):
+        sessions = one_per_target(await self._session_store.reporting(now)) if self.http else []
+        # The parked sessions' share: one row in the event log, whatever their number.
+        logged = self.http and self._outbox.has_parked
+        if not sessions and not logged and (streams is None or not streams.count()):
             return
         sn = self._serial_number()
         name = name_of(event)
-        if sessions:
+        if sessions or logged:
             await self._outbox.enqueue(sessions, name, lambda fmt: render_for(event, sn, fmt), now)
             parked = self._outbox.is_parked
             for session in sessions:
@@ -109,9 +113,9 @@ class ReportFanout:
         sn = self._serial_number()
         queued = 0
         now = self._clock.now()
-        sessions = await self._session_store.live(now) if self.http else []
+        sessions = await self._session_store.reporting(now) if self.http else []
         body = lambda fmt: render_for(event, sn, fmt)  # noqa: E731
-        if sessions:
+        if self.http:
             # Once in the log for the parked sessions; the batches queue it for the others.
             await self._outbox.enqueue([], action, body, now)
         for start in range(0, len(sessions), BATCH):
@@ -139,26 +143,6 @@ class ReportFanout:
             ):
                 return self._monitored(extid)
         return True
-
-
-def one_per_target(sessions: list[Session]) -> list[Session]:
-    """Sessions in the 2.0.0 format share a target's subscription: the newest login owns it.
-
-    2.0.0 clients log in again without logging out (after a failed heartbeat, on every page
-    load); each login would otherwise add one more copy of every event to the same receiver.
-    The older tokens still work for requests until they idle out. Sessions in the 1.1.0
-    formats keep one subscription each, as before."""
-    newest: dict[str, Session] = {}
-    kept: list[Session] = []
-    for session in sessions:
-        if _format_of(session.version) != V2_FORMAT:
-            kept.append(session)
-            continue
-        address = session.target.address
-        current = newest.get(address)
-        if current is None or session.created_at >= current.created_at:
-            newest[address] = session
-    return kept + list(newest.values())
 
 
 def name_of(event: DomainEvent) -> str:

@@ -79,6 +79,9 @@ class Outbox:
         self._last_seq = 0
         self._lock = asyncio.Lock()
         self._loaded = False
+        # When a parked 2.0.0 session's events went to another session to its target instead
+        # (:func:`~yspbx.reports.subscriptions.taken_over_at`); set by the report service.
+        self.taken_over_at: Callable[[Session], Awaitable[float | None]] = _never
 
     async def load(self) -> None:
         """Read the parked sessions and the log's last number from the store (a seat starts:
@@ -93,6 +96,12 @@ class Outbox:
 
     def is_parked(self, token: str) -> bool:
         return token in self._parked
+
+    @property
+    def has_parked(self) -> bool:
+        """Whether an event must go into the log (some session is parked, or the markers are
+        not read yet)."""
+        return bool(self._parked) or not self._loaded
 
     async def enqueue(
         self,
@@ -186,40 +195,19 @@ class Outbox:
             self._parked[token] = self._last_seq
             await self.store.park(token, self._last_seq)
 
-    async def catch_up(self, session: Session, stay_parked: bool = False) -> list[int]:
+    async def catch_up(self, session: Session) -> list[int]:
         """Queue the session's reports for the events logged since its marker (the newest
         ``reports.max_pending`` of its pending ones kept, as if they had been queued one by
-        one) and unpark it; with ``stay_parked``, move its marker instead (the report log is
-        being read: it lists what is pending). The ids queued."""
+        one) and unpark it. The ids queued."""
         async with self._lock:
             token = session.token
             marker = self._parked.get(token)
             if marker is None:
                 return []
-            # More than the bound plus the history would be dropped and forgotten at once:
-            # such events are counted, not written.
-            window = self._window()
-            events = await self.store.events_after(marker, window)
-            skipped = 0
-            if window is not None and len(events) == window:
-                skipped = await self.store.count_events_after(marker) - window
-            fmt = session.report_format
-            target = session.target.address
-            reports: list[NewReport] = []
-            for event in events:
-                if fmt not in event.bodies or event.created_at < session.created_at:
-                    continue
-                if event.action == BOOT_UP and reports and reports[-1].action == BOOT_UP:
-                    continue  # take-overs in a row: one BootUp says it (as for the others)
-                body = event.bodies[fmt]
-                reports.append(NewReport(token, event.action, body, target, event.created_at))
+            reports, skipped = await self._owed(session, marker)
             ids = await self.store.add(reports)
-            if stay_parked:
-                self._parked[token] = self._last_seq
-                await self.store.park(token, self._last_seq)
-            else:
-                del self._parked[token]
-                await self.store.unpark(token)
+            del self._parked[token]
+            await self.store.unpark(token)
             shed = await self.store.shed([token], self._max_pending) if self._max_pending else {}
             if skipped:
                 shed[token] = shed.get(token, 0) + skipped
@@ -227,13 +215,32 @@ class Outbox:
                 self._count_shed(shed)
             return ids
 
-    async def catch_up_parked(self, session_of: Callable[[str], Awaitable[Session | None]]) -> None:
-        """Every parked session's reports queued from the log, the sessions staying parked
-        (before the report log is read: it lists every pending report)."""
-        for token in list(self._parked):
-            session = await session_of(token)
-            if session is not None:
-                await self.catch_up(session, stay_parked=True)
+    async def _owed(self, session: Session, marker: int) -> tuple[list[NewReport], int]:
+        """The reports a parked session would have had for the events logged after ``marker``,
+        oldest first, and how many more events were too old to write (beyond the window)."""
+        # More than the bound plus the history would be dropped and forgotten at once: such
+        # events are counted, not written.
+        window = self._window()
+        events = await self.store.events_after(marker, window)
+        skipped = 0
+        if window is not None and len(events) == window:
+            skipped = await self.store.count_events_after(marker) - window
+        token = session.token
+        fmt = session.report_format
+        target = session.target.address
+        # Events from then on went to another 2.0.0 session to the same target.
+        cutoff = await self.taken_over_at(session)
+        reports: list[NewReport] = []
+        for event in events:
+            if fmt not in event.bodies or event.created_at < session.created_at:
+                continue
+            if cutoff is not None and event.created_at >= cutoff:
+                continue
+            if event.action == BOOT_UP and reports and reports[-1].action == BOOT_UP:
+                continue  # take-overs in a row: one BootUp says it (as for the others)
+            body = event.bodies[fmt]
+            reports.append(NewReport(token, event.action, body, target, event.created_at))
+        return reports, skipped
 
     async def forget_log(self) -> None:
         """Forget the logged events every parked session has caught up to; reread the markers
@@ -248,14 +255,43 @@ class Outbox:
                 upto = max(upto, self._last_seq - window)
             await self.store.forget_events(upto)
 
+    async def overflowing(self, token: str) -> bool:
+        """Whether the parked session missed at least ``reports.max_pending`` logged events:
+        queued one by one, they would have pushed out what it has pending (its head too). A
+        count over the log, asked once per retry of its head; some of the events may have no
+        report in its format, so it may say so early (a catch-up then drops nothing)."""
+        marker = self._parked.get(token)
+        if marker is None or self._max_pending is None:
+            return False
+        return await self.store.count_events_after(marker) >= self._max_pending
+
+    async def _missed(self, token: str) -> int:
+        """How many logged events the parked session has no report for."""
+        async with self._lock:
+            marker = self._parked.get(token)
+            if marker is None:
+                return 0
+            return await self.store.count_events_after(marker)
+
     def _window(self) -> int | None:
         """The most logged events a catch-up writes (the bound plus the kept history)."""
         return None if self._max_pending is None else self._max_pending + self._history
 
-    async def drop(self, token: str, reason: str) -> int:
-        """The session ended: its undelivered reports will never be sent; say how many."""
+    async def drop(self, token: str, reason: str, session: Session | None = None) -> int:
+        """The session ended: its undelivered reports will never be sent; say how many.
+
+        A parked session's reports for the events it missed are written first (as a catch-up
+        would), so they are dropped and counted with the rest, as they would have been had
+        they been queued one by one. Without the ``session`` (its token already forgotten)
+        they cannot be written: they are counted in the warning only."""
+        missed = 0
+        if token in self._parked:
+            if session is not None:
+                await self.catch_up(session)
+            else:
+                missed = await self._missed(token)
         self._parked.pop(token, None)
-        dropped = await self.store.drop(token)
+        dropped = await self.store.drop(token) + missed
         if dropped:
             log.warning(
                 "session %s ended (%s): dropped %d undelivered report%s",
@@ -277,9 +313,32 @@ class Outbox:
         await self.store.trim(self._history)
         await self.forget_log()
 
-    async def listing(self) -> list[dict[str, Any]]:
-        """``GET /sim/v1/reports``: every report kept, oldest first, body as the bytes sent."""
-        return [_entry(report) for report in await self.store.reports()]
+    async def listing(
+        self, session_of: Callable[[str], Awaitable[Session | None]]
+    ) -> list[dict[str, Any]]:
+        """``GET /sim/v1/reports``: every report kept, oldest first, body as the bytes sent;
+        then each parked session's reports for the events it missed, as they will be queued
+        when it catches up (``id`` null: none is stored yet; the newest
+        ``reports.max_pending`` of them). Reading changes nothing."""
+        entries = [_entry(report) for report in await self.store.reports()]
+        entries.extend(_owed_entry(report) for report in await self.owed(session_of))
+        return entries
+
+    async def owed(self, session_of: Callable[[str], Awaitable[Session | None]]) -> list[NewReport]:
+        """The reports the parked sessions will have queued when they catch up, as a catch-up
+        would write them (the newest ``reports.max_pending`` of each), session after session;
+        read only, nothing is stored."""
+        parked = self._parked if self._loaded else await self.store.parked()
+        found: list[NewReport] = []
+        for token, marker in list(parked.items()):
+            session = await session_of(token)
+            if session is None:
+                continue
+            owed, _ = await self._owed(session, marker)
+            if self._max_pending is not None:
+                owed = owed[-self._max_pending :] if self._max_pending else []
+            found.extend(owed)
+        return found
 
     async def clear(self) -> None:
         self._finished_since_trim = 0
@@ -289,6 +348,11 @@ class Outbox:
 
 
 BOOT_UP = "BootUp"
+
+
+async def _never(session: Session) -> float | None:
+    return None
+
 
 # Every report format a logged event is rendered in, once.
 ALL_FORMATS = (LEGACY_FORMAT, WELL_FORMED_FORMAT, V2_FORMAT)
@@ -300,6 +364,20 @@ STATE_NAMES = {
     ReportState.REFUSED: "refused",
     ReportState.DROPPED: "dropped",
 }
+
+
+def _owed_entry(report: NewReport) -> dict[str, Any]:
+    return {
+        "id": None,
+        "action": report.action,
+        "target": report.target,
+        "body": report.body.decode("utf-8", errors="replace"),
+        "attempts": 0,
+        "delivered": False,
+        "last_status": None,
+        "dropped": False,
+        "state": STATE_NAMES[ReportState.PENDING],
+    }
 
 
 def _entry(report: StoredReport) -> dict[str, Any]:

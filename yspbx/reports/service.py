@@ -23,6 +23,7 @@ from yspbx.reports.outbox import Outbox, RetryPolicy
 from yspbx.reports.refusals import RefusalPolicy
 from yspbx.reports.sender import ReportSender
 from yspbx.reports.streams import STREAM_PREFIX, EventStreams
+from yspbx.reports.subscriptions import takeover_reader
 from yspbx.scheduler import Scheduler, Timer
 from yspbx.sessions.manager import SessionManager
 from yspbx.sessions.models import Session
@@ -73,6 +74,7 @@ class ReportService:
             store.sessions, clock, self.outbox, self.deliverer, serial_number, monitored
         )
         self.fanout.http = settings.transport == "http"
+        self.outbox.taken_over_at = takeover_reader(store.sessions, clock)
         self._sweep_timer: Timer | None = None
         self._starting: asyncio.Task[None] | None = None
         self._streams: EventStreams | None = None
@@ -134,13 +136,22 @@ class ReportService:
 
     async def session_ended(self, session: Session, reason: str) -> None:
         self.deliverer.forget(session.token)
-        await self.outbox.drop(session.token, reason)
+        await self.outbox.drop(session.token, reason, session)
 
     async def listing(self) -> list[dict[str, Any]]:
-        # Parked sessions' reports are in the event log until they catch up: the listing shows
-        # every pending report, so they are queued first (in order; the sessions stay parked).
-        await self.outbox.catch_up_parked(self._store.sessions.get)
-        return await self.outbox.listing()
+        # A read changes nothing: a parked session's reports for the events it missed are
+        # listed from the event log, not queued (docs/reports.md).
+        return await self.outbox.listing(self._store.sessions.get)
+
+    async def owed(self, since: float) -> dict[str, int]:
+        """Per report address, the reports for events from ``since`` on that the parked
+        sessions have not queued yet (they are in the event log until each catches up): what
+        a count of queued reports adds to be complete while sessions are parked."""
+        counts: dict[str, int] = {}
+        for report in await self.outbox.owed(self._store.sessions.get):
+            if report.created_at >= since:
+                counts[report.target] = counts.get(report.target, 0) + 1
+        return counts
 
     async def _resume(self) -> None:
         for count, token in enumerate(await self._store.outbox.pending_tokens(), 1):

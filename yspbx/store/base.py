@@ -127,6 +127,16 @@ class SessionStore(Protocol):
 
     async def live(self, now: float) -> list[Session]: ...
 
+    async def reporting(self, now: float) -> list[Session]:
+        """The live sessions that reports are queued for: every live session except the parked
+        ones (:meth:`OutboxStore.park` takes a session out of this list, :meth:`OutboxStore.unpark`,
+        :meth:`OutboxStore.drop` and :meth:`OutboxStore.clear` put it back), in no set order.
+
+        The store keeps the list as sessions and markers change (login, expiry moved, logout,
+        purge, park), in the same step as the change, so it is right for every process that
+        shares the store, and reading it costs per session in it: a PBX with thousands of
+        parked or expired sessions pays nothing per event for them."""
+
     async def count_live(self, now: float) -> int: ...
 
     async def purge(self, expired_before: float) -> int:

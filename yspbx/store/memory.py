@@ -39,15 +39,38 @@ class MemorySessions:
         # Tokens per client IP (expired ones too, until purged), for the per-IP bound.
         self._by_ip: dict[str, set[str]] = {}
         self._lockouts = lockouts
+        # The sessions reports are queued for (:meth:`reporting`): not parked, and not seen
+        # expired by a read of the list (a later expiry, :meth:`extend`, brings one back).
+        self._reporting: dict[str, None] = {}
+        # The parked tokens (the outbox's markers, :meth:`mute`).
+        self._muted: set[str] = set()
 
     def _put(self, session: Session) -> None:
         self._rows[session.token] = session_row(session)
         self._by_ip.setdefault(session.client_ip, set()).add(session.token)
+        if session.token not in self._muted:
+            self._reporting[session.token] = None
+
+    def mute(self, token: str) -> None:
+        """The session is parked: off the reporting list (the outbox calls it)."""
+        self._muted.add(token)
+        self._reporting.pop(token, None)
+
+    def unmute(self, token: str) -> None:
+        """The session is no longer parked: back on the list if it is stored."""
+        self._muted.discard(token)
+        if token in self._rows:
+            self._reporting[token] = None
+
+    def unmute_all(self) -> None:
+        self._muted.clear()
+        self._reporting = dict.fromkeys(self._rows)
 
     def _forget(self, token: str) -> bool:
         row = self._rows.pop(token, None)
         if row is None:
             return False
+        self._reporting.pop(token, None)
         tokens = self._by_ip.get(row[1])
         if tokens is not None:
             tokens.discard(token)
@@ -92,6 +115,8 @@ class MemorySessions:
         row = self._rows.get(token)
         if row is not None and row[3] < expires_at:
             self._rows[token] = (*row[:3], expires_at, *row[4:])
+            if token not in self._muted:
+                self._reporting[token] = None
 
     async def set_target(
         self, token: str, target: ReportTarget, expires_at: float
@@ -103,6 +128,8 @@ class MemorySessions:
         session.target = replace(target)
         session.expires_at = max(session.expires_at, expires_at)
         self._rows[token] = session_row(session)
+        if token not in self._muted:
+            self._reporting[token] = None
         return session
 
     async def remove(self, token: str) -> bool:
@@ -110,6 +137,19 @@ class MemorySessions:
 
     async def live(self, now: float) -> list[Session]:
         return [row_session(row) for row in self._rows.values() if row[3] > now]
+
+    async def reporting(self, now: float) -> list[Session]:
+        rows, found, expired = self._rows, [], []
+        for token in self._reporting:
+            row = rows[token]
+            if row[3] > now:
+                found.append(row_session(row))
+            else:
+                expired.append(token)
+        # Seen expired: left out from now on, so the next events do not look at it again.
+        for token in expired:
+            del self._reporting[token]
+        return found
 
     async def count_live(self, now: float) -> int:
         return sum(1 for row in self._rows.values() if row[3] > now)
@@ -123,6 +163,7 @@ class MemorySessions:
     async def clear(self) -> None:
         self._rows.clear()
         self._by_ip.clear()
+        self._reporting.clear()
 
 
 class MemoryLockouts:
@@ -209,7 +250,10 @@ class _Row:
 
 
 class MemoryOutbox:
-    def __init__(self) -> None:
+    def __init__(self, sessions: MemorySessions | None = None) -> None:
+        """``sessions``: the store's sessions, whose reporting list the parked markers change
+        (:meth:`MemorySessions.mute`)."""
+        self._sessions = sessions if sessions is not None else MemorySessions(MemoryLockouts())
         self._rows: dict[int, _Row] = {}  # insertion order = id order
         self._pending: dict[str, list[int]] = {}  # per session, ids of pending reports in order
         self._ids = itertools.count(1)
@@ -289,7 +333,8 @@ class MemoryOutbox:
         return released
 
     async def drop(self, token: str) -> int:
-        self._parked.pop(token, None)
+        if self._parked.pop(token, None) is not None:
+            self._sessions.unmute(token)
         ids = self._pending.pop(token, [])
         for report_id in ids:
             row = self._rows[report_id]
@@ -365,9 +410,11 @@ class MemoryOutbox:
 
     async def park(self, token: str, seq: int) -> None:
         self._parked[token] = seq
+        self._sessions.mute(token)
 
     async def unpark(self, token: str) -> None:
         self._parked.pop(token, None)
+        self._sessions.unmute(token)
 
     async def parked(self) -> dict[str, int]:
         return dict(self._parked)
@@ -377,6 +424,7 @@ class MemoryOutbox:
         self._pending.clear()
         self._events.clear()
         self._parked.clear()
+        self._sessions.unmute_all()
 
 
 @dataclass(slots=True)
@@ -452,7 +500,7 @@ class MemoryStore:
         self.lockouts = MemoryLockouts()
         self.sessions = MemorySessions(self.lockouts)
         self.state = MemoryState()
-        self.outbox = MemoryOutbox()
+        self.outbox = MemoryOutbox(self.sessions)
         self.leases = MemoryLeases()
         self.journal = MemoryJournal()
 

@@ -50,7 +50,8 @@ CREATE TABLE IF NOT EXISTS sessions (
     target_absolute INTEGER NOT NULL,
     target_host TEXT NOT NULL,
     target_host_port INTEGER NOT NULL,
-    version TEXT NOT NULL
+    version TEXT NOT NULL,
+    muted INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS sessions_by_expiry ON sessions (expires_at);
 CREATE INDEX IF NOT EXISTS sessions_by_ip ON sessions (client_ip, expires_at);
@@ -101,6 +102,28 @@ CREATE INDEX IF NOT EXISTS reports_of_hosted ON reports (pbx, id) WHERE pbx != '
 CREATE INDEX IF NOT EXISTS journal_of_hosted ON journal (pbx, id) WHERE pbx != '';
 CREATE INDEX IF NOT EXISTS journal_batches_of_hosted ON journal_batches (pbx, id) WHERE pbx != '';
 """
+
+# The sessions reports are queued for (:meth:`SqliteSessions.reporting`): a partial index on
+# the sessions that are not parked (``muted`` = 0), by expiry, so the live ones are one range of
+# it and the parked and expired ones are never read. ``muted`` follows ``report_parked`` through
+# triggers, in the transaction that parks or unparks (whichever process does it).
+REPORTING = """
+CREATE INDEX IF NOT EXISTS sessions_reporting ON sessions (pbx, expires_at) WHERE muted = 0;
+CREATE TRIGGER IF NOT EXISTS report_parked_mutes AFTER INSERT ON report_parked BEGIN
+    UPDATE sessions SET muted = 1 WHERE token = NEW.token;
+END;
+CREATE TRIGGER IF NOT EXISTS report_parked_unmutes AFTER DELETE ON report_parked BEGIN
+    UPDATE sessions SET muted = 0 WHERE token = OLD.token;
+END;
+"""
+
+# A session stored again under its token (:meth:`SqliteSessions.add`, a heartbeat's new
+# ``version``) is muted if that token is parked; a login's new token never is, so logins pay
+# nothing for it.
+_MUTE_IF_PARKED = (
+    "UPDATE sessions SET muted = 1 WHERE token = ?1 "
+    "AND EXISTS (SELECT 1 FROM report_parked WHERE token = ?1)"
+)
 
 
 _SESSION_COLUMNS = (
@@ -174,6 +197,8 @@ def _open(path: str, busy_timeout: float, sync: str = "NORMAL") -> sqlite3.Conne
     _add_missing_columns(conn)
     _key_tables_by_pbx(conn)
     conn.executescript(INDEXES)
+    conn.executescript(REPORTING)
+    _mute_parked(conn)
     _count_pending(conn)
     _count_sessions(conn)
     move_journal_rows(conn)
@@ -187,6 +212,20 @@ def _count_pending(conn: sqlite3.Connection) -> None:
         tx.execute(
             "INSERT INTO pending_counts (token, n) "
             "SELECT token, COUNT(*) FROM reports WHERE state = 0 GROUP BY token"
+        )
+
+
+def _mute_parked(conn: sqlite3.Connection) -> None:
+    """Set ``muted`` from the parked markers: a file from before the column has every session
+    unmuted."""
+    with immediate(conn) as tx:
+        tx.execute(
+            "UPDATE sessions SET muted = 1 WHERE muted = 0 "
+            "AND token IN (SELECT token FROM report_parked)"
+        )
+        tx.execute(
+            "UPDATE sessions SET muted = 0 WHERE muted != 0 "
+            "AND token NOT IN (SELECT token FROM report_parked)"
         )
 
 
@@ -240,6 +279,8 @@ _ADDED_COLUMNS = (
     ("sessions", "pbx", "TEXT NOT NULL DEFAULT ''"),
     ("reports", "pbx", "TEXT NOT NULL DEFAULT ''"),
     ("journal", "pbx", "TEXT NOT NULL DEFAULT ''"),
+    # 1 while the session is parked (``report_parked``), kept by triggers (:data:`REPORTING`).
+    ("sessions", "muted", "INTEGER NOT NULL DEFAULT 0"),
 )
 
 # Tables whose key gains the PBX: (table, the new declaration, the columns copied over).
@@ -402,6 +443,7 @@ class SqliteSessions:
 
         def insert(conn: sqlite3.Connection) -> None:
             conn.execute(_INSERT_SESSION, values)
+            conn.execute(_MUTE_IF_PARKED, (session.token,))
             counts.add(pbx, session.client_ip)
 
         await self._writes.run(insert)
@@ -592,6 +634,14 @@ class SqliteSessions:
         rows = self._conn.execute(
             f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE pbx = ?{self._only} "
             "AND expires_at > ? ORDER BY created_at",
+            (self._pbx, now),
+        ).fetchall()
+        return [_session(row) for row in rows]
+
+    async def reporting(self, now: float) -> list[Session]:
+        rows = self._conn.execute(
+            f"SELECT {_SESSION_COLUMNS} FROM sessions INDEXED BY sessions_reporting "
+            "WHERE pbx = ? AND muted = 0 AND expires_at > ?",
             (self._pbx, now),
         ).fetchall()
         return [_session(row) for row in rows]

@@ -295,7 +295,7 @@ async function loadReports() {
       el(
         "tr",
         { class: `report ${r.state}`, "data-action": r.action },
-        el("td", {}, String(r.id)),
+        el("td", {}, r.id === null ? "—" : String(r.id)),
         el("td", {}, r.action),
         el("td", { class: "report-state" }, r.state),
         el("td", {}, String(r.attempts)),

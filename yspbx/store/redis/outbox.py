@@ -25,6 +25,7 @@ from yspbx.store.base import (
     StoredReport,
 )
 from yspbx.store.redis.connection import delete_matching, glob_escape, guarded, text
+from yspbx.store.redis.sessions import ENLIST
 
 _FIELDS = (
     "token",
@@ -135,7 +136,9 @@ return released
 """
 
 # ARGV: prefix, token.
-_DROP = """
+_DROP = (
+    ENLIST
+    + """
 local p = ARGV[1]
 local queue = p .. 'o:q:' .. ARGV[2]
 local ids = redis.call('ZRANGE', queue, 0, -1)
@@ -145,9 +148,20 @@ for _, id in ipairs(ids) do
 end
 redis.call('DEL', queue)
 redis.call('ZREM', p .. 'o:tokens', ARGV[2])
-redis.call('HDEL', p .. 'o:parked', ARGV[2])
+if redis.call('HDEL', p .. 'o:parked', ARGV[2]) == 1 then enlist(p, ARGV[2]) end
 return #ids
 """
+)
+
+# ARGV: prefix, token.
+_UNPARK = (
+    ENLIST
+    + """
+redis.call('HDEL', ARGV[1] .. 'o:parked', ARGV[2])
+enlist(ARGV[1], ARGV[2])
+return 0
+"""
+)
 
 # ARGV: prefix, keep, then the tokens. Answers token, count, token, count... for the
 # sessions that lost reports.
@@ -237,6 +251,7 @@ class RedisOutbox:
         self._shed = client.register_script(_SHED)
         self._trim = client.register_script(_TRIM)
         self._newest = client.register_script(_NEWEST)
+        self._unpark = client.register_script(_UNPARK)
 
     @guarded
     async def add(self, reports: Sequence[NewReport]) -> list[int]:
@@ -372,11 +387,15 @@ class RedisOutbox:
 
     @guarded
     async def park(self, token: str, seq: int) -> None:
-        await self._client.hset(f"{self._prefix}o:parked", token, str(seq))
+        # Off the sessions' reporting list in the same step (redis/sessions.py).
+        async with self._client.pipeline(transaction=True) as pipe:
+            pipe.hset(f"{self._prefix}o:parked", token, str(seq))
+            pipe.zrem(f"{self._prefix}s:rep", token)
+            await pipe.execute()
 
     @guarded
     async def unpark(self, token: str) -> None:
-        await self._client.hdel(f"{self._prefix}o:parked", token)
+        await self._unpark(keys=[], args=[self._prefix, token])
 
     @guarded
     async def parked(self) -> dict[str, int]:
@@ -388,3 +407,6 @@ class RedisOutbox:
         # Ids keep growing across a reset, as the other stores' do.
         sequence = f"{self._prefix}o:seq"
         await delete_matching(self._client, glob_escape(self._prefix) + "o:*", keep=sequence)
+        # Nobody is parked now: every stored session is on the reporting list again.
+        reporting, by_expiry = f"{self._prefix}s:rep", f"{self._prefix}s:exp"
+        await self._client.zunionstore(reporting, [reporting, by_expiry], aggregate="MAX")

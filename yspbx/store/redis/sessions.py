@@ -1,7 +1,10 @@
 """Sessions and lockouts in Redis: a hash per token or IP, a sorted set to list them by time.
 
 Keys (``P`` is the prefix): ``P s:<token>`` (the session's fields), ``P s:exp`` (token ->
-expiry), ``P s:ip:<ip>`` (the IP's tokens -> expiry, for the per-IP bound), ``P l:<ip>``
+expiry), ``P s:rep`` (token -> expiry, the sessions that are not parked: what an event is
+fanned out to, :meth:`RedisSessions.reporting`; the outbox's ``park`` takes a token out, its
+``unpark`` and ``drop`` put it back), ``P s:ip:<ip>`` (the IP's tokens -> expiry, for the
+per-IP bound), ``P l:<ip>``
 (failures, until), ``P l:blocked`` (ip -> until). Read-modify-writes run
 as Lua scripts, so a lockout counted by several processes at once stays exact.
 
@@ -47,6 +50,18 @@ local function index_ip(session_key, prefix, token, expires_at, forget_at, add)
 end
 """
 
+# Lua: put a stored session that is not parked on the reporting list, at its expiry.
+ENLIST = """
+local function enlist(prefix, token)
+  if redis.call('HEXISTS', prefix .. 'o:parked', token) == 1 then return end
+  local expires_at = redis.call('HGET', prefix .. 's:' .. token, 'expires_at')
+  if expires_at then redis.call('ZADD', prefix .. 's:rep', expires_at, token) end
+end
+"""
+
+# KEYS: none. ARGV: prefix, token.
+_ENLIST = ENLIST + "enlist(ARGV[1], ARGV[2])\nreturn 0\n"
+
 # KEYS: session, by-expiry. ARGV: token, expires_at, tombstone, prefix.
 _EXTEND = (
     _BY_IP
@@ -58,6 +73,7 @@ if current and tonumber(current) < tonumber(ARGV[2]) then
   redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
   redis.call('EXPIREAT', KEYS[1], forget_at)
   index_ip(KEYS[1], ARGV[4], ARGV[1], ARGV[2], forget_at, false)
+  redis.call('ZADD', ARGV[4] .. 's:rep', 'XX', ARGV[2], ARGV[1])
 end
 return 0
 """
@@ -78,6 +94,7 @@ if tonumber(current) < tonumber(ARGV[2]) then
   redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
   redis.call('EXPIREAT', KEYS[1], forget_at)
   index_ip(KEYS[1], ARGV[10], ARGV[1], ARGV[2], forget_at, false)
+  redis.call('ZADD', ARGV[10] .. 's:rep', 'XX', ARGV[2], ARGV[1])
 end
 return redis.call('HGETALL', KEYS[1])
 """
@@ -93,6 +110,7 @@ for _, token in ipairs(tokens) do
   redis.call('DEL', key)
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2])
+redis.call('ZREMRANGEBYSCORE', ARGV[1] .. 's:rep', '-inf', '(' .. ARGV[2])
 return #tokens
 """
 
@@ -127,6 +145,7 @@ return {failures, '', 0, 0}
 # its bound of live sessions) or 3 (the total bound is reached).
 _ADD_UNLESS_LOCKED = (
     _BY_IP
+    + ENLIST
     + """
 local locked = redis.call('HGET', KEYS[3], 'until')
 if locked and locked ~= '' and tonumber(locked) > tonumber(ARGV[5]) then return 0 end
@@ -142,6 +161,7 @@ redis.call('HSET', KEYS[1], unpack(ARGV, 9))
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
 redis.call('EXPIREAT', KEYS[1], ARGV[3])
 index_ip(KEYS[1], ARGV[8], ARGV[1], ARGV[2], ARGV[3], true)
+enlist(ARGV[8], ARGV[1])
 return 1
 """
 )
@@ -151,6 +171,7 @@ _REMOVE = """
 local ip = redis.call('HGET', KEYS[1], 'client_ip')
 if ip then redis.call('ZREM', ARGV[2] .. 's:ip:' .. ip, ARGV[1]) end
 redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('ZREM', ARGV[2] .. 's:rep', ARGV[1])
 return redis.call('DEL', KEYS[1])
 """
 
@@ -221,6 +242,8 @@ class RedisSessions:
         self._prefix = prefix
         self._lockouts = lockouts
         self._by_expiry = f"{prefix}s:exp"
+        self._reporting = f"{prefix}s:rep"
+        self._enlist = client.register_script(_ENLIST)
         self._add_unless_locked = client.register_script(_ADD_UNLESS_LOCKED)
         self._extend = client.register_script(_EXTEND)
         self._set_target = client.register_script(_SET_TARGET)
@@ -244,6 +267,8 @@ class RedisSessions:
             pipe.zadd(ip_key, {session.token: session.expires_at})
             pipe.expireat(ip_key, _forgotten_at(session))
             await pipe.execute()
+        # Then on the reporting list, unless the token is parked (stored again under its token).
+        await self._enlist(keys=[], args=[self._prefix, session.token])
 
     @guarded
     async def add_unless_locked(
@@ -308,9 +333,15 @@ class RedisSessions:
 
     @guarded
     async def live(self, now: float) -> list[Session]:
-        tokens = [
-            text(t) for t in await self._client.zrangebyscore(self._by_expiry, f"({now!r}", "+inf")
-        ]
+        return await self._listed(self._by_expiry, now)
+
+    @guarded
+    async def reporting(self, now: float) -> list[Session]:
+        return await self._listed(self._reporting, now)
+
+    async def _listed(self, index: str, now: float) -> list[Session]:
+        """The sessions of ``index`` (token -> expiry) that are live at ``now``, oldest first."""
+        tokens = [text(t) for t in await self._client.zrangebyscore(index, f"({now!r}", "+inf")]
         if not tokens:
             return []
         async with self._client.pipeline(transaction=False) as pipe:
