@@ -66,7 +66,9 @@ async def _login(app: Any, scope: dict[str, Any]) -> bytes:
     return b"".join(answer)
 
 
-async def _measure(store: str) -> tuple[float, float]:
+async def measure(
+    store: str, blocks_of: int = BLOCKS, per_block: int = PER_BLOCK
+) -> tuple[float, float]:
     """(best, median) CPU microseconds per login, in this process."""
     from yspbx.app import create_app
     from yspbx.settings import load_settings
@@ -84,11 +86,11 @@ async def _measure(store: str) -> tuple[float, float]:
             scope = _scope()
             await _login(app, scope)
             blocks = []
-            for _ in range(BLOCKS):
+            for _ in range(blocks_of):
                 started = time.process_time()
-                for _ in range(PER_BLOCK):
+                for _ in range(per_block):
                     answers = await asyncio.gather(*(_login(app, scope) for _ in range(AT_ONCE)))
-                blocks.append((time.process_time() - started) / (PER_BLOCK * AT_ONCE) * 1e6)
+                blocks.append((time.process_time() - started) / (per_block * AT_ONCE) * 1e6)
                 if not all(b'"token"' in a for a in answers):
                     raise RuntimeError(f"a login failed: {answers[0]!r}")
     blocks.sort()
@@ -116,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(asyncio.run(_measure(args.child))))
+        print(json.dumps(asyncio.run(measure(args.child))))
         return 0
     trees = [("this", ROOT)]
     if args.other_tree is not None:
