@@ -36,6 +36,10 @@ BENCHMARKS = {
         "bench.scenario_day",
         "the call-centre day at max speed to a fast local receiver: memory and SQLite",
     ),
+    "login": (
+        "bench.login_inprocess",
+        "a login's CPU through the app in process: memory vs SQLite (vs another checkout)",
+    ),
     "randoms": ("bench.randoms", "cdr/get_random with up to 4,000 one-time randoms outstanding"),
     "engine": (
         "bench.engine",

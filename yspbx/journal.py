@@ -20,7 +20,7 @@ import json
 import logging
 import re
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import replace
 from typing import Any, Protocol
 from urllib.parse import unquote_plus
@@ -164,9 +164,32 @@ class SharedJournal:
         self._written: asyncio.Future[None] | None = None
         self._writer: asyncio.Task[None] | None = None
         self._complained = False
+        # A store that can carry an entry in its next write transaction (SQLite).
+        self._carry: Callable[[JournalEntry, int], Awaitable[None] | None] | None = getattr(
+            store, "carry", None
+        )
+
+    def _failed(self, problem: object) -> None:
+        # The journal is for looking inside; a request never fails for it.
+        if not self._complained:
+            log.warning("could not write a journal entry: %s", problem)
+            self._complained = True
 
     async def record(self, entry: JournalEntry) -> None:
         """Queue the entry and return once it is in the store (or the store failed)."""
+        if self._carry is not None:
+            # The store writes it in the transaction of this moment's writes (SQLite's group
+            # commit): no batch of its own, and one wait for a request that wrote.
+            written = self._carry(bounded(entry), self._size)
+            if written is None:
+                self._failed("the store fails")
+                return
+            try:
+                await written
+                self._complained = False
+            except Exception as exc:
+                self._failed(exc)
+            return
         self._batch.append(bounded(entry))
         if self._written is None:
             self._written = asyncio.get_running_loop().create_future()

@@ -43,6 +43,13 @@ async def test_scale_check_costs_run_on_every_local_store(tmp_path: Path) -> Non
         assert all(value > 0 for value in costs["token"] + costs["lockout"])
 
 
+async def test_login_benchmark_measures_sqlite_logins_in_process() -> None:
+    from bench.login_inprocess import measure
+
+    best, median = await measure("sqlite", blocks_of=2, per_block=1)
+    assert 0 < best <= median
+
+
 def test_pbxs_benchmark_runs() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "bench", "pbxs", "--smoke"],

@@ -31,7 +31,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -54,7 +54,7 @@ from yspbx.asgi_body import BodyTooLarge, ClientGone, header, read_body
 from yspbx.errors import Errno, PbxError
 from yspbx.fleet.links import EngineUnavailable
 from yspbx.services import Services, ServicesHolder
-from yspbx.store.base import JournalEntry, StoreUnavailable
+from yspbx.store.base import DEFERRED_WRITES, DeferredWrites, JournalEntry, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +172,11 @@ class ApiApp:
         status = 200
         headers: list[tuple[bytes, bytes]]
         journal = True
+        # Writes the handler's store calls left to be committed with the journal entry (a
+        # SQLite login decided at once): awaited before the answer leaves.
+        collecting = DeferredWrites()
+        deferred = collecting.writes
+        deferring = DEFERRED_WRITES.set(collecting)
         try:
             if not services.seated:
                 await services.sync_clock()
@@ -200,6 +205,7 @@ class ApiApp:
                     payload = reply.body
                     headers = [_JSON_TYPE, *CORS_HEADERS]
         except ClientGone:
+            await _settled(deferred)
             return
         except UNAVAILABLE as exc:
             self._unavailable(exc)
@@ -208,6 +214,9 @@ class ApiApp:
                 [_JSON_TYPE, *CORS_HEADERS],
                 False,
             )
+        finally:
+            collecting.open = False
+            DEFERRED_WRITES.reset(deferring)
         headers.append((b"Content-Length", str(len(payload)).encode("ascii")))
         if dialect.headers:
             headers.extend(dialect.headers)
@@ -217,8 +226,30 @@ class ApiApp:
                 now, client_ip, method, path, scope["query_string"], body, status, journaled
             )
             await services.journal.record(entry)
+        if deferred:
+            refusal = await self._written(deferred)
+            if refusal is not None:
+                # What the handler wrote is not on disk (its token must not be handed out).
+                payload = refusal
+                headers = [_JSON_TYPE, *CORS_HEADERS]
+                headers.append((b"Content-Length", str(len(payload)).encode("ascii")))
+                headers.extend(dialect.headers)
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": b"" if method == "HEAD" else payload})
+
+    async def _written(self, deferred: list[Awaitable[object]]) -> bytes | None:
+        """Wait for the request's deferred writes (done already when the commit that carried
+        its journal entry carried them too); the answer to send instead if one failed."""
+        try:
+            for write in deferred:
+                await write
+        except UNAVAILABLE as exc:
+            self._unavailable(exc)
+            return failed(Errno.FORWARD_FAILED)
+        except Exception:
+            log.exception("a deferred write failed")
+            return failed(Errno.INTERNAL)
+        return None
 
     def _unavailable(self, exc: BaseException) -> None:
         """Log, now and then, that requests are refused for want of the store or engine."""
@@ -333,6 +364,15 @@ class ApiApp:
             headers.append((b"Access-control-allow-headers", requested[:512]))
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": b""})
+
+
+async def _settled(writes: list[Awaitable[object]]) -> None:
+    """Wait for writes whose request went away, so their failures are not left unread."""
+    for write in writes:
+        try:
+            await write
+        except Exception:
+            log.debug("a write of a request whose client left failed", exc_info=True)
 
 
 def _parse_json(body: bytes, numbers_as_text: bool = False) -> dict[str, Any] | None:

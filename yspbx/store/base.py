@@ -8,7 +8,8 @@ that cannot answer (Redis down, a time-out) raises :class:`StoreUnavailable`, ne
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import Enum, IntEnum
 from typing import Protocol
@@ -27,6 +28,35 @@ class StoreUnavailable(Exception):
 class StoreFileError(StoreUnavailable):
     """The store's file cannot be used (damaged, not a database, unreadable): the message names
     the file and says what to do; ``yspbx serve`` prints it as its one line and stops."""
+
+
+class DeferredWrites:
+    """Writes a store left uncommitted when its method returned, for the request to await
+    before it answers (a SQLite login decided from the process's view, an expiry refresh): the
+    request then waits once, for the group commit that also carries its journal entry.
+
+    ``open`` turns False once the request stops collecting: a timer or task started during
+    the request runs in a copy of its context, and must get stores that wait for their own
+    writes, not leave them to a request that has answered."""
+
+    __slots__ = ("open", "writes")
+
+    def __init__(self) -> None:
+        self.writes: list[Awaitable[object]] = []
+        self.open = True
+
+
+# Set by the API envelope for each request. Whoever did not set it (a test, the control plane)
+# gets stores that return only once their writes are committed.
+DEFERRED_WRITES: ContextVar[DeferredWrites | None] = ContextVar(
+    "yspbx_deferred_writes", default=None
+)
+
+
+def deferred_writes() -> list[Awaitable[object]] | None:
+    """Where the running request collects writes left to it (None: wait for them here)."""
+    collecting = DEFERRED_WRITES.get()
+    return collecting.writes if collecting is not None and collecting.open else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,9 @@ thread: each takes microseconds, far less than a thread hop would cost.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Awaitable
 from pathlib import Path
+from typing import Any
 
 from yspbx.sessions.models import ReportTarget, Session
 from yspbx.store.base import (
@@ -22,6 +24,7 @@ from yspbx.store.base import (
     SessionStore,
     StateStore,
     StoreUnavailable,
+    deferred_writes,
 )
 from yspbx.store.sqlite_checkpoint import Checkpointer
 from yspbx.store.sqlite_commit import GroupCommit, immediate
@@ -32,7 +35,7 @@ from yspbx.store.sqlite_header import hold, read_header, release
 from yspbx.store.sqlite_outbox import SCHEMA as OUTBOX_SCHEMA
 from yspbx.store.sqlite_outbox import TABLES as OUTBOX_TABLES
 from yspbx.store.sqlite_outbox import SqliteOutbox, hosted_only
-from yspbx.store.sqlite_view import DataVersionView, ViewedSessions, ViewedState
+from yspbx.store.sqlite_view import VIEW_LIMIT, DataVersionView, ViewedSessions, ViewedState
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -358,6 +361,9 @@ def _target_values(target: ReportTarget) -> tuple[object, ...]:
 _INSERT_SESSION = f"INSERT INTO sessions (pbx, {_SESSION_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
 
 
+_EXTEND = "UPDATE sessions SET expires_at = ? WHERE token = ? AND pbx = ? AND expires_at < ?"
+
+
 def _session_values(pbx: str, session: Session) -> tuple[object, ...]:
     return (
         pbx,
@@ -378,6 +384,20 @@ _ADMISSION = (
     "(SELECT n FROM session_counts WHERE pbx = ?1 AND ip = ?2), "
     "(SELECT n FROM session_counts WHERE pbx = ?1 AND ip = '')"
 )
+
+
+# The stored sessions of a client IP and of the PBX, read into the view.
+_COUNTS = (
+    "SELECT (SELECT n FROM session_counts WHERE pbx = ?1 AND ip = ?2), "
+    "(SELECT n FROM session_counts WHERE pbx = ?1 AND ip = '')"
+)
+
+# A login is decided from the view only while the stored sessions stay this far below each cap.
+# Exact within one process; processes deciding at the same instant each see the counts before
+# the others' logins, so together they could pass a cap only by more than this many logins
+# decided in the same few microseconds (and the counts include expired sessions, so the live
+# count is lower still). Nearer a cap, the count is read in the write transaction.
+CAP_MARGIN = 64
 
 
 def _at_least(conn: sqlite3.Connection, query: str, args: tuple[object, ...], count: int) -> bool:
@@ -401,10 +421,13 @@ class SqliteSessions:
         guard: FileGuard,
         pbx: str = "",
         counts: SessionCounts | None = None,
+        view: DataVersionView | None = None,
     ) -> None:
         """``counts``: the sessions added by ``writes``' running transaction (the hook
-        registered with it); every session inserted is noted there."""
+        registered with it); every session inserted is noted there. ``view``: the process's
+        view of the file, from which a login is decided at once when it can be."""
         self._conn = conn
+        self._view = view
         self._guard = guard
         self._writes = writes
         self._pbx = pbx
@@ -424,12 +447,19 @@ class SqliteSessions:
             counts.add(pbx, session.client_ip)
 
         await self._writes.run(insert)
+        if self._view is not None:
+            self._view.counts.clear()
 
     async def add_unless_locked(
         self, session: Session, now: float, limits: SessionLimits = NO_LIMITS
     ) -> Admission:
+        deferred = deferred_writes()
+        if deferred is not None and self._view is not None:
+            decided = self._decide_now(session, now, limits, self._view, deferred)
+            if decided is not None:
+                return decided
         values = _session_values(self._pbx, session)
-        pbx, only, counts = self._pbx, self._only, self._counts
+        pbx, only, counts, view = self._pbx, self._only, self._counts, self._view
 
         def admit(conn: sqlite3.Connection) -> Admission:
             # Inside the group's write transaction: no read transaction of its own, and no
@@ -475,9 +505,96 @@ class SqliteSessions:
                 conn.execute("DELETE FROM lockouts WHERE pbx = ? AND ip = ?", (pbx, ip))
             conn.execute(_INSERT_SESSION, values)
             counts.add(pbx, ip)
+            if view is not None:
+                # What the view holds for this IP is read again (after the commit: a count is
+                # read into the view only while no write is queued).
+                view.lockouts.pop(ip, None)
+                view.counts.clear()
             return Admission.ADDED
 
         return await self._writes.run(admit)
+
+    def _decide_now(
+        self,
+        session: Session,
+        now: float,
+        limits: SessionLimits,
+        view: DataVersionView,
+        deferred: list[Awaitable[object]],
+    ) -> Admission | None:
+        """A login decided from the process's view, its session queued for the next group
+        commit and left in ``deferred`` for the request to await; None when the view cannot
+        decide it (the exact path in the write transaction does).
+
+        The view holds the IP's lockout entry and the stored-session counts, read once and
+        moved by this process's own writes; ``PRAGMA data_version`` empties it when another
+        process commits (checked once per turn of the event loop, before this), so a lockout
+        set elsewhere before the login was sent is honoured. A lockout counted elsewhere while
+        the session waits for its commit is ordered after the login, as if it came later: a
+        login only ever deletes the entry it saw. Within :data:`CAP_MARGIN` of a cap the exact
+        path decides."""
+        view.revalidate()
+        if self._guard.problem is not None:
+            return None
+        ip, pbx, conn = session.client_ip, self._pbx, self._conn
+        lockout = view.lockouts.get(ip)
+        if lockout is None:
+            epoch = view.epoch
+            row = conn.execute(
+                "SELECT failures, blocked_until FROM lockouts WHERE pbx = ? AND ip = ?", (pbx, ip)
+            ).fetchone()
+            lockout = (None, None) if row is None else (int(row[0]), row[1])
+            if view.epoch == epoch:
+                if len(view.lockouts) >= VIEW_LIMIT:
+                    view.lockouts.clear()
+                view.lockouts[ip] = lockout
+        failures, blocked_until = lockout
+        if blocked_until is not None and blocked_until > now:
+            return Admission.LOCKED
+        known = view.counts
+        by_ip, total = known.get(ip), known.get("")
+        if by_ip is None or total is None:
+            if self._writes.pending(self):
+                # Sessions queued but not committed would be missing from what is read.
+                return None
+            epoch = view.epoch
+            stored_by_ip, stored = conn.execute(_COUNTS, (pbx, ip)).fetchone()
+            by_ip, total = stored_by_ip or 0, stored or 0
+            if view.epoch == epoch:
+                if len(known) >= VIEW_LIMIT:
+                    known.clear()
+                known[ip], known[""] = by_ip, total
+        if (limits.per_ip is not None and by_ip + CAP_MARGIN >= limits.per_ip) or (
+            limits.total is not None and total + CAP_MARGIN >= limits.total
+        ):
+            return None
+        known[ip], known[""] = by_ip + 1, total + 1
+        if failures is not None:
+            # A good login resets the IP's failures.
+            view.lockouts[ip] = (None, None)
+        # Carried in the next group transaction with the other logins of the moment (and the
+        # journal's entries): one future for the whole group.
+        deferred.append(
+            self._writes.carry(self, (_session_values(pbx, session), failures is not None))
+        )
+        return Admission.ADDED
+
+    def discard_carried(self) -> None:
+        """The group's transaction failed: what the view counted for its logins is wrong."""
+        if self._view is not None:
+            self._view.forget()
+
+    def write_carried(self, conn: sqlite3.Connection, items: list[Any]) -> None:
+        """The sessions of the logins decided at once, in one ``executemany``, each
+        resetting its IP's failures first when it had some."""
+        pbx, counts = self._pbx, self._counts
+        logins: list[tuple[tuple[object, ...], bool]] = items
+        resets = [(pbx, values[2]) for values, reset in logins if reset]
+        if resets:
+            conn.executemany("DELETE FROM lockouts WHERE pbx = ? AND ip = ?", resets)
+        conn.executemany(_INSERT_SESSION, [values for values, _ in logins])
+        for values, _ in logins:
+            counts.add(pbx, str(values[2]))
 
     async def get(self, token: str) -> Session | None:
         row = self._conn.execute(
@@ -487,10 +604,13 @@ class SqliteSessions:
         return None if row is None else _session(row)
 
     async def extend(self, token: str, expires_at: float) -> None:
-        await self._writes.execute(
-            "UPDATE sessions SET expires_at = ? WHERE token = ? AND pbx = ? AND expires_at < ?",
-            (expires_at, token, self._pbx, expires_at),
-        )
+        params = (expires_at, token, self._pbx, expires_at)
+        deferred = deferred_writes()
+        if deferred is not None:
+            # Left for the request to await with its journal entry, in the same group commit.
+            deferred.append(self._writes.queue(lambda conn: conn.execute(_EXTEND, params)))
+            return
+        await self._writes.execute(_EXTEND, params)
 
     async def set_target(
         self, token: str, target: ReportTarget, expires_at: float
@@ -546,10 +666,26 @@ class SqliteSessions:
 
 @guarded
 class SqliteLockouts:
-    def __init__(self, conn: sqlite3.Connection, guard: FileGuard, pbx: str = "") -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        guard: FileGuard,
+        pbx: str = "",
+        view: DataVersionView | None = None,
+    ) -> None:
+        """``view``: the view logins are decided from; every write here drops what it holds of
+        the IP, in the same synchronous step."""
         self._conn = conn
         self._guard = guard
         self._pbx = pbx
+        self._view = view
+
+    def _changed(self, ip: str | None = None) -> None:
+        if self._view is not None:
+            if ip is None:
+                self._view.lockouts.clear()
+            else:
+                self._view.lockouts.pop(ip, None)
 
     def _read(self, ip: str, now: float) -> LockoutState:
         row = self._conn.execute(
@@ -578,6 +714,7 @@ class SqliteLockouts:
                 "blocked_until = excluded.blocked_until",
                 (self._pbx, ip, failures, until),
             )
+        self._changed(ip)
         return FailureOutcome(failures, until, until is not None, False)
 
     async def forget(self, ip: str) -> bool:
@@ -587,6 +724,7 @@ class SqliteLockouts:
                 "SELECT blocked_until FROM lockouts WHERE pbx = ? AND ip = ?", key
             ).fetchone()
             conn.execute("DELETE FROM lockouts WHERE pbx = ? AND ip = ?", key)
+        self._changed(ip)
         return row is not None and row[0] is not None
 
     async def blocked(self, now: float) -> list[BlockedIp]:
@@ -599,6 +737,7 @@ class SqliteLockouts:
 
     async def clear(self) -> None:
         self._conn.execute("DELETE FROM lockouts WHERE pbx = ?", (self._pbx,))
+        self._changed()
 
 
 @guarded
@@ -676,7 +815,7 @@ class SqliteStore:
                 raise
             self.guard = FileGuard(self.path)
             # One group commit per connection: the writes of one moment share a transaction.
-            self.writes = GroupCommit(self.conn)
+            self.writes = GroupCommit(self.conn, on_fault=self.guard.trip)
             # What the group's transaction adds to the session counts, written as it commits.
             self.counts = SessionCounts()
             self.writes.add_hook(self.counts)
@@ -691,9 +830,9 @@ class SqliteStore:
         # read is never an answer for another.
         self.view = DataVersionView(self.conn, guard)
         self.sessions: SessionStore = ViewedSessions(
-            SqliteSessions(self.conn, self.writes, guard, pbx, self.counts), self.view
+            SqliteSessions(self.conn, self.writes, guard, pbx, self.counts, self.view), self.view
         )
-        self.lockouts = SqliteLockouts(self.conn, guard, pbx)
+        self.lockouts = SqliteLockouts(self.conn, guard, pbx, self.view)
         self.state: StateStore = ViewedState(SqliteState(self.conn, guard, pbx), self.view)
         self.outbox = SqliteOutbox(self.conn, guard, pbx)
         self.leases = SqliteLeases(self.conn, guard, f"{pbx}/" if pbx else "")
@@ -710,6 +849,7 @@ class SqliteStore:
                 conn.execute(f"DELETE FROM {table} WHERE pbx = ?{hosted_only(name)}", (name,))
             scope = f"{name}/"
             conn.execute("DELETE FROM leases WHERE substr(name, 1, ?) = ?", (len(scope), scope))
+        self.view.forget()
 
     async def ping(self) -> None:
         """Answer unless the store fails, or the file was deleted, replaced or overwritten."""

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
+from typing import Any
 
 from yspbx.store.base import JournalEntry, LeaseGrant
 from yspbx.store.sqlite_commit import GroupCommit, immediate, rollback
@@ -155,22 +156,41 @@ class SqliteJournal:
         # Lets a hosted PBX's reads use its partial index (``sqlite.INDEXES``).
         self._only = " AND pbx != ''" if pbx else ""
         self._appends = 0
+        self._keep = 0
 
     async def append(self, entries: Sequence[JournalEntry], keep: int) -> None:
         if not entries:
             return
-        # One row for the batch, in the same transaction as the sessions' writes of this
-        # moment (group commit).
-        await self._writes.execute(
+        self._keep = keep
+        await self._writes.run(lambda conn: self.write_carried(conn, list(entries)))
+
+    def carry(self, entry: JournalEntry, keep: int) -> Awaitable[None] | None:
+        """Write ``entry`` in the next group transaction: the one that holds the writes this
+        turn of the event loop queued, so a request that wrote (a login's session) waits once,
+        for one commit, and its journal entry is on disk when its answer leaves. The entries
+        of a group are one row. None when the store fails (nothing is written)."""
+        if self._guard.problem is not None:
+            return None
+        self._keep = keep
+        return self._writes.carry(self, entry)
+
+    def discard_carried(self) -> None:
+        """Nothing is kept of a failed group's entries but the entries themselves."""
+
+    def write_carried(self, conn: sqlite3.Connection, items: list[Any]) -> None:
+        """One row for the group's entries, in its transaction (:class:`GroupCommit`)."""
+        entries: list[JournalEntry] = items
+        conn.execute(
             "INSERT INTO journal_batches (pbx, entries, packed) VALUES (?, ?, ?)",
             (self._pbx, len(entries), pack(entries)),
         )
         self._appends += 1
+        keep = self._keep
         # The batches older than the one that completes the newest ``keep`` entries go; done
         # once per eighth of ``keep`` appends, it costs each append little; reads take the
         # newest ``keep``.
         if self._appends % max(_TRIM_EVERY, keep // 8) == 0:
-            await self._writes.execute(
+            conn.execute(
                 f"DELETE FROM journal_batches WHERE pbx = ?{self._only} AND id < ("
                 "SELECT id FROM (SELECT id, SUM(entries) OVER (ORDER BY id DESC) AS newer "
                 f"FROM journal_batches WHERE pbx = ?{self._only}) "

@@ -14,9 +14,13 @@ expiry, moves it) in the same synchronous step as the statement, before anything
 the event loop. A read adds what it found only if the view was not emptied while it read (its
 ``epoch``): a foreign commit seen meanwhile must not be undone by an older row. Tokens that
 are unknown are not remembered (a guessing client must not fill memory); the view holds at
-most :data:`VIEW_LIMIT` sessions and starts over when full. Lockouts are not held: no request
-that succeeds reads them outside a write transaction (a good login checks its IP inside the one
-that stores the session).
+most :data:`VIEW_LIMIT` sessions and starts over when full.
+
+A login reads the view too: its IP's lockout entry and the stored-session counts
+(:meth:`SqliteSessions.add_unless_locked` decides a login from them at once when it is far
+from the caps, and carries its session in the next group commit). The lockout store and the
+session writes of this process move or drop those entries in the same synchronous step; a group
+transaction that fails with logins carried in it empties the view.
 """
 
 from __future__ import annotations
@@ -46,6 +50,12 @@ class DataVersionView:
         self._guard = guard
         self.sessions: dict[str, SessionRow] = {}
         self.values: dict[str, bytes | None] = {}
+        # What a login checks, for logins decided at once (:meth:`SqliteSessions.
+        # add_unless_locked`): per client IP its lockout entry, (failures, blocked_until) or
+        # (None, None) when there is none; per client IP (and '' for all) the stored sessions,
+        # those read plus those this process added since.
+        self.lockouts: dict[str, tuple[int | None, float | None]] = {}
+        self.counts: dict[str, int] = {}
         # Grows each time the view is emptied: a read that began before must not refill it.
         self.epoch = 0
         self._seen = self._version()
@@ -83,10 +93,17 @@ class DataVersionView:
     def _look_again(self) -> None:
         self._looked = False
 
+    @property
+    def seen(self) -> int:
+        """The ``data_version`` what the view holds was read under."""
+        return self._seen
+
     def forget(self) -> None:
         self.epoch += 1
         self.sessions.clear()
         self.values.clear()
+        self.lockouts.clear()
+        self.counts.clear()
 
 
 class ViewedSessions:
@@ -144,6 +161,7 @@ class ViewedSessions:
             return await self._inner.remove(token)
         finally:
             self._view.sessions.pop(token, None)
+            self._view.counts.clear()
 
     async def live(self, now: float) -> list[Session]:
         return await self._inner.live(now)
@@ -159,12 +177,14 @@ class ViewedSessions:
             return await self._inner.purge(expired_before)
         finally:
             self._view.sessions.clear()
+            self._view.counts.clear()
 
     async def clear(self) -> None:
         try:
             await self._inner.clear()
         finally:
             self._view.sessions.clear()
+            self._view.counts.clear()
 
 
 class ViewedState:
