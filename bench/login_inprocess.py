@@ -6,7 +6,9 @@ fifth or more, while the store's part of a login is a few tens of microseconds. 
 called directly (no socket, no uvicorn), 32 logins at a time as a loaded server sees them, and
 the CPU time of the process per login is taken over blocks of 640; the best block is reported
 (CPU-bound code on a shared machine is only ever slowed by its neighbours), with the median.
-Each (checkout, store) runs in a process of its own, in alternating rounds.
+Each (checkout, store) runs in a process of its own, in alternating rounds. The child runs
+this file as a script with the other checkout on its path, so it imports nothing from
+``bench`` (whose modules that checkout may not have): its ASGI request helper is its own.
 
 ``python -m bench login [--rounds 3] [--other-tree PATH]``
 """

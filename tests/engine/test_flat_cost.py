@@ -12,18 +12,15 @@ The last test shows the counter does see a scan: the full call listing grows wit
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from pathlib import Path
-from types import FrameType
 from typing import Any, TypeVar
 
 import httpx
 import pytest
 
-import yspbx
 from tests.support.engine import Pbx
+from tests.support.line_count import LineCounter
 from yspbx.app import YspbxApp
 from yspbx.services import Services
 from yspbx.settings import load_settings
@@ -33,33 +30,6 @@ T = TypeVar("T")
 TRUNK = "SIP-Carrier"
 QUEUE = "6700"
 IVR = "6200"
-PACKAGE = str(Path(yspbx.__file__).resolve().parent)
-
-
-class LineCounter:
-    """Counts the lines of yspbx's own code that run."""
-
-    def __init__(self) -> None:
-        self.lines = 0
-
-    def _call(self, frame: FrameType, event: str, arg: Any) -> Any:
-        return self._line if frame.f_code.co_filename.startswith(PACKAGE) else None
-
-    def _line(self, frame: FrameType, event: str, arg: Any) -> Any:
-        if event == "line":
-            self.lines += 1
-        return self._line
-
-    async def run(self, step: Callable[[], Awaitable[T]]) -> tuple[T, int]:
-        """Run ``step`` (a function returning what to await), counting from its first line."""
-        previous = sys.gettrace()
-        self.lines = 0
-        sys.settrace(self._call)
-        try:
-            result = await step()
-        finally:
-            sys.settrace(previous)
-        return result, self.lines
 
 
 async def counted(step: Callable[[], Awaitable[T]]) -> tuple[T, int]:

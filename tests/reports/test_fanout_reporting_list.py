@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from types import FrameType
-from typing import Any, cast
+from typing import cast
 
 import pytest
 
-import yspbx
+from tests.support.line_count import LineCounter
 from tests.support.stores import BACKENDS, forget_prefix, open_backend, unique_prefix
 from yspbx.clock import Clock
 from yspbx.pbx.events import ExtensionStatusChanged
@@ -35,7 +33,6 @@ from yspbx.store.base import ReportState, Store
 from yspbx.store.sqlite import SqliteStore
 
 T0 = float(int(time.time()) + 86400) + 0.5
-PACKAGE = str(Path(yspbx.__file__).resolve().parent)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -121,41 +118,30 @@ class _Nudged:
         self.tokens.append(token)
 
 
-class _Counter:
+class _Counter(LineCounter):
     """Lines of yspbx's own code run, and SQLite VM steps, while a step runs."""
 
     def __init__(self, store: Store) -> None:
-        self.lines = 0
+        super().__init__()
         self.steps = 0
         self._conn: sqlite3.Connection | None = (
             store.conn if isinstance(store, SqliteStore) else None
         )
 
-    def _call(self, frame: FrameType, event: str, arg: Any) -> Any:
-        return self._line if frame.f_code.co_filename.startswith(PACKAGE) else None
-
-    def _line(self, frame: FrameType, event: str, arg: Any) -> Any:
-        if event == "line":
-            self.lines += 1
-        return self._line
-
     def _step(self) -> int:
         self.steps += 1
         return 0
 
-    async def run(self, step: Callable[[], Awaitable[object]]) -> tuple[int, int]:
-        self.lines = self.steps = 0
-        previous = sys.gettrace()
+    async def cost(self, step: Callable[[], Awaitable[object]]) -> tuple[int, int]:
+        self.steps = 0
         if self._conn is not None:
             self._conn.set_progress_handler(self._step, 1)
-        sys.settrace(self._call)
         try:
-            await step()
+            _, lines = await self.run(step)
         finally:
-            sys.settrace(previous)
             if self._conn is not None:
                 self._conn.set_progress_handler(None, 1)
-        return self.lines, self.steps
+        return lines, self.steps
 
 
 async def _fanout_cost(store: Store, quiet: int) -> tuple[int, int, int]:
@@ -186,7 +172,7 @@ async def _fanout_cost(store: Store, quiet: int) -> tuple[int, int, int]:
     await fanout.publish(event)  # the first event logs for the parked ones
     counter = _Counter(store)
     before = len(await store.outbox.reports())
-    lines, steps = await counter.run(lambda: fanout.publish(event))
+    lines, steps = await counter.cost(lambda: fanout.publish(event))
     queued = len(await store.outbox.reports()) - before
     assert nudged.tokens[-1] == session(0).token
     return lines, steps, queued
@@ -211,10 +197,10 @@ async def test_the_counter_sees_a_read_of_every_session(opened: Callable[[], Sto
     counter = _Counter(store)
     for n in range(10):
         await store.sessions.add(session(n))
-    few = await counter.run(lambda: store.sessions.live(T0))
+    few = await counter.cost(lambda: store.sessions.live(T0))
     for n in range(10, 200):
         await store.sessions.add(session(n))
-    many = await counter.run(lambda: store.sessions.live(T0))
+    many = await counter.cost(lambda: store.sessions.live(T0))
     assert many[0] + many[1] > 2 * (few[0] + few[1])
 
 
