@@ -72,6 +72,61 @@ _BODY_LATE = _answer(408, "Request Timeout", "yspbx: the request body took too l
 _HEAD_LARGE = _answer(431, "Request Header Fields Too Large", "yspbx: the request head is too big")
 
 
+# Bodies up to this size are sent in the same write as their head; a larger one (a recording
+# download) follows it in a write of its own rather than being copied.
+_JOIN_BELOW = 64 * 1024
+_CONTINUE = b"HTTP/1.1 100 "
+
+
+class _HeadWithBody:
+    """What one request's answer is written through: its head is held until the body's first
+    bytes and both go out in one write.
+
+    uvicorn writes a response's head as soon as the application starts the response, then the
+    body: two system calls and, with ``TCP_NODELAY``, two packets for an answer of a few hundred
+    bytes. Every API answer starts and ends in the same turn of the event loop, so holding the
+    head costs nothing; an answer whose body comes later (an event stream) gets its head at the
+    end of that turn. A ``100 Continue`` is never held.
+    """
+
+    __slots__ = ("_held", "_loop", "_transport", "_waiting")
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._held: bytes | None = None
+        self._waiting = True  # for the head
+
+    def write(self, data: bytes) -> None:
+        if self._waiting and not data.startswith(_CONTINUE):
+            self._waiting = False
+            self._held = data
+            self._loop.call_soon(self.flush)
+            return
+        held = self._held
+        if held is not None:
+            self._held = None
+            if len(data) < _JOIN_BELOW:
+                data = held + data
+            else:
+                self._transport.write(held)
+        self._transport.write(data)
+
+    def flush(self) -> None:
+        held = self._held
+        if held is not None:
+            self._held = None
+            if not self._transport.is_closing():
+                self._transport.write(held)
+
+    def is_closing(self) -> bool:
+        return self._transport.is_closing()
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+
 class _Guard:
     """The bounds, written once for both protocols (mixed in before uvicorn's class).
 
@@ -108,9 +163,6 @@ class _Guard:
         if self._refused:
             return
         waiting_head = self._waiting_head()
-        if waiting_head and self._deadline is None:
-            # The first byte of a request on a kept-alive connection starts its head's clock.
-            self._arm(self._limits.head_timeout, self._head_late)
         super().data_received(data)  # type: ignore[misc]
         if self.transport.is_closing():
             self._disarm()
@@ -123,7 +175,13 @@ class _Guard:
             self._disarm()
             if cycle.more_body:
                 self._arm(self._limits.body_timeout, self._body_late)
+            # Its answer's head waits for the body's first bytes (one write, one packet).
+            cycle.transport = _HeadWithBody(self.transport, self.loop)
         elif waiting_head:
+            if self._deadline is None:
+                # The first bytes of a request on a kept-alive connection, short of a whole
+                # head, start its head's clock (a head that arrives whole needs no clock).
+                self._arm(self._limits.head_timeout, self._head_late)
             self._head_bytes += len(data)
             if self._head_bytes > self._limits.max_head_bytes:
                 self._close_with(_HEAD_LARGE)
