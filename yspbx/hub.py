@@ -10,6 +10,7 @@ check, and publishers that would have to compute a payload ask :attr:`EventHub.l
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from typing import Any
 from yspbx.clock import Clock
 from yspbx.sessions.models import ReportTarget, Session
 from yspbx.store.base import (
+    DEFERRED_WRITES,
     NO_LIMITS,
     Admission,
     AttemptOutcome,
@@ -118,6 +120,27 @@ class EventHub:
             except asyncio.QueueFull:
                 self._drop(listener)
         return event
+
+    def publish_when_written(self, name: str, data: dict[str, Any]) -> None:
+        """Publish a change a store method just made, which the running API request may have
+        left uncommitted (a SQLite login decided at once, :class:`DeferredWrites`): then the
+        event is held until the request's deferred writes are committed, and dropped if they
+        fail, so no listener hears of a session that never existed. Outside a request (or
+        once it stopped collecting: the control plane, timers, tests) it goes out now."""
+        collecting = DEFERRED_WRITES.get()
+        if collecting is not None and collecting.open and collecting.writes:
+            collecting.hold(functools.partial(self.publish, name, data), True)
+        else:
+            self.publish(name, data)
+
+    def publish_in_turn(self, name: str, data: dict[str, Any]) -> None:
+        """Publish a change that is already written, but after what the running request
+        holds (its login before its journal entry): held behind it if it holds anything."""
+        collecting = DEFERRED_WRITES.get()
+        if collecting is not None and collecting.held is not None:
+            collecting.hold(functools.partial(self.publish, name, data), False)
+        else:
+            self.publish(name, data)
 
     def _drop(self, listener: Listener) -> None:
         """The listener fell behind: forget it and end its stream once it reads what it has."""
@@ -340,7 +363,7 @@ class PublishingSessions:
     def _login(self, session: Session) -> None:
         if not self._hub.listening:
             return
-        self._hub.publish(
+        self._hub.publish_when_written(
             "session",
             {
                 "change": "login",
