@@ -5,6 +5,10 @@ call :meth:`EventHub.publish`; each listening connection has a bounded queue of 
 publisher never waits: a connection whose queue is full is dropped (its stream ends), so a slow
 browser tab can never stall a call or a report. With nobody listening, publishing is one length
 check, and publishers that would have to compute a payload ask :attr:`EventHub.listening` first.
+
+An event never tells of what the store does not hold: a login an API request left to its
+group commit (SQLite, :class:`~yspbx.store.base.DeferredWrites`) is held in the request until
+the commit is done, and dropped if it fails; the request's journal entry is told after it.
 """
 
 from __future__ import annotations
