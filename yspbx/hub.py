@@ -5,11 +5,16 @@ call :meth:`EventHub.publish`; each listening connection has a bounded queue of 
 publisher never waits: a connection whose queue is full is dropped (its stream ends), so a slow
 browser tab can never stall a call or a report. With nobody listening, publishing is one length
 check, and publishers that would have to compute a payload ask :attr:`EventHub.listening` first.
+
+An event never tells of what the store does not hold: a login an API request left to its
+group commit (SQLite, :class:`~yspbx.store.base.DeferredWrites`) is held in the request until
+the commit is done, and dropped if it fails; the request's journal entry is told after it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +23,7 @@ from typing import Any
 from yspbx.clock import Clock
 from yspbx.sessions.models import ReportTarget, Session
 from yspbx.store.base import (
+    DEFERRED_WRITES,
     NO_LIMITS,
     Admission,
     AttemptOutcome,
@@ -118,6 +124,27 @@ class EventHub:
             except asyncio.QueueFull:
                 self._drop(listener)
         return event
+
+    def publish_when_written(self, name: str, data: dict[str, Any]) -> None:
+        """Publish a change a store method just made, which the running API request may have
+        left uncommitted (a SQLite login decided at once, :class:`DeferredWrites`): then the
+        event is held until the request's deferred writes are committed, and dropped if they
+        fail, so no listener hears of a session that never existed. Outside a request (or
+        once it stopped collecting: the control plane, timers, tests) it goes out now."""
+        collecting = DEFERRED_WRITES.get()
+        if collecting is not None and collecting.open and collecting.writes:
+            collecting.hold(functools.partial(self.publish, name, data), True)
+        else:
+            self.publish(name, data)
+
+    def publish_in_turn(self, name: str, data: dict[str, Any]) -> None:
+        """Publish a change that is already written, but after what the running request
+        holds (its login before its journal entry): held behind it if it holds anything."""
+        collecting = DEFERRED_WRITES.get()
+        if collecting is not None and collecting.held is not None:
+            collecting.hold(functools.partial(self.publish, name, data), False)
+        else:
+            self.publish(name, data)
 
     def _drop(self, listener: Listener) -> None:
         """The listener fell behind: forget it and end its stream once it reads what it has."""
@@ -340,7 +367,7 @@ class PublishingSessions:
     def _login(self, session: Session) -> None:
         if not self._hub.listening:
             return
-        self._hub.publish(
+        self._hub.publish_when_written(
             "session",
             {
                 "change": "login",

@@ -123,7 +123,9 @@ def bounded(entry: JournalEntry) -> JournalEntry:
 
 
 class Journal(Protocol):
-    async def record(self, entry: JournalEntry) -> None: ...
+    async def record(self, entry: JournalEntry) -> bool:
+        """Keep ``entry``; whether the journal holds it (a store that failed: it does not)."""
+        ...
 
     async def entries(self) -> list[dict[str, Any]]: ...
 
@@ -138,8 +140,9 @@ class LocalJournal:
     def __init__(self, size: int) -> None:
         self._entries: deque[JournalEntry] = deque(maxlen=size)
 
-    async def record(self, entry: JournalEntry) -> None:
+    async def record(self, entry: JournalEntry) -> bool:
         self._entries.append(bounded(entry))
+        return True
 
     async def entries(self) -> list[dict[str, Any]]:
         return shape(list(self._entries))
@@ -161,7 +164,8 @@ class SharedJournal:
         self._store = store
         self._size = size
         self._batch: list[JournalEntry] = []
-        self._written: asyncio.Future[None] | None = None
+        # Whether the batch being gathered was written, for every request in it.
+        self._written: asyncio.Future[bool] | None = None
         self._writer: asyncio.Task[None] | None = None
         self._complained = False
         # A store that can carry an entry in its next write transaction (SQLite).
@@ -175,37 +179,40 @@ class SharedJournal:
             log.warning("could not write a journal entry: %s", problem)
             self._complained = True
 
-    async def record(self, entry: JournalEntry) -> None:
-        """Queue the entry and return once it is in the store (or the store failed)."""
+    async def record(self, entry: JournalEntry) -> bool:
+        """Queue the entry and return once it is in the store (True) or the store failed."""
         if self._carry is not None:
             # The store writes it in the transaction of this moment's writes (SQLite's group
             # commit): no batch of its own, and one wait for a request that wrote.
-            written = self._carry(bounded(entry), self._size)
-            if written is None:
+            carried = self._carry(bounded(entry), self._size)
+            if carried is None:
                 self._failed("the store fails")
-                return
+                return False
             try:
-                await written
+                await carried
                 self._complained = False
             except Exception as exc:
                 self._failed(exc)
-            return
+                return False
+            return True
         self._batch.append(bounded(entry))
         if self._written is None:
             self._written = asyncio.get_running_loop().create_future()
         written = self._written
         if self._writer is None:
             self._writer = asyncio.create_task(self._write(), name="yspbx-journal")
-        await asyncio.shield(written)
+        return await asyncio.shield(written)
 
     async def _write(self) -> None:
         try:
             while self._batch:
                 batch, self._batch = self._batch, []
                 written, self._written = self._written, None
+                stored = False
                 try:
                     await self._store.append(batch, self._size)
                     self._complained = False
+                    stored = True
                 except Exception as exc:
                     # The journal is for looking inside; a request never fails for it.
                     if not self._complained:
@@ -213,7 +220,7 @@ class SharedJournal:
                         self._complained = True
                 finally:
                     if written is not None and not written.done():
-                        written.set_result(None)
+                        written.set_result(stored)
         finally:
             self._writer = None
 
@@ -230,16 +237,22 @@ class SharedJournal:
 
 class PublishingJournal:
     """A journal that also tells the event hub of each entry, shaped and masked as
-    ``GET /sim/v1/journal`` shows it (only while someone listens)."""
+    ``GET /sim/v1/journal`` shows it (only while someone listens).
+
+    An entry is told once the journal holds it (on SQLite, once the group commit that carried
+    it is done), never when its write failed; and after what its request holds back (the
+    login that request made, told once the request's deferred writes are committed), so a
+    listener hears of a login before the journal entry of its request."""
 
     def __init__(self, inner: Journal, hub: EventHub) -> None:
         self._inner = inner
         self._hub = hub
 
-    async def record(self, entry: JournalEntry) -> None:
-        await self._inner.record(entry)
-        if self._hub.listening:
-            self._hub.publish("journal", shape([bounded(entry)])[0])
+    async def record(self, entry: JournalEntry) -> bool:
+        written = await self._inner.record(entry)
+        if written and self._hub.listening:
+            self._hub.publish_in_turn("journal", shape([bounded(entry)])[0])
+        return written
 
     async def entries(self) -> list[dict[str, Any]]:
         return await self._inner.entries()

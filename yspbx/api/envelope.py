@@ -173,67 +173,76 @@ class ApiApp:
         headers: list[tuple[bytes, bytes]]
         journal = True
         # Writes the handler's store calls left to be committed with the journal entry (a
-        # SQLite login decided at once): awaited before the answer leaves.
+        # SQLite login decided at once): awaited before the answer leaves. The events that
+        # tell of them (the login, then the request's journal entry) are held in it until
+        # then, and dropped if a write fails; it stays the context's until the answer left.
         collecting = DeferredWrites()
         deferred = collecting.writes
         deferring = DEFERRED_WRITES.set(collecting)
         try:
-            if not services.seated:
-                await services.sync_clock()
-            now = services.clock.now()
-            if not self._allowed(services, client_ip):
-                status, payload = 403, failed(Errno.LOCKED_OUT)
-                headers = [_JSON_TYPE, *CORS_HEADERS]
-            else:
-                try:
-                    body, reply = await self._handle(
-                        services, scope, receive, dialect, name, client_ip
-                    )
-                except BodyTooLarge:
-                    status, reply = 413, Encoded(failed(Errno.INTERNAL))
-                if isinstance(reply, FileReply):
-                    payload = reply.content
-                    headers = [
-                        (b"Content-Type", reply.media_type.encode("latin-1")),
-                        (
-                            b"Content-Disposition",
-                            f'attachment; filename="{reply.filename}"'.encode("latin-1"),
-                        ),
-                        *CORS_HEADERS,
-                    ]
-                else:
-                    payload = reply.body
+            try:
+                if not services.seated:
+                    await services.sync_clock()
+                now = services.clock.now()
+                if not self._allowed(services, client_ip):
+                    status, payload = 403, failed(Errno.LOCKED_OUT)
                     headers = [_JSON_TYPE, *CORS_HEADERS]
-        except ClientGone:
-            await _settled(deferred)
-            return
-        except UNAVAILABLE as exc:
-            self._unavailable(exc)
-            payload, headers, journal = (
-                failed(Errno.FORWARD_FAILED),
-                [_JSON_TYPE, *CORS_HEADERS],
-                False,
-            )
-        finally:
-            collecting.open = False
-            DEFERRED_WRITES.reset(deferring)
-        headers.append((b"Content-Length", str(len(payload)).encode("ascii")))
-        if dialect.headers:
-            headers.extend(dialect.headers)
-        if journal:
-            journaled = payload if not headers[0][1].startswith(b"audio") else b"<file>"
-            entry = JournalEntry(
-                now, client_ip, method, path, scope["query_string"], body, status, journaled
-            )
-            await services.journal.record(entry)
-        if deferred:
-            refusal = await self._written(deferred)
+                else:
+                    try:
+                        body, reply = await self._handle(
+                            services, scope, receive, dialect, name, client_ip
+                        )
+                    except BodyTooLarge:
+                        status, reply = 413, Encoded(failed(Errno.INTERNAL))
+                    if isinstance(reply, FileReply):
+                        payload = reply.content
+                        headers = [
+                            (b"Content-Type", reply.media_type.encode("latin-1")),
+                            (
+                                b"Content-Disposition",
+                                f'attachment; filename="{reply.filename}"'.encode("latin-1"),
+                            ),
+                            *CORS_HEADERS,
+                        ]
+                    else:
+                        payload = reply.body
+                        headers = [_JSON_TYPE, *CORS_HEADERS]
+            except ClientGone:
+                collecting.release(await _settled(deferred))
+                return
+            except UNAVAILABLE as exc:
+                self._unavailable(exc)
+                payload, headers, journal = (
+                    failed(Errno.FORWARD_FAILED),
+                    [_JSON_TYPE, *CORS_HEADERS],
+                    False,
+                )
+            finally:
+                collecting.open = False
+            headers.append((b"Content-Length", str(len(payload)).encode("ascii")))
+            if dialect.headers:
+                headers.extend(dialect.headers)
+            if journal:
+                journaled = payload if not headers[0][1].startswith(b"audio") else b"<file>"
+                entry = JournalEntry(
+                    now, client_ip, method, path, scope["query_string"], body, status, journaled
+                )
+                await services.journal.record(entry)
+            refusal = await self._written(deferred) if deferred else None
+            if collecting.held is not None:
+                # Told only now that what they tell of is on disk (or dropped: it is not).
+                collecting.release(refusal is None)
             if refusal is not None:
                 # What the handler wrote is not on disk (its token must not be handed out).
                 payload = refusal
                 headers = [_JSON_TYPE, *CORS_HEADERS]
                 headers.append((b"Content-Length", str(len(payload)).encode("ascii")))
                 headers.extend(dialect.headers)
+        finally:
+            # Whatever is still held when the request ends early is not known to be written.
+            if collecting.held is not None:
+                collecting.release(False)
+            DEFERRED_WRITES.reset(deferring)
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": b"" if method == "HEAD" else payload})
 
@@ -366,13 +375,17 @@ class ApiApp:
         await send({"type": "http.response.body", "body": b""})
 
 
-async def _settled(writes: list[Awaitable[object]]) -> None:
-    """Wait for writes whose request went away, so their failures are not left unread."""
+async def _settled(writes: list[Awaitable[object]]) -> bool:
+    """Wait for writes whose request went away, so their failures are not left unread;
+    whether all of them were committed."""
+    committed = True
     for write in writes:
         try:
             await write
         except Exception:
+            committed = False
             log.debug("a write of a request whose client left failed", exc_info=True)
+    return committed
 
 
 def _parse_json(body: bytes, numbers_as_text: bool = False) -> dict[str, Any] | None:

@@ -8,7 +8,7 @@ that cannot answer (Redis down, a time-out) raises :class:`StoreUnavailable`, ne
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import Enum, IntEnum
@@ -37,13 +37,38 @@ class DeferredWrites:
 
     ``open`` turns False once the request stops collecting: a timer or task started during
     the request runs in a copy of its context, and must get stores that wait for their own
-    writes, not leave them to a request that has answered."""
+    writes, not leave them to a request that has answered.
 
-    __slots__ = ("open", "writes")
+    ``held``: announcements (the event hub's publications) that must not be made before the
+    writes are committed, in the order they were held; the request makes them, or drops them,
+    with :meth:`release` once its writes settled. None until one is held: a request with
+    nobody listening holds nothing and allocates nothing for it."""
+
+    __slots__ = ("held", "open", "writes")
 
     def __init__(self) -> None:
         self.writes: list[Awaitable[object]] = []
         self.open = True
+        self.held: list[tuple[Callable[[], object], bool]] | None = None
+
+    def hold(self, announce: Callable[[], object], needs_writes: bool) -> None:
+        """Keep ``announce`` until :meth:`release`. ``needs_writes``: it tells of what the
+        deferred writes carry (dropped if they fail); otherwise it is held only to keep its
+        place after those that do."""
+        if self.held is None:
+            self.held = []
+        self.held.append((announce, needs_writes))
+
+    def release(self, written: bool) -> None:
+        """The writes settled (``written``: all were committed): make the held announcements
+        in order, but none that needed the writes when they failed. Later announcements of
+        the request's context are no longer held."""
+        held, self.held = self.held, None
+        if held is None:
+            return
+        for announce, needs_writes in held:
+            if written or not needs_writes:
+                announce()
 
 
 # Set by the API envelope for each request. Whoever did not set it (a test, the control plane)
