@@ -16,7 +16,8 @@ This module adds those bounds to both protocols, at the one place that sees ever
   exceed ``max_head_bytes``; otherwise ``408`` or ``431`` and the connection is closed.
 * **body**: from the end of the head, the body must be complete within ``body_timeout``;
   otherwise ``408`` (unless the application already answered) and the connection is closed.
-* **idle keep-alive**: uvicorn's own ``timeout_keep_alive`` (``server.keepalive_timeout``).
+* **idle keep-alive**: ``server.keepalive_timeout`` (uvicorn's ``timeout_keep_alive``), kept
+  by the guard on the httptools protocol, by uvicorn's own timer on h11.
 * **connections**: at most ``max_connections`` open at once per process; the next one is
   answered ``503`` with a short body at once and closed, so a client sees why rather than a
   silent hang, and the connections already admitted (a load balancer's ``/health``) go on.
@@ -27,6 +28,8 @@ The limits travel on :class:`GuardedConfig`, which worker processes receive pick
 from __future__ import annotations
 
 import asyncio
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +41,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 # most this long before it is closed: closing with unread data would reset the connection and
 # the client could lose the answer.
 _REFUSAL_LINGER = 1.0
+_NEVER = math.inf
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,12 +131,60 @@ class _HeadWithBody:
         self._transport.close()
 
 
+class _Sweeper:
+    """One clock for every connection of a server: each connection keeps the time its current
+    deadline falls due, and a sweep every ``tick`` seconds ends those that are past it.
+
+    A timer per deadline cost every request on a kept-alive connection a timer made and
+    cancelled (the head's, and uvicorn's own keep-alive timer after each answer), a few
+    microseconds each on the hottest path; a deadline is now an assignment. The price is
+    precision: a deadline is acted on up to one tick late (a tick is an eighth of the shortest
+    limit, at most half a second). The sweep runs only while connections are open.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, tick: float) -> None:
+        self._loop = loop
+        self.tick = tick
+        self._watched: set[_Guard] = set()
+        self._timer: asyncio.TimerHandle | None = None
+
+    def watch(self, guard: _Guard) -> None:
+        self._watched.add(guard)
+        if self._timer is None:
+            self._timer = self._loop.call_later(self.tick, self._sweep)
+
+    def unwatch(self, guard: _Guard) -> None:
+        self._watched.discard(guard)
+
+    def _sweep(self) -> None:
+        self._timer = None
+        now = self._loop.time()
+        for guard in [g for g in self._watched if g.due_at <= now]:
+            guard.fall_due()
+        if self._watched:
+            self._timer = self._loop.call_later(self.tick, self._sweep)
+
+
+def _sweeper_for(protocol: Any, limits: ConnectionLimits) -> _Sweeper:
+    """The sweeper of the protocol's server (kept on uvicorn's state that all its connections
+    share), made by the first connection."""
+    state = protocol.server_state
+    sweeper: _Sweeper | None = getattr(state, "yspbx_sweeper", None)
+    if sweeper is None:
+        shortest = min(limits.head_timeout, limits.body_timeout, float(protocol.timeout_keep_alive))
+        sweeper = _Sweeper(protocol.loop, min(0.5, max(0.01, shortest / 8)))
+        state.yspbx_sweeper = sweeper
+    return sweeper
+
+
 class _Guard:
     """The bounds, written once for both protocols (mixed in before uvicorn's class).
 
     The phase of a connection is read from uvicorn's own request cycle after each chunk is
     parsed: a cycle that was not there before means a head was completed; a cycle whose
-    ``more_body`` is still set is waiting for its body.
+    ``more_body`` is still set is waiting for its body. At most one deadline is armed at a
+    time (``due_at``, what to do then in ``_on_due``), watched by the server's
+    :class:`_Sweeper`.
     """
 
     # What uvicorn's protocols provide.
@@ -141,11 +193,15 @@ class _Guard:
     transport: asyncio.Transport
     loop: asyncio.AbstractEventLoop
     cycle: Any
+    server_state: Any
+    timeout_keep_alive: int
 
     def _guard_setup(self) -> None:
         limits = getattr(self.config, "limits", None)
         self._limits = limits if isinstance(limits, ConnectionLimits) else ConnectionLimits()
-        self._deadline: asyncio.TimerHandle | None = None
+        self._sweeper = _sweeper_for(self, self._limits)
+        self.due_at = _NEVER
+        self._on_due: Callable[[], None] | None = None
         self._head_bytes = 0
         self._seen_cycle: Any = None
         self._refused = False
@@ -157,6 +213,7 @@ class _Guard:
             self.connections.discard(self)
             self._refuse()
             return
+        self._sweeper.watch(self)
         self._arm(self._limits.head_timeout, self._head_late)
 
     def data_received(self, data: bytes) -> None:
@@ -178,7 +235,7 @@ class _Guard:
             # Its answer's head waits for the body's first bytes (one write, one packet).
             cycle.transport = _HeadWithBody(self.transport, self.loop)
         elif waiting_head:
-            if self._deadline is None:
+            if self._on_due != self._head_late:
                 # The first bytes of a request on a kept-alive connection, short of a whole
                 # head, start its head's clock (a head that arrives whole needs no clock).
                 self._arm(self._limits.head_timeout, self._head_late)
@@ -190,23 +247,29 @@ class _Guard:
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
+        self._sweeper.unwatch(self)
         super().connection_lost(exc)  # type: ignore[misc]
 
     def _waiting_head(self) -> bool:
         cycle = self.cycle
         return cycle is None or not cycle.more_body
 
-    def _arm(self, seconds: float, callback: Any) -> None:
-        self._disarm()
-        self._deadline = self.loop.call_later(seconds, callback)
+    def _arm(self, seconds: float, callback: Callable[[], None]) -> None:
+        self.due_at = self.loop.time() + seconds
+        self._on_due = callback
 
     def _disarm(self) -> None:
-        if self._deadline is not None:
-            self._deadline.cancel()
-            self._deadline = None
+        self.due_at = _NEVER
+        self._on_due = None
+
+    def fall_due(self) -> None:
+        """The sweeper found the armed deadline past."""
+        callback = self._on_due
+        self._disarm()
+        if callback is not None:
+            callback()
 
     def _head_late(self) -> None:
-        self._deadline = None
         cycle = self.cycle
         if cycle is not None and not cycle.response_complete:
             # Still answering the previous request (pipelined bytes arrived meanwhile): the
@@ -220,11 +283,14 @@ class _Guard:
             self.transport.close()
 
     def _body_late(self) -> None:
-        self._deadline = None
         cycle = self.cycle
         if cycle is None or not cycle.more_body:
             return
         self._close_with(b"" if cycle.response_started else _BODY_LATE)
+
+    def _idle(self) -> None:
+        if not self.transport.is_closing():
+            self.transport.close()
 
     def _close_with(self, answer: bytes) -> None:
         self._disarm()
@@ -246,6 +312,18 @@ class GuardedHttpToolsProtocol(_Guard, HttpToolsProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._guard_setup()
+
+    def on_response_complete(self) -> None:
+        """uvicorn's, with the idle keep-alive as a deadline of the sweeper's instead of a
+        timer made after every answer (uvicorn's own path when a pipelined request waits or
+        the connection is closing)."""
+        if self.pipeline or self.transport.is_closing():
+            super().on_response_complete()
+            return
+        self.server_state.total_requests += 1
+        self._unset_keepalive_if_required()
+        self.flow.resume_reading()
+        self._arm(self.timeout_keep_alive, self._idle)
 
 
 class GuardedH11Protocol(_Guard, H11Protocol):
