@@ -439,8 +439,7 @@ def other_tree_servers(tree: Path, workdir: Path) -> list[tuple[ServerSpec, int]
     """yspbx as another checkout has it (say, main before a change), for a before/after in
     one run: memory and the default store, one worker each."""
     env = {"PYTHONPATH": str(tree), "PYTHONDONTWRITEBYTECODE": "1"}
-    home = workdir / "other-tree"
-    home.mkdir()
+    home = Path(tempfile.mkdtemp(prefix="other-tree-", dir=workdir))
     servers = []
     for name, store in (("memory", "memory://"), ("sqlite 1w", None)):
         port = free_port()
@@ -469,13 +468,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--other-tree",
         type=Path,
-        help="also run yspbx (memory, default store) from this checkout, in the same rounds",
+        action="append",
+        default=[],
+        help="also run yspbx (memory, default store) from this checkout, in the same rounds "
+        "(repeat for several: say, main and each step of a change)",
     )
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "http.json")
     parser.add_argument(
         "--no-docs", dest="write_docs", action="store_false", help="leave docs/benchmarks.md alone"
     )
     args = parser.parse_args(argv)
+    names = [tree.resolve().name for tree in args.other_tree]
+    if len(set(names)) < len(names):
+        parser.error("each --other-tree needs a folder name of its own (it names the servers)")
     if shutil.which("wrk") is None:
         print("wrk is not installed (Debian: apt-get install -y wrk)", file=sys.stderr)
         return 2
@@ -490,8 +495,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as workdir:
         try:
             specs = default_servers(Path(workdir), include_prism, redis_url, prefix)
-            if args.other_tree is not None:
-                specs += other_tree_servers(args.other_tree.resolve(), Path(workdir))
+            for tree in args.other_tree:
+                specs += other_tree_servers(tree.resolve(), Path(workdir))
             specs = [
                 (spec, port)
                 for spec, port in specs
@@ -516,7 +521,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{r.cpu_us:6.1f} us/req {cpu_ratio:>6} ({' '.join(f'{x:.2f}' for x in r.cpu_ratios)})"
             f"  p99 {r.p99_ms:7.2f} ms  errors {r.errors}"
         )
-    if args.write_docs and not args.only and args.other_tree is None:
+    if args.write_docs and not args.only and not args.other_tree:
         write_docs(results, args)
     return 0
 

@@ -20,25 +20,36 @@ _HEADER = struct.Struct("<dH6I")
 
 
 def pack(entries: Sequence[JournalEntry]) -> bytes:
+    # Written out field by field: this runs for every API request (a generator per entry cost
+    # about a third of it).
     parts = [_VERSION]
+    add = parts.extend
     header = _HEADER.pack
     for e in entries:
-        ip, method, path = (
-            s.encode("utf-8", "surrogatepass") for s in (e.client_ip, e.method, e.path)
-        )
-        parts.append(
-            header(
-                e.time,
-                e.http_status,
-                len(ip),
-                len(method),
-                len(path),
-                len(e.query),
-                len(e.body),
-                len(e.response),
+        ip = e.client_ip.encode("utf-8", "surrogatepass")
+        method = e.method.encode("utf-8", "surrogatepass")
+        path = e.path.encode("utf-8", "surrogatepass")
+        query, body, response = e.query, e.body, e.response
+        add(
+            (
+                header(
+                    e.time,
+                    e.http_status,
+                    len(ip),
+                    len(method),
+                    len(path),
+                    len(query),
+                    len(body),
+                    len(response),
+                ),
+                ip,
+                method,
+                path,
+                query,
+                body,
+                response,
             )
         )
-        parts += (ip, method, path, e.query, e.body, e.response)
     return b"".join(parts)
 
 
