@@ -288,10 +288,6 @@ class _Guard:
             return
         self._close_with(b"" if cycle.response_started else _BODY_LATE)
 
-    def _idle(self) -> None:
-        if not self.transport.is_closing():
-            self.transport.close()
-
     def _close_with(self, answer: bytes) -> None:
         self._disarm()
         if self.transport.is_closing():
@@ -323,7 +319,7 @@ class GuardedHttpToolsProtocol(_Guard, HttpToolsProtocol):
         self.server_state.total_requests += 1
         self._unset_keepalive_if_required()
         self.flow.resume_reading()
-        self._arm(self.timeout_keep_alive, self._idle)
+        self._arm(self.timeout_keep_alive, self.timeout_keep_alive_handler)
 
 
 class GuardedH11Protocol(_Guard, H11Protocol):
